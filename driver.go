@@ -1,0 +1,133 @@
+package storage
+
+import (
+	"context"
+	"io"
+	"iter"
+)
+
+// Driver is the small contract a backend implements. Users never call it
+// directly: [New] wraps a Driver in a [Storage], which validates names,
+// applies the location prefix and the conflict policy, detects content types,
+// verifies checksums, builds public URLs and maps errors once for every
+// driver. Third-party drivers implement Driver and prove it with the
+// conformance package.
+//
+// Names a driver receives are already valid (see [ValidateName]) and already
+// carry the storage's location prefix. Every method must honour ctx.
+type Driver interface {
+	// Capabilities declares what the driver supports. The conformance suite
+	// runs the cases of every declared capability and skips the others.
+	Capabilities() Capabilities
+
+	// Write stores the bytes of r under name and returns the name it was
+	// stored under. The object must become visible atomically and only after
+	// r returned io.EOF and opts.BeforeCommit (if set) returned nil: a failed
+	// or cancelled write leaves nothing visible and the previous object
+	// intact.
+	//
+	// When opts.OnConflict is nil an existing object is replaced. Otherwise
+	// the driver creates the object exclusively (never check-then-write): when
+	// name is taken at commit time it calls OnConflict(name) and commits under
+	// the name returned, or fails with the error returned (for example
+	// ErrExist). A driver that cannot retry the commit under another name
+	// once the body has been consumed returns an error matching ErrExist.
+	Write(ctx context.Context, name string, r io.Reader, opts *WriteOptions) (string, error)
+
+	// Read opens the object for reading from offset; length < 0 means to the
+	// end. It returns the body and the object's attributes (Size is the size
+	// of the whole object, not of the range). A missing object is an error
+	// that ErrorKind maps to ErrNotExist. If the body also implements
+	// io.ReaderAt and io.Seeker over the whole object (a file, a byte slice),
+	// the portable reader uses it directly for seeks and ReadAt.
+	Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *Attributes, error)
+
+	// Stat returns the object's attributes.
+	Stat(ctx context.Context, name string) (*Attributes, error)
+
+	// Delete removes the object. Deleting a missing object may return nil
+	// or an ErrNotExist error; both are reported as success.
+	Delete(ctx context.Context, name string) error
+
+	// List yields the objects whose names start with prefix, sorted by name
+	// (byte order), handling pagination internally. With opts.OneLevel it
+	// yields the objects directly under prefix and one directory entry
+	// (IsDir, name ending in "/") for each deeper common prefix. It stops at
+	// the first error, which it yields.
+	List(ctx context.Context, prefix string, opts ListOptions) iter.Seq2[Entry, error]
+
+	// Copy copies src to dst inside the backend, replacing dst. A driver
+	// without server-side copy returns ErrUnsupported and the portable layer
+	// streams the object instead.
+	Copy(ctx context.Context, dst, src string) error
+
+	// SignedURL returns a URL that grants opts.Method on name until the expiry
+	// to whoever holds it. Drivers without native signing return
+	// ErrUnsupported (a [URLSigner] given with [WithSigner] can stand in).
+	SignedURL(ctx context.Context, name string, opts SignOptions) (string, error)
+
+	// ErrorKind maps an error returned by this driver to one of the sentinel
+	// errors (ErrNotExist, ErrExist, ErrPermission, ...), or nil when none
+	// fits. Errors that already match a sentinel with errors.Is need no
+	// mapping.
+	ErrorKind(err error) error
+
+	// Close releases the driver's resources.
+	Close() error
+}
+
+// Capabilities says what a driver supports. The zero value supports only the
+// core operations every driver must have: Write (with replace), Read from an
+// offset, Stat, Delete, List.
+type Capabilities struct {
+	// ConditionalCreate: Write honours OnConflict atomically, so the Fail
+	// and Rename policies cannot lose a race.
+	ConditionalCreate bool
+	// RangeRead: Read honours offset and length without reading the skipped
+	// bytes.
+	RangeRead bool
+	// ServerSideCopy: Copy runs inside the backend.
+	ServerSideCopy bool
+	// Metadata: user metadata and the HTTP headers (Cache-Control,
+	// Content-Disposition, Content-Encoding, Content-Language) are stored
+	// and returned by Stat and Read.
+	Metadata bool
+	// ContentType: the content type given to Write is stored and returned.
+	ContentType bool
+	// SignedURL: SignedURL works for GET.
+	SignedURL bool
+	// SignedPutURL: SignedURL works for PUT.
+	SignedPutURL bool
+	// SignaturesEnforced: the service behind signed URLs refuses expired and
+	// tampered URLs. (An emulator that accepts any signature does not.)
+	SignaturesEnforced bool
+	// PublicObjects: WriteOptions.Public makes an object publicly readable.
+	PublicObjects bool
+	// Checksums: Stat reports at least one checksum (MD5, SHA256 or CRC32C)
+	// of the stored bytes.
+	Checksums bool
+}
+
+// WriteOptions are what the portable layer passes to [Driver.Write].
+type WriteOptions struct {
+	ContentType        string
+	CacheControl       string
+	ContentDisposition string
+	ContentEncoding    string
+	ContentLanguage    string
+	// Metadata is user metadata; keys are lower-case.
+	Metadata map[string]string
+	// Size is the number of bytes r will yield, or -1 when unknown.
+	Size int64
+	// Public asks for a publicly readable object; drivers without
+	// PublicObjects return ErrUnsupported.
+	Public bool
+	// OnConflict, when non-nil, makes the write exclusive; see [Driver.Write].
+	OnConflict func(taken string) (string, error)
+	// BeforeCommit, when non-nil, must be called once after r returned
+	// io.EOF and before the object becomes visible; if it returns an error
+	// the driver discards the upload and returns that error.
+	BeforeCommit func() error
+	// DriverOptions carries driver-specific options from [SaveOptions].
+	DriverOptions any
+}

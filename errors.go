@@ -1,0 +1,133 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"strconv"
+)
+
+// Sentinel errors. Every error returned by a [Storage] method that has one of
+// these causes matches it with errors.Is, and the matching io/fs error too:
+//
+//	errors.Is(err, storage.ErrNotExist) // true
+//	errors.Is(err, fs.ErrNotExist)      // also true
+//
+// The driver's own error (an SDK error, an *fs.PathError) stays reachable with
+// errors.As.
+var (
+	// ErrNotExist: the object does not exist. Matches fs.ErrNotExist.
+	ErrNotExist error = &kind{"object does not exist", fs.ErrNotExist}
+	// ErrExist: the object exists and the conflict policy forbids replacing it. Matches fs.ErrExist.
+	ErrExist error = &kind{"object already exists", fs.ErrExist}
+	// ErrInvalidName: the name breaks the naming rules (see [ValidateName]). Matches fs.ErrInvalid.
+	ErrInvalidName error = &kind{"invalid object name", fs.ErrInvalid}
+	// ErrPermission: the backend refused the operation. Matches fs.ErrPermission.
+	ErrPermission error = &kind{"permission denied", fs.ErrPermission}
+	// ErrUnsupported: the driver cannot do this (see [Capabilities]). Matches errors.ErrUnsupported.
+	ErrUnsupported error = &kind{"operation not supported by this driver", errors.ErrUnsupported}
+	// ErrChecksum: the saved bytes did not match the expected checksum; nothing was stored.
+	ErrChecksum error = &kind{"checksum mismatch", nil}
+	// ErrInvalidArgument: an option or argument other than the name is invalid. Matches fs.ErrInvalid.
+	ErrInvalidArgument error = &kind{"invalid argument", fs.ErrInvalid}
+)
+
+type kind struct {
+	msg string
+	std error
+}
+
+func (k *kind) Error() string { return "storage: " + k.msg }
+func (k *kind) Unwrap() error { return k.std }
+
+// Error is the error type returned by every [Storage] method. Op is the method
+// ("save", "open", ...), Name the object name as the caller gave it (never a
+// credential), Kind one of the sentinel errors or nil, and Err the underlying
+// error, usually the driver's.
+type Error struct {
+	Op   string
+	Name string
+	Kind error
+	Err  error
+}
+
+func (e *Error) Error() string {
+	msg := "storage: " + e.Op
+	if e.Name != "" {
+		msg += " " + quote(e.Name)
+	}
+	detail := ""
+	if k, ok := e.Kind.(*kind); ok {
+		detail = k.msg
+	}
+	if e.Err != nil && e.Err != e.Kind {
+		if detail != "" {
+			detail += ": "
+		}
+		detail += e.Err.Error()
+	}
+	if detail == "" {
+		return msg
+	}
+	return msg + ": " + detail
+}
+
+// Unwrap returns the kind and the underlying error, so errors.Is and errors.As
+// see both.
+func (e *Error) Unwrap() []error {
+	switch {
+	case e.Kind == nil:
+		return []error{e.Err}
+	case e.Err == nil || e.Err == e.Kind:
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+// KindOf returns the sentinel error (ErrNotExist, ErrExist, ...) that err
+// matches, or nil.
+func KindOf(err error) error {
+	for _, k := range kinds {
+		if errors.Is(err, k) {
+			return k
+		}
+	}
+	return nil
+}
+
+var kinds = []error{ErrNotExist, ErrExist, ErrInvalidName, ErrPermission, ErrUnsupported, ErrChecksum, ErrInvalidArgument}
+
+// wrap turns a driver's error into an *Error. Errors that already carry a
+// kind keep it; otherwise the driver classifies them.
+func (s *Storage) wrap(op, name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *Error
+	if errors.As(err, &se) && se.Op == op {
+		return err
+	}
+	k := KindOf(err)
+	if k == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		k = s.drv.ErrorKind(err)
+	}
+	return &Error{Op: op, Name: name, Kind: k, Err: err}
+}
+
+func errorf(op, name string, k error, detail string) error {
+	e := &Error{Op: op, Name: name, Kind: k}
+	if detail != "" {
+		e.Err = errors.New(detail)
+	}
+	return e
+}
+
+// quote shows a name in an error message without letting control characters
+// or invalid UTF-8 through.
+func quote(s string) string {
+	const max = 200
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return strconv.Quote(s)
+}

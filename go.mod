@@ -1,0 +1,3 @@
+module github.com/go-storages/storage
+
+go 1.25

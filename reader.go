@@ -1,0 +1,209 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// Reader reads one object. It is returned by [Storage.Open]: it streams,
+// seeks (a seek costs nothing until the next Read, which then opens a new
+// ranged read where the backend cannot seek in place), reads at offsets
+// without disturbing the stream position (io.ReaderAt, one ranged request per
+// call), and carries the object's attributes. It is not safe for concurrent
+// use, except ReadAt. Close it when done.
+type Reader struct {
+	ctx   context.Context
+	s     *Storage
+	name  string
+	attrs *Attributes
+
+	body    io.ReadCloser // current stream; nil after a seek
+	random  randomAccess  // set when the driver's body can seek and ReadAt itself
+	pos     int64         // logical position
+	bodyPos int64         // position of body
+	closed  bool
+}
+
+type randomAccess interface {
+	io.ReadSeeker
+	io.ReaderAt
+}
+
+func newReader(ctx context.Context, s *Storage, name string, body io.ReadCloser, a *Attributes) *Reader {
+	r := &Reader{ctx: ctx, s: s, name: name, attrs: a, body: body}
+	if ra, ok := body.(randomAccess); ok {
+		r.random = ra
+	}
+	return r
+}
+
+// Attributes returns the object's attributes as of Open.
+func (r *Reader) Attributes() *Attributes { return r.attrs }
+
+// Size returns the object's size in bytes.
+func (r *Reader) Size() int64 { return r.attrs.Size }
+
+// Name returns the object's name.
+func (r *Reader) Name() string { return r.name }
+
+func (r *Reader) Read(p []byte) (int, error) {
+	if r.closed {
+		return 0, r.err("read", errClosed)
+	}
+	if err := r.ctx.Err(); err != nil {
+		return 0, r.err("read", err)
+	}
+	if r.random != nil {
+		n, err := r.random.Read(p)
+		return n, r.err("read", err)
+	}
+	if r.pos >= r.attrs.Size {
+		return 0, io.EOF
+	}
+	if r.body == nil {
+		body, _, err := r.s.drv.Read(r.ctx, r.s.location+r.name, r.pos, -1)
+		if err != nil {
+			return 0, r.err("read", err)
+		}
+		r.body, r.bodyPos = body, r.pos
+	}
+	n, err := r.body.Read(p)
+	r.pos += int64(n)
+	r.bodyPos += int64(n)
+	return n, r.err("read", err)
+}
+
+// Seek sets the position of the next Read. It does no I/O.
+func (r *Reader) Seek(offset int64, whence int) (int64, error) {
+	if r.closed {
+		return 0, r.err("seek", errClosed)
+	}
+	if r.random != nil {
+		n, err := r.random.Seek(offset, whence)
+		return n, r.err("seek", err)
+	}
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += r.pos
+	case io.SeekEnd:
+		offset += r.attrs.Size
+	default:
+		return r.pos, errorf("seek", r.name, ErrInvalidArgument, "invalid whence")
+	}
+	if offset < 0 {
+		return r.pos, errorf("seek", r.name, ErrInvalidArgument, "negative position")
+	}
+	if offset != r.bodyPos && r.body != nil {
+		r.body.Close()
+		r.body = nil
+	}
+	r.pos = offset
+	return offset, nil
+}
+
+// ReadAt reads len(p) bytes at off, with the semantics of io.ReaderAt. It
+// may be called concurrently with itself.
+func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
+	if r.closed {
+		return 0, r.err("readat", errClosed)
+	}
+	if off < 0 {
+		return 0, errorf("readat", r.name, ErrInvalidArgument, "negative offset")
+	}
+	if err := r.ctx.Err(); err != nil {
+		return 0, r.err("readat", err)
+	}
+	if r.random != nil {
+		n, err := r.random.ReadAt(p, off)
+		return n, r.err("readat", err)
+	}
+	if off >= r.attrs.Size {
+		return 0, io.EOF
+	}
+	want := int64(len(p))
+	if rest := r.attrs.Size - off; want > rest {
+		want = rest
+	}
+	body, _, err := r.s.drv.Read(r.ctx, r.s.location+r.name, off, want)
+	if err != nil {
+		return 0, r.err("readat", err)
+	}
+	defer body.Close()
+	n, err := io.ReadFull(body, p[:want])
+	if err == nil && want < int64(len(p)) {
+		err = io.EOF
+	}
+	return n, r.err("readat", err)
+}
+
+// WriteTo writes the rest of the object to w, using the driver's own
+// WriteTo (for example parallel ranged downloads) when its body has one.
+func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	if r.random == nil && r.body == nil && r.pos < r.attrs.Size {
+		body, _, err := r.s.drv.Read(r.ctx, r.s.location+r.name, r.pos, -1)
+		if err != nil {
+			return 0, r.err("read", err)
+		}
+		r.body, r.bodyPos = body, r.pos
+	}
+	var src io.Reader = r.body
+	if r.random != nil {
+		src = r.random
+	}
+	if src == nil {
+		return 0, nil
+	}
+	if wt, ok := src.(io.WriterTo); ok {
+		n, err := wt.WriteTo(w)
+		r.pos += n
+		r.bodyPos += n
+		return n, r.err("read", err)
+	}
+	return io.Copy(w, onlyReader{r})
+}
+
+type onlyReader struct{ io.Reader }
+
+// Close releases the stream.
+func (r *Reader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	if r.body != nil {
+		return r.err("close", r.body.Close())
+	}
+	return nil
+}
+
+var errClosed = errors.New("reader is closed")
+
+func (r *Reader) err(op string, err error) error {
+	if err == nil || err == io.EOF || err == io.ErrUnexpectedEOF && op == "readat" {
+		return err
+	}
+	return r.s.wrap(op, r.name, err)
+}
+
+// ctxReader stops a driver's stream when ctx is done and maps its errors.
+type ctxReader struct {
+	ctx  context.Context
+	s    *Storage
+	name string
+	rc   io.ReadCloser
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, c.s.wrap("read", c.name, err)
+	}
+	n, err := c.rc.Read(p)
+	if err != nil && err != io.EOF {
+		err = c.s.wrap("read", c.name, err)
+	}
+	return n, err
+}
+
+func (c *ctxReader) Close() error { return c.rc.Close() }

@@ -1,0 +1,477 @@
+// Package storage is one storage API over every place files live: S3 and
+// S3-compatible stores, Google Cloud Storage, Azure Blob, the local
+// filesystem and memory, in the spirit of django-storages.
+//
+// A [Storage] is a concrete type over a small [Driver] contract. Everything
+// that must behave the same on every backend lives once in Storage: name
+// validation ([ValidateName]), the location prefix, the conflict policy
+// ([Rename] by default: data is never destroyed unasked), content-type
+// detection, checksum verification, public URL building, and typed errors
+// that work with errors.Is(err, fs.ErrNotExist). Drivers live in their own
+// packages (memory, filesystem, s3, gcs, azure) and prove themselves with the
+// shared conformance suite (package conformance).
+//
+//	st, err := filesystem.New("/var/media", storage.WithBaseURL("https://cdn.example.com/media/"))
+//	name, err := st.Save(ctx, "avatars/me.png", r, storage.SaveOptions{ContentType: "image/png"})
+//	f, err := st.Open(ctx, name) // lazy, seekable, io.ReaderAt, carries the attributes
+//	u, err := st.URL(name)       // https://cdn.example.com/media/avatars/me.png
+package storage
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"errors"
+	"hash"
+	"hash/crc32"
+	"io"
+	"iter"
+	"net/url"
+	"os"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Storage is the portable handle on one backend. It is safe for concurrent
+// use. Create one with a driver package's constructor (filesystem.New,
+// memory.New, ...) or with [New] over any [Driver].
+type Storage struct {
+	drv         Driver
+	caps        Capabilities
+	location    string // "" or ends in "/"
+	escLocation string
+	baseURLs    []string
+	policy      ConflictPolicy
+	maxName     int
+	signer      URLSigner
+}
+
+// Option configures a [Storage].
+type Option func(*Storage) error
+
+// WithBaseURL sets the base of public URLs: a CDN domain with an optional
+// path, such as "https://cdn.example.com/media/". URLs are the base followed
+// by the escaped object name (location prefix included), so the base must
+// address the root of the backend. With several bases, each name is served
+// from one of them, chosen by a stable hash of the name (CDN host sharding).
+// A missing trailing "/" is added.
+func WithBaseURL(bases ...string) Option {
+	return func(s *Storage) error {
+		s.baseURLs = s.baseURLs[:0]
+		for _, b := range bases {
+			u, err := url.Parse(b)
+			if err != nil || u.Scheme == "" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+				return errorf("new", "", ErrInvalidArgument, "base URL must be absolute, without query or fragment: "+b)
+			}
+			if !strings.HasSuffix(b, "/") {
+				b += "/"
+			}
+			s.baseURLs = append(s.baseURLs, b)
+		}
+		return nil
+	}
+}
+
+// WithLocation stores every object under prefix (Django's location), so
+// "a.txt" is kept as "prefix/a.txt". Names given to and returned by the
+// Storage never show the prefix; public URLs include it.
+func WithLocation(prefix string) Option {
+	return func(s *Storage) error {
+		prefix = strings.Trim(prefix, "/")
+		if prefix == "" {
+			s.location = ""
+			return nil
+		}
+		if reason := invalidName(prefix); reason != "" {
+			return errorf("new", prefix, ErrInvalidName, "location: "+reason)
+		}
+		s.location = prefix + "/"
+		return nil
+	}
+}
+
+// WithConflictPolicy sets the storage's default conflict policy (the zero
+// default is [Rename]).
+func WithConflictPolicy(p ConflictPolicy) Option {
+	return func(s *Storage) error {
+		if p < DefaultPolicy || p > Fail {
+			return errorf("new", "", ErrInvalidArgument, "unknown conflict policy")
+		}
+		if p == DefaultPolicy {
+			p = Rename
+		}
+		s.policy = p
+		return nil
+	}
+}
+
+// WithMaxNameLength caps the length in bytes of names that Rename generates
+// (Django's max_length). The default and the upper bound is MaxNameLength
+// less the location prefix.
+func WithMaxNameLength(n int) Option {
+	return func(s *Storage) error {
+		if n < 1 || n > MaxNameLength {
+			return errorf("new", "", ErrInvalidArgument, "max name length must be in 1..1024")
+		}
+		s.maxName = n
+		return nil
+	}
+}
+
+// WithSigner signs URLs with signer instead of the driver, for drivers
+// without native signing (see package hmacurl).
+func WithSigner(signer URLSigner) Option {
+	return func(s *Storage) error {
+		s.signer = signer
+		return nil
+	}
+}
+
+// New returns a Storage over drv. Driver packages call it from their own
+// constructors, passing their defaults before the user's options.
+func New(drv Driver, opts ...Option) (*Storage, error) {
+	s := &Storage{drv: drv, policy: Rename, maxName: MaxNameLength}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	s.escLocation = EscapePath(s.location)
+	if limit := MaxNameLength - len(s.location); s.maxName > limit {
+		s.maxName = limit
+	}
+	s.caps = drv.Capabilities()
+	if s.signer != nil {
+		s.caps.SignedURL, s.caps.SignedPutURL, s.caps.SignaturesEnforced = true, true, true
+	}
+	return s, nil
+}
+
+// Capabilities reports what this storage supports.
+func (s *Storage) Capabilities() Capabilities { return s.caps }
+
+// Driver returns the driver under the storage, for wrappers and for drivers'
+// own extensions.
+func (s *Storage) Driver() Driver { return s.drv }
+
+// Close releases the driver's resources.
+func (s *Storage) Close() error { return s.wrap("close", "", s.drv.Close()) }
+
+func (s *Storage) check(ctx context.Context, op, name string) error {
+	if reason := invalidName(name); reason != "" {
+		return errorf(op, name, ErrInvalidName, reason)
+	}
+	if err := ctx.Err(); err != nil {
+		return &Error{Op: op, Name: name, Err: err}
+	}
+	return nil
+}
+
+// Save stores the bytes of r under name and returns the name it was stored
+// under, which differs from name when the [Rename] policy found it taken.
+// The object becomes visible only when all of r was read (and the expected
+// checksums matched): a failed or cancelled Save leaves no partial object and
+// keeps the previous one.
+func (s *Storage) Save(ctx context.Context, name string, r io.Reader, opts SaveOptions) (string, error) {
+	const op = "save"
+	if err := s.check(ctx, op, name); err != nil {
+		return "", err
+	}
+	if r == nil {
+		return "", errorf(op, name, ErrInvalidArgument, "nil reader")
+	}
+	meta, err := normalizeMetadata(opts.Metadata)
+	if err != nil {
+		return "", &Error{Op: op, Name: name, Kind: ErrInvalidArgument, Err: err}
+	}
+	wo := &WriteOptions{
+		ContentType:        opts.ContentType,
+		CacheControl:       opts.CacheControl,
+		ContentDisposition: opts.ContentDisposition,
+		ContentEncoding:    opts.ContentEncoding,
+		ContentLanguage:    opts.ContentLanguage,
+		Metadata:           meta,
+		Size:               sizeOf(r, opts.Size),
+		Public:             opts.Public,
+		DriverOptions:      opts.DriverOptions,
+	}
+	for _, h := range []string{wo.ContentType, wo.CacheControl, wo.ContentDisposition, wo.ContentEncoding, wo.ContentLanguage} {
+		if strings.ContainsAny(h, "\r\n\x00") {
+			return "", errorf(op, name, ErrInvalidArgument, "header value with a line break or NUL")
+		}
+	}
+	if opts.Public && !s.caps.PublicObjects {
+		return "", errorf(op, name, ErrUnsupported, "this driver cannot make objects public")
+	}
+	if wo.ContentType == "" {
+		wo.ContentType, r, err = detectContentType(name, r)
+		if err != nil {
+			return "", s.wrap(op, name, err)
+		}
+	}
+	if !opts.Checksums.empty() {
+		v := newVerifier(r, opts.Checksums)
+		r, wo.BeforeCommit = v, v.verify
+	}
+	policy := opts.Conflict
+	if policy == DefaultPolicy {
+		policy = s.policy
+	}
+	switch policy {
+	case Overwrite:
+	case Fail:
+		wo.OnConflict = func(string) (string, error) { return "", ErrExist }
+	case Rename:
+		tries := 0
+		wo.OnConflict = func(taken string) (string, error) {
+			if tries++; tries > 100 {
+				return "", ErrExist
+			}
+			n, ok := availableName(strings.TrimPrefix(taken, s.location), s.maxName)
+			if !ok {
+				return "", errorf(op, name, ErrInvalidName, "no available name within the maximum name length")
+			}
+			return s.location + n, nil
+		}
+	default:
+		return "", errorf(op, name, ErrInvalidArgument, "unknown conflict policy")
+	}
+	final, err := s.drv.Write(ctx, s.location+name, r, wo)
+	if err != nil {
+		return "", s.wrap(op, name, err)
+	}
+	return strings.TrimPrefix(final, s.location), nil
+}
+
+// sizeOf returns the number of bytes r will yield when known, else -1.
+func sizeOf(r io.Reader, hint int64) int64 {
+	if hint > 0 {
+		return hint
+	}
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		return int64(v.Len())
+	case *os.File:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := v.Seek(0, io.SeekCurrent); err == nil {
+				return fi.Size() - off
+			}
+		}
+	}
+	return -1
+}
+
+func normalizeMetadata(m map[string]string) (map[string]string, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if k == "" {
+			return nil, errors.New("empty metadata key")
+		}
+		for i := 0; i < len(k); i++ {
+			c := k[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return nil, errors.New("metadata key " + quote(k) + ": only ASCII letters, digits, '-' and '_'")
+			}
+		}
+		if invalidText(v) {
+			return nil, errors.New("metadata value of " + quote(k) + ": invalid UTF-8 or control character")
+		}
+		lk := strings.ToLower(k)
+		if _, dup := out[lk]; dup {
+			return nil, errors.New("metadata key " + quote(k) + " given twice (keys are case-insensitive)")
+		}
+		out[lk] = v
+	}
+	return out, nil
+}
+
+func invalidText(v string) bool {
+	if !utf8.ValidString(v) {
+		return true
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\t' {
+			return true
+		}
+	}
+	return false
+}
+
+// verifier hashes what is read through it and checks the sums at commit.
+type verifier struct {
+	r      io.Reader
+	want   Checksums
+	hashes []hash.Hash
+	sums   []*[]byte
+}
+
+func newVerifier(r io.Reader, want Checksums) *verifier {
+	v := &verifier{r: r, want: want}
+	add := func(h hash.Hash, sum []byte) {
+		if sum != nil {
+			v.hashes = append(v.hashes, h)
+			v.sums = append(v.sums, &sum)
+		}
+	}
+	add(md5.New(), want.MD5)
+	add(sha256.New(), want.SHA256)
+	add(crc32.New(crc32.MakeTable(crc32.Castagnoli)), want.CRC32C)
+	return v
+}
+
+func (v *verifier) Read(p []byte) (int, error) {
+	n, err := v.r.Read(p)
+	for _, h := range v.hashes {
+		h.Write(p[:n])
+	}
+	return n, err
+}
+
+func (v *verifier) verify() error {
+	for i, h := range v.hashes {
+		if !bytes.Equal(h.Sum(nil), *v.sums[i]) {
+			return ErrChecksum
+		}
+	}
+	return nil
+}
+
+// Open opens name for reading. The returned [Reader] streams: Open costs one
+// request and no byte is downloaded before it is read. It is an
+// io.ReadSeekCloser and an io.ReaderAt, and carries the object's attributes.
+// Reads use ctx; the caller must Close the reader.
+func (s *Storage) Open(ctx context.Context, name string) (*Reader, error) {
+	const op = "open"
+	if err := s.check(ctx, op, name); err != nil {
+		return nil, err
+	}
+	body, attrs, err := s.drv.Read(ctx, s.location+name, 0, -1)
+	if err != nil {
+		return nil, s.wrap(op, name, err)
+	}
+	return newReader(ctx, s, name, body, attrs), nil
+}
+
+// ReadRange returns a reader over length bytes of name from offset (length
+// < 0: to the end), in one ranged request where the backend can.
+func (s *Storage) ReadRange(ctx context.Context, name string, offset, length int64) (io.ReadCloser, error) {
+	const op = "readrange"
+	if err := s.check(ctx, op, name); err != nil {
+		return nil, err
+	}
+	if offset < 0 {
+		return nil, errorf(op, name, ErrInvalidArgument, "negative offset")
+	}
+	body, _, err := s.drv.Read(ctx, s.location+name, offset, length)
+	if err != nil {
+		return nil, s.wrap(op, name, err)
+	}
+	return &ctxReader{ctx: ctx, s: s, name: name, rc: body}, nil
+}
+
+// Stat returns the attributes of name in one request.
+func (s *Storage) Stat(ctx context.Context, name string) (*Attributes, error) {
+	const op = "stat"
+	if err := s.check(ctx, op, name); err != nil {
+		return nil, err
+	}
+	a, err := s.drv.Stat(ctx, s.location+name)
+	if err != nil {
+		return nil, s.wrap(op, name, err)
+	}
+	return a, nil
+}
+
+// Exists reports whether name exists.
+func (s *Storage) Exists(ctx context.Context, name string) (bool, error) {
+	_, err := s.Stat(ctx, name)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotExist):
+		return false, nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		e.Op = "exists"
+	}
+	return false, err
+}
+
+// Delete removes name. Deleting a missing object is not an error.
+func (s *Storage) Delete(ctx context.Context, name string) error {
+	const op = "delete"
+	if err := s.check(ctx, op, name); err != nil {
+		return err
+	}
+	err := s.wrap(op, name, s.drv.Delete(ctx, s.location+name))
+	if errors.Is(err, ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// List yields the objects whose names start with prefix, sorted by name.
+// The zero ListOptions lists recursively; OneLevel lists one directory level,
+// with directory entries for deeper names. Pagination is handled inside; the
+// iteration stops at the first error, which it yields.
+//
+//	for e, err := range st.List(ctx, "avatars/", storage.ListOptions{}) {
+//		if err != nil { ... }
+//		fmt.Println(e.Name, e.Size)
+//	}
+func (s *Storage) List(ctx context.Context, prefix string, opts ListOptions) iter.Seq2[Entry, error] {
+	const op = "list"
+	return func(yield func(Entry, error) bool) {
+		if reason := validatePrefix(prefix); reason != "" {
+			yield(Entry{}, errorf(op, prefix, ErrInvalidName, reason))
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			yield(Entry{}, &Error{Op: op, Name: prefix, Err: err})
+			return
+		}
+		for e, err := range s.drv.List(ctx, s.location+prefix, opts) {
+			if err != nil {
+				yield(Entry{}, s.wrap(op, prefix, err))
+				return
+			}
+			e.Name = strings.TrimPrefix(e.Name, s.location)
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Copy copies src to dst, replacing dst, with the attributes of src. It runs
+// inside the backend where the driver declares ServerSideCopy, and streams the
+// bytes through this process otherwise.
+func (s *Storage) Copy(ctx context.Context, dst, src string) error {
+	const op = "copy"
+	if err := s.check(ctx, op, src); err != nil {
+		return err
+	}
+	if err := s.check(ctx, op, dst); err != nil {
+		return err
+	}
+	err := s.drv.Copy(ctx, s.location+dst, s.location+src)
+	if !errors.Is(err, ErrUnsupported) {
+		return s.wrap(op, src, err)
+	}
+	body, a, err := s.drv.Read(ctx, s.location+src, 0, -1)
+	if err != nil {
+		return s.wrap(op, src, err)
+	}
+	defer body.Close()
+	_, err = s.drv.Write(ctx, s.location+dst, &ctxReader{ctx: ctx, s: s, name: src, rc: body}, &WriteOptions{
+		ContentType: a.ContentType, CacheControl: a.CacheControl, ContentDisposition: a.ContentDisposition,
+		ContentEncoding: a.ContentEncoding, ContentLanguage: a.ContentLanguage, Metadata: a.Metadata, Size: a.Size,
+	})
+	return s.wrap(op, dst, err)
+}

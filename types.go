@@ -1,0 +1,152 @@
+package storage
+
+import (
+	"net/http"
+	"time"
+)
+
+// Attributes describe a stored object.
+type Attributes struct {
+	// Size in bytes of the whole object.
+	Size int64
+	// ModTime is the last modification time, in UTC.
+	ModTime time.Time
+	// ContentType, CacheControl, ContentDisposition, ContentEncoding and
+	// ContentLanguage are the HTTP headers saved with the object.
+	ContentType        string
+	CacheControl       string
+	ContentDisposition string
+	ContentEncoding    string
+	ContentLanguage    string
+	// ETag identifies this version of the object (quoted or not, as the
+	// backend reports it). Empty when the backend has none.
+	ETag string
+	// Checksums the backend knows of the stored bytes; any may be nil.
+	Checksums Checksums
+	// Metadata is the user metadata saved with the object (lower-case keys).
+	Metadata map[string]string
+}
+
+// Header returns the HTTP headers saved with the object, for serving it.
+func (a *Attributes) Header() http.Header {
+	h := http.Header{}
+	set := func(k, v string) {
+		if v != "" {
+			h.Set(k, v)
+		}
+	}
+	set("Content-Type", a.ContentType)
+	set("Cache-Control", a.CacheControl)
+	set("Content-Disposition", a.ContentDisposition)
+	set("Content-Encoding", a.ContentEncoding)
+	set("Content-Language", a.ContentLanguage)
+	set("ETag", a.ETag)
+	return h
+}
+
+// Checksums of an object's bytes. In [SaveOptions] they are the expected
+// values, verified before the object becomes visible; in [Attributes] they are
+// what the backend reports. A nil field is unknown or not checked.
+type Checksums struct {
+	MD5    []byte // 16 bytes
+	SHA256 []byte // 32 bytes
+	CRC32C []byte // 4 bytes, big-endian (Castagnoli)
+}
+
+func (c Checksums) empty() bool { return c.MD5 == nil && c.SHA256 == nil && c.CRC32C == nil }
+
+// ConflictPolicy says what Save does when the name is taken. The zero value
+// means "the storage's default", which is [Rename] unless [WithConflictPolicy]
+// says otherwise.
+type ConflictPolicy int
+
+const (
+	// DefaultPolicy uses the storage's policy.
+	DefaultPolicy ConflictPolicy = iota
+	// Rename saves under an available name instead: same directory and
+	// extension, "_" and 7 random letters and digits added to the base name
+	// (Django's get_available_name), shortened to honour the maximum name
+	// length. The check and the write are one atomic step.
+	Rename
+	// Overwrite replaces the existing object.
+	Overwrite
+	// Fail returns an error matching ErrExist and changes nothing.
+	Fail
+)
+
+func (p ConflictPolicy) String() string {
+	switch p {
+	case DefaultPolicy:
+		return "default"
+	case Rename:
+		return "rename"
+	case Overwrite:
+		return "overwrite"
+	case Fail:
+		return "fail"
+	}
+	return "ConflictPolicy(invalid)"
+}
+
+// SaveOptions tune one Save. The zero value detects the content type, stores
+// no extra headers or metadata and uses the storage's conflict policy.
+type SaveOptions struct {
+	// ContentType; when empty it is guessed from the name's extension, then
+	// sniffed from the first 512 bytes (http.DetectContentType).
+	ContentType        string
+	CacheControl       string
+	ContentDisposition string
+	ContentEncoding    string
+	ContentLanguage    string
+	// Metadata is user metadata. Keys are case-insensitive (stored
+	// lower-case): ASCII letters, digits, '-' and '_'. Values are UTF-8
+	// without control characters.
+	Metadata map[string]string
+	// Checksums, when set, are verified against the bytes read before the
+	// object becomes visible; a mismatch stores nothing, keeps the previous
+	// object and returns an error matching ErrChecksum.
+	Checksums Checksums
+	// Conflict overrides the storage's conflict policy for this call.
+	Conflict ConflictPolicy
+	// Size, when positive, is the number of bytes r yields; drivers use it
+	// to pick an upload strategy. Zero means unknown unless r reports its
+	// length (bytes.Reader, strings.Reader, bytes.Buffer, *os.File).
+	Size int64
+	// Public asks for a publicly readable object, on drivers that declare
+	// PublicObjects; others return ErrUnsupported. The default is private.
+	Public bool
+	// DriverOptions are passed to the driver as they are; each driver
+	// documents the type it accepts and rejects any other.
+	DriverOptions any
+}
+
+// Entry is one item of a listing.
+type Entry struct {
+	// Name of the object, or of the directory ending in "/" when IsDir.
+	Name    string
+	IsDir   bool
+	Size    int64
+	ModTime time.Time
+	ETag    string
+}
+
+// ListOptions tune List. The zero value lists every object under the prefix,
+// recursively.
+type ListOptions struct {
+	// OneLevel lists only the objects directly under the prefix, with one
+	// directory entry for each deeper level (like os.ReadDir).
+	OneLevel bool
+}
+
+// SignOptions tune SignedURL. The zero value signs a GET valid for 15 minutes.
+type SignOptions struct {
+	// Method is http.MethodGet (default) or http.MethodPut.
+	Method string
+	// Expiry is how long the URL stays valid; zero means 15 minutes.
+	Expiry time.Duration
+	// ContentType, for PUT, is the Content-Type the upload must carry.
+	ContentType string
+}
+
+// DefaultSignExpiry is the validity of a signed URL when SignOptions.Expiry is zero.
+const DefaultSignExpiry = 15 * time.Minute
