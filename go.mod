@@ -1,3 +1,3 @@
 module github.com/go-storages/storage
 
-go 1.25
+go 1.26.0
