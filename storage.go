@@ -475,3 +475,18 @@ func (s *Storage) Copy(ctx context.Context, dst, src string) error {
 	})
 	return s.wrap(op, dst, err)
 }
+
+// Wrap returns a copy of s, with every option kept, whose driver is
+// wrap(s.Driver()). It is how wrappers (a prefix, read-only access,
+// instrumentation) are put around any storage:
+//
+//	st = st.Wrap(readonly.Wrap)
+func (s *Storage) Wrap(wrap func(Driver) Driver) *Storage {
+	c := *s
+	c.drv = wrap(s.drv)
+	c.caps = c.drv.Capabilities()
+	if c.signer != nil {
+		c.caps.SignedURL, c.caps.SignedPutURL, c.caps.SignaturesEnforced = true, true, true
+	}
+	return &c
+}
