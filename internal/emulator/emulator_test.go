@@ -1,0 +1,182 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) { Main(m) }
+
+func httpDo(t *testing.T, method, url string, body []byte, hdr map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	client := probeClient()
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, data
+}
+
+func TestS3MinIO(t *testing.T) {
+	t.Setenv("AWS_ENDPOINT_URL_S3", "")
+	env := S3(t)
+	if !strings.HasPrefix(env.Endpoint, "http://127.0.0.1:") || env.AccessKey == "" || env.SecretKey == "" || env.Region != "us-east-1" {
+		t.Fatalf("S3 env = %+v", env)
+	}
+	// Signed requests need an SDK; an anonymous bucket create must be refused
+	// by MinIO's own S3 API (an XML AccessDenied), which proves it serves S3.
+	resp, body := httpDo(t, http.MethodPut, env.Endpoint+"/"+UniqueName("probe"), nil, nil)
+	if resp.StatusCode != http.StatusForbidden || !bytes.Contains(body, []byte("<Code>AccessDenied</Code>")) {
+		t.Fatalf("anonymous PUT bucket: %s %s", resp.Status, body)
+	}
+	if again := S3(t); again != env {
+		t.Fatalf("second S3 call started another MinIO: %+v != %+v", again, env)
+	}
+}
+
+func TestGCSFakeServer(t *testing.T) {
+	t.Setenv("STORAGE_EMULATOR_HOST", "")
+	env := GCS(t)
+	base := "http://" + env.Host
+	bucket := UniqueName("probe")
+	resp, body := httpDo(t, http.MethodPost, base+"/storage/v1/b?project=test", []byte(`{"name":"`+bucket+`"}`),
+		map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("create bucket: %s %s", resp.Status, body)
+	}
+	resp, body = httpDo(t, http.MethodPost, base+"/upload/storage/v1/b/"+bucket+"/o?uploadType=media&name=hello.txt",
+		[]byte("hello"), map[string]string{"Content-Type": "text/plain"})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("upload: %s %s", resp.Status, body)
+	}
+	resp, body = httpDo(t, http.MethodGet, base+"/storage/v1/b/"+bucket+"/o/hello.txt?alt=media", nil, nil)
+	if resp.StatusCode != http.StatusOK || string(body) != "hello" {
+		t.Fatalf("download: %s %q", resp.Status, body)
+	}
+	resp, body = httpDo(t, http.MethodGet, base+"/storage/v1/b/"+bucket+"/o", nil, nil)
+	var list struct{ Items []struct{ Name string } }
+	if err := json.Unmarshal(body, &list); resp.StatusCode != http.StatusOK || err != nil || len(list.Items) != 1 || list.Items[0].Name != "hello.txt" {
+		t.Fatalf("list: %s %s (%v)", resp.Status, body, err)
+	}
+}
+
+func TestAzureAzurite(t *testing.T) {
+	t.Setenv("AZURE_STORAGE_CONNECTION_STRING", "")
+	env := Azure(t)
+	if env.AccountName != azuriteAccount || env.AccountKey == "" || !strings.HasPrefix(env.BlobEndpoint, "http://127.0.0.1:") {
+		t.Fatalf("Azure env = %+v", env)
+	}
+	parsed, err := parseConnectionString(env.ConnectionString)
+	if err != nil || parsed != env {
+		t.Fatalf("connection string does not round-trip: %+v, %v", parsed, err)
+	}
+	// Anonymous requests are refused by Azurite's blob API with its own
+	// error document.
+	resp, body := httpDo(t, http.MethodPut, env.BlobEndpoint+"/"+UniqueName("probe")+"?restype=container", nil, nil)
+	if resp.Header.Get("x-ms-request-id") == "" || resp.StatusCode < 400 {
+		t.Fatalf("anonymous create container: %s %s", resp.Status, body)
+	}
+}
+
+func TestEnvOverrides(t *testing.T) {
+	t.Setenv("AWS_ENDPOINT_URL_S3", "http://s3.example:9000")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AK")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "SK")
+	t.Setenv("AWS_REGION", "eu-west-3")
+	if got, want := S3(t), (S3Env{"http://s3.example:9000", "eu-west-3", "AK", "SK"}); got != want {
+		t.Errorf("S3 = %+v, want %+v", got, want)
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	if _, err := s3Env(); err == nil {
+		t.Error("S3 with an endpoint but no secret key: no error")
+	}
+
+	t.Setenv("STORAGE_EMULATOR_HOST", "http://gcs.example:4443")
+	if got := GCS(t).Host; got != "gcs.example:4443" {
+		t.Errorf("GCS host = %q", got)
+	}
+
+	cs := "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net"
+	t.Setenv("AZURE_STORAGE_CONNECTION_STRING", cs)
+	want := AzureEnv{ConnectionString: cs, AccountName: "acct", AccountKey: "a2V5", BlobEndpoint: "https://acct.blob.core.windows.net"}
+	if got := Azure(t); got != want {
+		t.Errorf("Azure = %+v, want %+v", got, want)
+	}
+}
+
+func TestParseConnectionString(t *testing.T) {
+	for _, tc := range []struct {
+		cs       string
+		endpoint string
+		wantErr  bool
+	}{
+		{cs: "AccountName=a;AccountKey=k;BlobEndpoint=http://127.0.0.1:1/a/", endpoint: "http://127.0.0.1:1/a"},
+		{cs: "UseDevelopmentStorage=true", endpoint: "http://127.0.0.1:10000/devstoreaccount1"},
+		{cs: "AccountName=a;AccountKey=k", endpoint: "https://a.blob.core.windows.net"},
+		{cs: "garbage", wantErr: true},
+		{cs: "AccountKey=k", wantErr: true},
+	} {
+		env, err := parseConnectionString(tc.cs)
+		if (err != nil) != tc.wantErr || env.BlobEndpoint != tc.endpoint {
+			t.Errorf("parseConnectionString(%q) = %+v, %v", tc.cs, env, err)
+		}
+	}
+}
+
+var dnsName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+func TestUniqueName(t *testing.T) {
+	seen := map[string]bool{}
+	for _, prefix := range []string{"gost", "", "Gost_S3 Test--x", "-A-", strings.Repeat("abc", 30), "日本"} {
+		for range 100 {
+			n := UniqueName(prefix)
+			if len(n) > maxNameLen || len(n) < 3 || !dnsName.MatchString(n) {
+				t.Fatalf("UniqueName(%q) = %q: not a valid bucket name", prefix, n)
+			}
+			if seen[n] {
+				t.Fatalf("UniqueName(%q) repeated %q", prefix, n)
+			}
+			seen[n] = true
+		}
+	}
+	if n := UniqueName("Gost_S3 Test"); !strings.HasPrefix(n, "gost-s3-test-") {
+		t.Errorf("UniqueName(Gost_S3 Test) = %q", n)
+	}
+}
+
+func TestStartFailureReportsLog(t *testing.T) {
+	_, _, err := start(spec{
+		name:  "broken",
+		ports: 1,
+		command: func(ports []int, dir string) ([]string, []string) {
+			return []string{"/bin/sh", "-c", fmt.Sprintf("echo listening on %d; echo boom >&2; exit 3", ports[0])}, nil
+		},
+		ready: func(context.Context, *http.Client, []int) error { return fmt.Errorf("not yet") },
+	})
+	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("error = %v, want the log tail and exit status", err)
+	}
+}
