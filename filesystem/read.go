@@ -1,0 +1,153 @@
+package filesystem
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"path"
+
+	"github.com/go-storages/storage"
+)
+
+// Read implements storage.Driver. A whole-object read returns the *os.File
+// itself, so the portable reader seeks and reads at offsets in place and
+// http.ServeContent can use sendfile; a range read returns a section of it.
+func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkName(name); err != nil {
+		return nil, nil, err
+	}
+	f, err := d.root.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = notRegular("open", name)
+	}
+	var a *storage.Attributes
+	if err == nil {
+		a, err = d.attributes(name, fi)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if offset == 0 && length < 0 {
+		return f, a, nil
+	}
+	offset = min(offset, a.Size)
+	n := a.Size - offset
+	if length >= 0 && length < n {
+		n = length
+	}
+	return rangeReader{io.NewSectionReader(f, offset, n), f}, a, nil
+}
+
+// rangeReader exposes only Read and Close, so the portable reader does not
+// take a section for the whole object.
+type rangeReader struct {
+	r io.Reader
+	c io.Closer
+}
+
+func (r rangeReader) Read(p []byte) (int, error) { return r.r.Read(p) }
+func (r rangeReader) Close() error               { return r.c.Close() }
+
+// Stat implements storage.Driver.
+func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	fi, err := d.statObject(name)
+	if err != nil {
+		return nil, err
+	}
+	return d.attributes(name, fi)
+}
+
+// Delete implements storage.Driver. It removes the file, its sidecar and the
+// directories left empty. A directory is not an object: deleting its name
+// succeeds and changes nothing. A symlink whose target is outside the root
+// is refused like any other access through it.
+func (d *Driver) Delete(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkName(name); err != nil {
+		return err
+	}
+	fi, err := d.root.Lstat(name)
+	if err != nil {
+		return err
+	}
+	switch {
+	case fi.IsDir():
+		return nil
+	case fi.Mode()&fs.ModeSymlink != 0:
+		if _, err := d.root.Stat(name); err != nil && !isNotExist(err) {
+			return err
+		}
+	}
+	mu := d.lock(name)
+	mu.Lock()
+	err = d.root.Remove(name)
+	if err == nil {
+		d.removeMeta(name)
+	}
+	mu.Unlock()
+	if err != nil {
+		return err
+	}
+	d.prune(path.Dir(name), ".")
+	return nil
+}
+
+// Copy implements storage.Driver: a server-side copy into a temporary file
+// next to dst (copy_file_range where the kernel has it, so filesystems with
+// reflinks share the blocks), renamed over dst, with src's headers and
+// metadata.
+func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkName(src); err != nil {
+		return err
+	}
+	if err := checkName(dst); err != nil {
+		return err
+	}
+	in, err := d.root.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = notRegular("open", src)
+	}
+	var a *storage.Attributes
+	if err == nil {
+		a, err = d.attributes(src, fi)
+	}
+	if err != nil {
+		return err
+	}
+	out, tmp, err := d.createTemp(path.Dir(dst), d.cfg.FilePerm)
+	if err != nil {
+		return err
+	}
+	ofi, err := d.fill(ctx, out, in, d.cfg.Fsync)
+	if err == nil {
+		err = d.commitReplace(tmp, dst, ofi, metaFrom(dst, a), d.cfg.Fsync)
+	}
+	if err != nil {
+		d.discard(tmp)
+	}
+	return err
+}
