@@ -1,0 +1,376 @@
+// Package azure is the Azure Blob Storage driver for go-storages, built on the
+// official SDK (github.com/Azure/azure-sdk-for-go/sdk/storage/azblob).
+//
+// It authenticates with an account key, a connection string (the standard
+// AZURE_STORAGE_CONNECTION_STRING is honoured when nothing else is
+// configured), a SAS token, or any azcore.TokenCredential (azidentity).
+// Objects are block blobs in one container.
+//
+// Uploads stream with bounded memory: a body that fits in one block is sent
+// with a single Put Blob; a larger one is cut into blocks staged in parallel
+// from a bounded pool of buffers (an *os.File is read in sections, without
+// copying), under a byte budget shared by every upload of the process, and
+// the block list is committed only after every block was staged, the body
+// was read to the end and the checksums matched, so a failed or cancelled
+// upload never leaves a visible blob. The Fail and Rename conflict policies
+// use If-None-Match: * and cannot lose a race.
+//
+// Reads are lazy ranged GETs; copying the whole object to an io.Writer
+// (io.Copy from a storage.Reader) downloads ranges in parallel with bounded
+// memory. Copy is server-side. Signed URLs are SAS URLs, signed with the
+// account key or, with a token credential, a user-delegation key cached until
+// shortly before it expires.
+//
+// Azure has no per-blob ACL: Capabilities.PublicObjects is false and
+// SaveOptions.Public is refused with storage.ErrUnsupported. Public URLs work
+// for containers whose access level allows anonymous blob reads, or through a
+// CDN or custom domain ([Config.PublicBaseURL]).
+//
+// Metadata keys must be C# identifiers in Azure: letters, digits and '_',
+// not starting with a digit. Keys with '-' (which the portable layer
+// otherwise allows) are refused with an error matching
+// storage.ErrInvalidArgument that names the key. Values that are not plain
+// printable ASCII are stored RFC 2047 encoded and decoded transparently.
+package azure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/go-storages/storage"
+)
+
+// Defaults for the zero values of [Config].
+const (
+	// DefaultBlockSize is the size of a staged block and of a download chunk.
+	DefaultBlockSize = 4 << 20
+	// DefaultConcurrency is the number of blocks staged, or ranges
+	// downloaded, at once by one call.
+	DefaultConcurrency = 4
+	// DefaultUploadBudget is the process-wide budget, in bytes, of upload
+	// buffers shared by every Driver whose Config.UploadBudget is nil.
+	DefaultUploadBudget = 128 << 20
+	// MaxBlocks is the most blocks a block blob can have.
+	MaxBlocks = 50000
+)
+
+// EnvConnectionString is the environment variable read when a Config names
+// no credential at all.
+const EnvConnectionString = "AZURE_STORAGE_CONNECTION_STRING"
+
+var defaultBudget = semaphore.NewWeighted(DefaultUploadBudget)
+
+// Config configures a Driver. Exactly one way to authenticate is used, in
+// this order: Credential, AccountKey, SASToken, ConnectionString, then the
+// AZURE_STORAGE_CONNECTION_STRING environment variable.
+type Config struct {
+	// Container is the name of the container that holds the objects. It
+	// must exist. Required.
+	Container string
+
+	// ConnectionString is an Azure Storage connection string
+	// ("DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...",
+	// or one with BlobEndpoint= and SharedAccessSignature=). Empty: the
+	// other fields, else AZURE_STORAGE_CONNECTION_STRING.
+	ConnectionString string
+
+	// AccountName is the storage account. It is needed with AccountKey and
+	// to derive the default ServiceURL; it is taken from the connection
+	// string otherwise.
+	AccountName string
+	// AccountKey is the account's shared key (base64); with it the driver
+	// signs SAS URLs itself.
+	AccountKey string
+	// SASToken authenticates every request with a SAS (query string, with or
+	// without the leading "?"). Such a driver cannot sign URLs.
+	SASToken string
+	// Credential is a token credential (for example from azidentity). URLs
+	// are then signed with a user-delegation key.
+	Credential azcore.TokenCredential
+
+	// ServiceURL is the blob service endpoint, such as
+	// "https://account.blob.core.windows.net/" or an emulator's
+	// "http://127.0.0.1:10000/devstoreaccount1". Empty: from the connection
+	// string, else https://<AccountName>.blob.core.windows.net/.
+	ServiceURL string
+
+	// PublicBaseURL is the base of public URLs, such as an Azure CDN or
+	// Front Door domain ("https://cdn.example.com/"), addressing the root of
+	// the container. Empty: the container's own URL on the service endpoint.
+	PublicBaseURL string
+
+	// BlockSize is the size of staged blocks and of parallel download
+	// chunks. Zero: DefaultBlockSize. A body that fits in one block is
+	// uploaded with a single request.
+	BlockSize int64
+	// Concurrency is the number of blocks staged, or chunks downloaded, in
+	// parallel by one call. Zero: DefaultConcurrency. An upload holds at
+	// most Concurrency+1 buffers of BlockSize bytes.
+	Concurrency int
+	// UploadBudget bounds the bytes of upload buffers in use at once,
+	// across every upload that shares it; its size must be at least
+	// BlockSize. Nil: one process-wide budget of DefaultUploadBudget bytes
+	// shared by every such Driver (or, for a BlockSize over half of it, a
+	// budget of Concurrency+1 blocks for this Driver).
+	UploadBudget *semaphore.Weighted
+
+	// AccessTier is the tier of new blobs ("Hot", "Cool", "Cold",
+	// "Archive"); empty: the account's default. SaveOptions can override it
+	// per call with a *SaveOptions in SaveOptions.DriverOptions.
+	AccessTier blob.AccessTier
+
+	// ClientOptions tune the SDK's HTTP pipeline (transport, retries,
+	// logging). Nil: the SDK's defaults.
+	ClientOptions *azblob.ClientOptions
+}
+
+// SaveOptions are the Azure-specific options of one Save, passed as
+// storage.SaveOptions.DriverOptions.
+type SaveOptions struct {
+	// AccessTier overrides Config.AccessTier for this blob.
+	AccessTier blob.AccessTier
+	// Tags are blob index tags set with the blob.
+	Tags map[string]string
+}
+
+// Driver implements storage.Driver for Azure Blob Storage.
+type Driver struct {
+	cfg       Config
+	svc       *service.Client
+	cont      *container.Client
+	sharedKey *azblob.SharedKeyCredential // nil: cannot sign with the account key
+	token     azcore.TokenCredential      // nil: no user-delegation signing
+	budget    *semaphore.Weighted
+	bufs      sync.Pool // *[]byte of BlockSize
+	baseURL   string    // default public base URL
+	httpOnly  bool      // the endpoint is plain http (emulators)
+	udk       udkCache
+}
+
+// New returns a Storage over the container cfg names. The container URL (or
+// cfg.PublicBaseURL) is the default base of public URLs; opts come after it,
+// so a storage.WithBaseURL among them wins.
+func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Storage, error) {
+	d, err := NewDriver(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	all := append([]storage.Option{storage.WithBaseURL(d.baseURL)}, opts...)
+	st, err := storage.New(d, all...)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// NewDriver returns the bare driver. It does no I/O: a missing container or
+// a wrong credential shows up on the first call.
+func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if cfg.Container == "" {
+		return nil, invalidf("azure: Config.Container is required")
+	}
+	if cfg.BlockSize == 0 {
+		cfg.BlockSize = DefaultBlockSize
+	}
+	if cfg.BlockSize < 64<<10 || cfg.BlockSize > 4000<<20 {
+		return nil, invalidf("azure: Config.BlockSize must be between 64 KiB and 4000 MiB")
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	if cfg.Concurrency < 1 {
+		return nil, invalidf("azure: Config.Concurrency must be positive")
+	}
+	if cfg.AccessTier != "" {
+		if err := checkTier(cfg.AccessTier); err != nil {
+			return nil, err
+		}
+	}
+	d := &Driver{cfg: cfg, budget: cfg.UploadBudget}
+	if d.budget == nil {
+		d.budget = defaultBudget
+		if cfg.BlockSize > DefaultUploadBudget/2 {
+			// Blocks too large for the shared budget get their own.
+			d.budget = semaphore.NewWeighted(cfg.BlockSize * int64(cfg.Concurrency+1))
+		}
+	}
+	bs := int(cfg.BlockSize)
+	d.bufs.New = func() any { b := make([]byte, bs); return &b }
+	if err := d.connect(); err != nil {
+		return nil, err
+	}
+	d.cont = d.svc.NewContainerClient(cfg.Container)
+	d.baseURL = strings.TrimSuffix(d.cont.URL(), "/") + "/"
+	if cfg.PublicBaseURL != "" {
+		d.baseURL = cfg.PublicBaseURL
+	}
+	if u, err := url.Parse(d.cont.URL()); err == nil && u.Scheme == "http" {
+		d.httpOnly = true
+	}
+	return d, nil
+}
+
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{storage.ErrInvalidArgument}, args...)...)
+}
+
+func (d *Driver) connect() error {
+	cfg := d.cfg
+	var copts *service.ClientOptions
+	if cfg.ClientOptions != nil {
+		copts = (*service.ClientOptions)(cfg.ClientOptions)
+	}
+	serviceURL := cfg.ServiceURL
+	if serviceURL == "" && cfg.AccountName != "" {
+		serviceURL = "https://" + cfg.AccountName + ".blob.core.windows.net/"
+	}
+	var err error
+	switch {
+	case cfg.Credential != nil:
+		if serviceURL == "" {
+			return invalidf("azure: a token credential needs ServiceURL or AccountName")
+		}
+		d.token = cfg.Credential
+		d.svc, err = service.NewClient(serviceURL, cfg.Credential, copts)
+	case cfg.AccountKey != "":
+		if cfg.AccountName == "" || serviceURL == "" {
+			return invalidf("azure: AccountKey needs AccountName")
+		}
+		d.sharedKey, err = azblob.NewSharedKeyCredential(cfg.AccountName, cfg.AccountKey)
+		if err != nil {
+			return invalidf("azure: account key: %v", err)
+		}
+		d.svc, err = service.NewClientWithSharedKeyCredential(serviceURL, d.sharedKey, copts)
+	case cfg.SASToken != "":
+		if serviceURL == "" {
+			return invalidf("azure: a SAS token needs ServiceURL or AccountName")
+		}
+		d.svc, err = service.NewClientWithNoCredential(strings.TrimSuffix(serviceURL, "/")+"/?"+strings.TrimPrefix(cfg.SASToken, "?"), copts)
+	default:
+		cs := cfg.ConnectionString
+		if cs == "" {
+			cs = os.Getenv(EnvConnectionString)
+		}
+		if cs == "" {
+			return invalidf("azure: no credential: set Config.ConnectionString, AccountKey, SASToken or Credential, or %s", EnvConnectionString)
+		}
+		name, key := connStringKey(cs)
+		if name != "" && key != "" {
+			if d.sharedKey, err = azblob.NewSharedKeyCredential(name, key); err != nil {
+				return invalidf("azure: account key in connection string: %v", err)
+			}
+		}
+		if cfg.ServiceURL != "" && d.sharedKey != nil {
+			d.svc, err = service.NewClientWithSharedKeyCredential(cfg.ServiceURL, d.sharedKey, copts)
+		} else {
+			d.svc, err = service.NewClientFromConnectionString(cs, copts)
+		}
+	}
+	if err != nil {
+		return invalidf("azure: %v", err)
+	}
+	return nil
+}
+
+// connStringKey returns the account name and key of a connection string, if
+// it has them (the development-storage shortcut included).
+func connStringKey(cs string) (name, key string) {
+	for _, part := range strings.Split(cs, ";") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "accountname":
+			name = v
+		case "accountkey":
+			key = v
+		case "usedevelopmentstorage":
+			if strings.EqualFold(v, "true") {
+				name, key = azuriteAccount, azuriteKey
+			}
+		}
+	}
+	return name, key
+}
+
+// The well-known development storage account of Azurite and the old emulator.
+const (
+	azuriteAccount = "devstoreaccount1"
+	azuriteKey     = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+// Capabilities implements storage.Driver.
+func (d *Driver) Capabilities() storage.Capabilities {
+	canSign := d.sharedKey != nil || d.token != nil
+	return storage.Capabilities{
+		ConditionalCreate:  true,
+		RangeRead:          true,
+		ServerSideCopy:     true,
+		Metadata:           true,
+		ContentType:        true,
+		SignedURL:          canSign,
+		SignedPutURL:       canSign,
+		SignaturesEnforced: canSign,
+		PublicObjects:      false,
+		Checksums:          true,
+	}
+}
+
+// ContainerClient returns the SDK client of the driver's container, for
+// what the portable API does not cover.
+func (d *Driver) ContainerClient() *container.Client { return d.cont }
+
+// Close implements storage.Driver. The SDK holds no resources that need
+// releasing; Close is a no-op.
+func (d *Driver) Close() error { return nil }
+
+func checkTier(t blob.AccessTier) error {
+	for _, v := range blob.PossibleAccessTierValues() {
+		if strings.EqualFold(string(v), string(t)) {
+			return nil
+		}
+	}
+	return invalidf("azure: unknown access tier %q", t)
+}
+
+// saveOptions returns the per-call options carried in DriverOptions.
+func (d *Driver) saveOptions(o any) (*SaveOptions, error) {
+	so := &SaveOptions{AccessTier: d.cfg.AccessTier}
+	switch v := o.(type) {
+	case nil:
+		return so, nil
+	case *SaveOptions:
+		if v == nil {
+			return so, nil
+		}
+		if v.AccessTier != "" {
+			if err := checkTier(v.AccessTier); err != nil {
+				return nil, err
+			}
+			so.AccessTier = v.AccessTier
+		}
+		so.Tags = v.Tags
+		return so, nil
+	}
+	return nil, fmt.Errorf("%w: azure takes *azure.SaveOptions as DriverOptions, got %T", storage.ErrUnsupported, o)
+}
+
+var errPublic = fmt.Errorf("%w: Azure Blob Storage has no per-blob ACL; make the container's access level public, serve through a CDN, or use signed URLs", storage.ErrUnsupported)
+
+var errClosedBody = errors.New("azure: body is closed")

@@ -1,0 +1,545 @@
+package azure_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/azure"
+)
+
+func randBytes(t testing.TB, n int) []byte {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(rand32{}, b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// rand32 is a cheap pseudo-random source for large test bodies.
+type rand32 struct{}
+
+var seed uint64 = 0x9E3779B97F4A7C15
+
+func (rand32) Read(p []byte) (int, error) {
+	for i := range p {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		p[i] = byte(seed)
+	}
+	return len(p), nil
+}
+
+// onlyReader hides every method but Read (no size, no seeking).
+type onlyReader struct{ io.Reader }
+
+func TestRoundTripSmallAndHeaders(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	ctx := t.Context()
+	opts := storage.SaveOptions{
+		ContentType: "text/plain; charset=utf-8", CacheControl: "max-age=60", ContentDisposition: "attachment",
+		ContentEncoding: "identity", ContentLanguage: "fr",
+		Metadata: map[string]string{"owner": "ada", "Note_2": "  héllo wörld  ", "raw": "=?utf-8?q?x?="},
+	}
+	name, err := st.Save(ctx, "dir/hello.txt", strings.NewReader("hello"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := st.Stat(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Size != 5 || a.ContentType != opts.ContentType || a.CacheControl != opts.CacheControl ||
+		a.ContentDisposition != opts.ContentDisposition || a.ContentEncoding != opts.ContentEncoding || a.ContentLanguage != opts.ContentLanguage {
+		t.Fatalf("attributes: %+v", a)
+	}
+	want := map[string]string{"owner": "ada", "note_2": "  héllo wörld  ", "raw": "=?utf-8?q?x?="}
+	for k, v := range want {
+		if a.Metadata[k] != v {
+			t.Errorf("metadata %q = %q, want %q (all: %q)", k, a.Metadata[k], v, a.Metadata)
+		}
+	}
+	if len(a.Checksums.MD5) != 16 {
+		t.Errorf("no MD5: %+v", a.Checksums)
+	}
+	r, err := st.Open(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil || string(b) != "hello" {
+		t.Fatalf("read %q, %v", b, err)
+	}
+	if r.Attributes().Metadata["note_2"] != want["note_2"] {
+		t.Errorf("open metadata: %q", r.Attributes().Metadata)
+	}
+}
+
+func TestMetadataKeyWithDash(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	_, err := st.Save(t.Context(), "m.txt", strings.NewReader("x"), storage.SaveOptions{Metadata: map[string]string{"x-trace": "1"}})
+	if !errors.Is(err, storage.ErrInvalidArgument) || !strings.Contains(err.Error(), `"x-trace"`) {
+		t.Fatalf("got %v, want ErrInvalidArgument naming the key", err)
+	}
+	if ok, _ := st.Exists(t.Context(), "m.txt"); ok {
+		t.Fatal("object stored despite the error")
+	}
+}
+
+func TestPublicUnsupported(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	_, err := st.Save(t.Context(), "p.txt", strings.NewReader("x"), storage.SaveOptions{Public: true})
+	if !errors.Is(err, storage.ErrUnsupported) {
+		t.Fatalf("got %v", err)
+	}
+	if st.Capabilities().PublicObjects {
+		t.Fatal("PublicObjects declared")
+	}
+	// The driver itself refuses too, with a message that says why.
+	_, err = st.Driver().Write(t.Context(), "p.txt", strings.NewReader("x"), &storage.WriteOptions{Public: true, Size: 1})
+	if !errors.Is(err, storage.ErrUnsupported) || !strings.Contains(err.Error(), "no per-blob ACL") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDriverOptions(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	ctx := t.Context()
+	if _, err := st.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: "cool"}); !errors.Is(err, storage.ErrUnsupported) {
+		t.Fatalf("wrong type: %v", err)
+	}
+	if _, err := st.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: &azure.SaveOptions{AccessTier: "Lukewarm"}}); !errors.Is(err, storage.ErrInvalidArgument) {
+		t.Fatalf("bad tier: %v", err)
+	}
+	name, err := st.Save(ctx, "cool.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: &azure.SaveOptions{AccessTier: blob.AccessTierCool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv := st.Driver().(*azure.Driver)
+	p, err := drv.ContainerClient().NewBlobClient(locationOf(t, st, name)).GetProperties(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.AccessTier == nil || *p.AccessTier != string(blob.AccessTierCool) {
+		t.Fatalf("tier %v", p.AccessTier)
+	}
+}
+
+// locationOf returns the full blob name of name (with the location prefix).
+func locationOf(t testing.TB, st *storage.Storage, name string) string {
+	t.Helper()
+	u, err := st.URL(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := st.Driver().(*azure.Driver).ContainerClient().URL() + "/"
+	full := strings.TrimPrefix(u, base)
+	return strings.ReplaceAll(full, "%20", " ")
+}
+
+// TestLargeStreamStaged uploads a stream of several blocks and reads it back
+// through the parallel download.
+func TestLargeStreamStaged(t *testing.T) {
+	st := newStorage(t, azure.Config{BlockSize: 256 << 10, Concurrency: 3})
+	ctx := t.Context()
+	data := randBytes(t, 5<<20+123)
+	name, err := st.Save(ctx, "big.bin", onlyReader{bytes.NewReader(data)}, storage.SaveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := st.Open(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got bytes.Buffer
+	if _, err := io.Copy(&got, r); err != nil { // WriteTo: parallel ranges
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), data) {
+		t.Fatalf("parallel download differs: %d bytes", got.Len())
+	}
+	// Ranged reads.
+	rr, err := st.ReadRange(ctx, name, 300<<10, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, _ := io.ReadAll(rr)
+	rr.Close()
+	if !bytes.Equal(part, data[300<<10:300<<10+1000]) {
+		t.Fatal("range differs")
+	}
+	// Known-size stream (size hint) of several blocks.
+	name2, err := st.Save(ctx, "big2.bin", onlyReader{bytes.NewReader(data)}, storage.SaveOptions{Size: int64(len(data))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkContent(t, st, name2, data)
+}
+
+func checkContent(t *testing.T, st *storage.Storage, name string, want []byte) {
+	t.Helper()
+	r, err := st.Open(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := io.ReadAll(onlyReader{r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sha256.Sum256(got) != sha256.Sum256(want) {
+		t.Fatalf("%s: content differs (%d bytes, want %d)", name, len(got), len(want))
+	}
+}
+
+func TestFileUploadSections(t *testing.T) {
+	st := newStorage(t, azure.Config{BlockSize: 256 << 10})
+	ctx := t.Context()
+	data := randBytes(t, 1<<20+7)
+	path := filepath.Join(t.TempDir(), "f.bin")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(100, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	name, err := st.Save(ctx, "f.bin", f, storage.SaveOptions{ContentType: "application/octet-stream"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkContent(t, st, name, data[100:])
+	// Rename policy with a file: the second save gets another name.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	name2, err := st.Save(ctx, "f.bin", f, storage.SaveOptions{ContentType: "application/octet-stream"})
+	if err != nil || name2 == name {
+		t.Fatalf("rename: %q, %v", name2, err)
+	}
+	checkContent(t, st, name2, data)
+}
+
+// failingReader yields n bytes, then an error.
+type failingReader struct {
+	r   io.Reader
+	n   int
+	err error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, f.err
+	}
+	if len(p) > f.n {
+		p = p[:f.n]
+	}
+	n, err := f.r.Read(p)
+	f.n -= n
+	return n, err
+}
+
+func TestFailedAndCancelledUploadsLeaveNothing(t *testing.T) {
+	st := newStorage(t, azure.Config{BlockSize: 256 << 10})
+	ctx := t.Context()
+	boom := errors.New("boom")
+	_, err := st.Save(ctx, "fail.bin", &failingReader{r: rand32{}, n: 1 << 20, err: boom}, storage.SaveOptions{})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	r := &failingReader{r: rand32{}, n: 1 << 20, err: nil}
+	cr := readerFunc(func(p []byte) (int, error) {
+		if r.n < 512<<10 {
+			cancel()
+		}
+		n, err := r.Read(p)
+		if err == nil && n == 0 {
+			return 0, io.EOF
+		}
+		return n, err
+	})
+	_, err = st.Save(cctx, "cancel.bin", cr, storage.SaveOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v", err)
+	}
+	// Checksum mismatch over a staged upload: nothing visible either.
+	_, err = st.Save(ctx, "sum.bin", onlyReader{bytes.NewReader(randBytes(t, 1<<20))}, storage.SaveOptions{Checksums: storage.Checksums{MD5: make([]byte, 16)}})
+	if !errors.Is(err, storage.ErrChecksum) {
+		t.Fatalf("got %v", err)
+	}
+	for _, n := range []string{"fail.bin", "cancel.bin", "sum.bin"} {
+		if ok, err := st.Exists(ctx, n); ok || err != nil {
+			t.Errorf("%s: exists=%v err=%v", n, ok, err)
+		}
+	}
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+func TestConflictPolicies(t *testing.T) {
+	st := newStorage(t, azure.Config{BlockSize: 256 << 10})
+	ctx := t.Context()
+	for _, size := range []int{10, 600 << 10} {
+		data := randBytes(t, size)
+		name := "c.bin"
+		if size > 100 {
+			name = "big-c.bin"
+		}
+		if _, err := st.Save(ctx, name, onlyReader{bytes.NewReader(data)}, storage.SaveOptions{Conflict: storage.Fail}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := st.Save(ctx, name, onlyReader{bytes.NewReader(data)}, storage.SaveOptions{Conflict: storage.Fail})
+		if !errors.Is(err, storage.ErrExist) || !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("size %d: fail policy: %v", size, err)
+		}
+		other, err := st.Save(ctx, name, onlyReader{bytes.NewReader(data)}, storage.SaveOptions{Conflict: storage.Rename})
+		if err != nil || other == name {
+			t.Fatalf("size %d: rename: %q %v", size, other, err)
+		}
+		checkContent(t, st, other, data)
+		if _, err := st.Save(ctx, name, onlyReader{bytes.NewReader(data[:1])}, storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
+			t.Fatal(err)
+		}
+		checkContent(t, st, name, data[:1])
+	}
+}
+
+func TestErrorsMapped(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	ctx := t.Context()
+	_, err := st.Stat(ctx, "missing")
+	if !errors.Is(err, storage.ErrNotExist) || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("stat: %v", err)
+	}
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusNotFound {
+		t.Fatalf("ResponseError not reachable: %v", err)
+	}
+	if _, err := st.Open(ctx, "missing"); !errors.Is(err, storage.ErrNotExist) {
+		t.Fatalf("open: %v", err)
+	}
+	if err := st.Delete(ctx, "missing"); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := st.Copy(ctx, "dst", "missing"); !errors.Is(err, storage.ErrNotExist) {
+		t.Fatalf("copy: %v", err)
+	}
+	// Wrong key: permission.
+	e, _ := env(t)
+	bad := newStorage(t, azure.Config{AccountName: e.AccountName, AccountKey: "AAAA" + e.AccountKey[4:], ServiceURL: e.BlobEndpoint})
+	if _, err := bad.Stat(ctx, "x"); !errors.Is(err, storage.ErrPermission) {
+		t.Fatalf("bad key: %v", err)
+	}
+	if _, err := bad.Save(ctx, "x", strings.NewReader("x"), storage.SaveOptions{}); !errors.Is(err, storage.ErrPermission) {
+		t.Fatalf("bad key: %v", err)
+	}
+	// Missing container: not mapped to ErrNotExist.
+	nc, err := azure.New(ctx, azure.Config{ConnectionString: e.ConnectionString, Container: "no-such-container-" + randHex(4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nc.Stat(ctx, "x"); err == nil || errors.Is(err, storage.ErrNotExist) {
+		t.Fatalf("missing container: %v", err)
+	}
+}
+
+func TestCopyListAndDelete(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	ctx := t.Context()
+	opts := storage.SaveOptions{ContentType: "text/x-test", Metadata: map[string]string{"k": "v"}}
+	for _, n := range []string{"a/1.txt", "a/2.txt", "a/b/3.txt", "c.txt"} {
+		if _, err := st.Save(ctx, n, strings.NewReader(n), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Copy(ctx, "copy/c.txt", "c.txt"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := st.Stat(ctx, "copy/c.txt")
+	if err != nil || a.ContentType != "text/x-test" || a.Metadata["k"] != "v" || a.Size != 5 {
+		t.Fatalf("copy attrs %+v %v", a, err)
+	}
+	var got []string
+	for e, err := range st.List(ctx, "a/", storage.ListOptions{OneLevel: true}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e.Name)
+	}
+	if strings.Join(got, ",") != "a/1.txt,a/2.txt,a/b/" {
+		t.Fatalf("one level: %v", got)
+	}
+	got = nil
+	for e, err := range st.List(ctx, "", storage.ListOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e.Name)
+	}
+	if strings.Join(got, ",") != "a/1.txt,a/2.txt,a/b/3.txt,c.txt,copy/c.txt" {
+		t.Fatalf("flat: %v", got)
+	}
+	if err := st.Delete(ctx, "c.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := st.Exists(ctx, "c.txt"); ok {
+		t.Fatal("still there")
+	}
+}
+
+func TestSignedURLs(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	ctx := t.Context()
+	name, err := st.Save(ctx, "s/ünï cødé+%.txt", strings.NewReader("secret"), storage.SaveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.SignedURL(ctx, name, storage.SignOptions{Expiry: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, code := get(t, u); code != 200 || body != "secret" {
+		t.Fatalf("GET signed: %d %q", code, body)
+	}
+	if _, code := get(t, strings.Replace(u, "sig=", "sig=A", 1)); code != http.StatusForbidden {
+		t.Fatalf("tampered: %d", code)
+	}
+	pu, err := st.SignedURL(ctx, "s/up.txt", storage.SignOptions{Method: http.MethodPut, ContentType: "text/plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPut, pu, strings.NewReader("uploaded"))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("x-ms-blob-type", "BlockBlob")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("PUT signed: %s", resp.Status)
+	}
+	checkContent(t, st, "s/up.txt", []byte("uploaded"))
+	// The GET URL does not grant PUT.
+	req, _ = http.NewRequestWithContext(ctx, http.MethodPut, u, strings.NewReader("x"))
+	req.Header.Set("x-ms-blob-type", "BlockBlob")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("PUT with GET URL: %s", resp.Status)
+	}
+	// Expired.
+	eu, err := st.SignedURL(ctx, name, storage.SignOptions{Expiry: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	if _, code := get(t, eu); code != http.StatusForbidden {
+		t.Fatalf("expired: %d", code)
+	}
+	// The private container refuses the unsigned URL.
+	pub, err := st.URL(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, code := get(t, pub); code == 200 {
+		t.Fatalf("private GET %s: %d", pub, code)
+	}
+}
+
+// TestPublicURL reads a blob of a public container (access level "blob")
+// through its URL on the service endpoint.
+func TestPublicURL(t *testing.T) {
+	st := newStorage(t, azure.Config{Container: publicContainer(t)})
+	name, err := st.Save(t.Context(), "dir/a b+ü.txt", strings.NewReader("public"), storage.SaveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := st.URL(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, code := get(t, pub); code != 200 || body != "public" {
+		t.Fatalf("public GET %s: %d %q", pub, code, body)
+	}
+}
+
+func get(t *testing.T, u string) (string, int) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b), resp.StatusCode
+}
+
+func TestCustomDomainBaseURL(t *testing.T) {
+	st := newStorage(t, azure.Config{PublicBaseURL: "https://cdn.example.com/media/"})
+	u, err := st.URL("a b.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(u, "https://cdn.example.com/media/t-") || !strings.HasSuffix(u, "/a%20b.txt") {
+		t.Fatalf("url %s", u)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	ctx := context.Background()
+	t.Setenv(azure.EnvConnectionString, "")
+	for _, cfg := range []azure.Config{
+		{},
+		{Container: "c"},
+		{Container: "c", AccountKey: "k"},
+		{Container: "c", ConnectionString: "x", BlockSize: 10},
+		{Container: "c", ConnectionString: "x", Concurrency: -1},
+		{Container: "c", ConnectionString: "x", AccessTier: "Tepid"},
+	} {
+		if _, err := azure.NewDriver(ctx, cfg); !errors.Is(err, storage.ErrInvalidArgument) {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+}
+
+func TestEnvConnectionString(t *testing.T) {
+	e, name := env(t)
+	t.Setenv(azure.EnvConnectionString, e.ConnectionString)
+	st, err := azure.New(t.Context(), azure.Config{Container: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Stat(t.Context(), "nope-"+randHex(4)); !errors.Is(err, storage.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if !st.Capabilities().SignedURL {
+		t.Fatal("connection string with a key should sign")
+	}
+}

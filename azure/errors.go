@@ -1,0 +1,149 @@
+package azure
+
+import (
+	"encoding/base64"
+	"errors"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
+
+	"github.com/go-storages/storage"
+)
+
+// ErrorKind implements storage.Driver. The *azcore.ResponseError stays
+// reachable with errors.As on the error the Storage returns.
+func (d *Driver) ErrorKind(err error) error {
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) {
+		return nil
+	}
+	switch bloberror.Code(re.ErrorCode) {
+	case bloberror.BlobNotFound:
+		return storage.ErrNotExist
+	case bloberror.ContainerNotFound:
+		// A configuration error, not a missing object: left unmapped so the
+		// caller sees it for what it is.
+		return nil
+	case bloberror.BlobAlreadyExists, bloberror.ConditionNotMet, bloberror.TargetConditionNotMet:
+		return storage.ErrExist
+	case bloberror.AuthorizationFailure, bloberror.AuthenticationFailed, bloberror.InsufficientAccountPermissions,
+		bloberror.AuthorizationPermissionMismatch, bloberror.AuthorizationResourceTypeMismatch,
+		bloberror.AuthorizationSourceIPMismatch, bloberror.AuthorizationProtocolMismatch, bloberror.AuthorizationServiceMismatch:
+		return storage.ErrPermission
+	case bloberror.InvalidMetadata, bloberror.InvalidHeaderValue, bloberror.InvalidBlobTier, bloberror.InvalidInput:
+		return storage.ErrInvalidArgument
+	}
+	switch re.StatusCode {
+	case http.StatusNotFound:
+		return storage.ErrNotExist
+	case http.StatusForbidden, http.StatusUnauthorized:
+		return storage.ErrPermission
+	case http.StatusConflict, http.StatusPreconditionFailed:
+		if isConflict(err) {
+			return storage.ErrExist
+		}
+	}
+	return nil
+}
+
+// isConflict reports whether err says that a conditional create found the
+// blob taken.
+func isConflict(err error) bool {
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) {
+		return false
+	}
+	switch bloberror.Code(re.ErrorCode) {
+	case bloberror.BlobAlreadyExists, bloberror.ConditionNotMet:
+		return true
+	}
+	return re.ErrorCode == "" && (re.StatusCode == http.StatusConflict || re.StatusCode == http.StatusPreconditionFailed)
+}
+
+func isNotFound(err error) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound && re.ErrorCode != string(bloberror.ContainerNotFound)
+}
+
+func hasStatus(err error, status int) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && re.StatusCode == status
+}
+
+// checkMetaKey reports whether k is a valid Azure metadata name: a C#
+// identifier (ASCII letters, digits and '_', not starting with a digit).
+func checkMetaKey(k string) error {
+	if k == "" {
+		return invalidf("azure: empty metadata key")
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		ok := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9'
+		if !ok {
+			return invalidf("azure: metadata key %q: Azure accepts only C# identifiers (letters, digits and '_', not starting with a digit); '-' is not allowed", k)
+		}
+	}
+	return nil
+}
+
+// encodeMetadata validates the keys and returns the SDK's map. Values that
+// HTTP would not carry intact (non-ASCII, control characters, surrounding
+// space, or text that looks RFC 2047 encoded) are RFC 2047 encoded.
+func encodeMetadata(m map[string]string) (map[string]*string, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]*string, len(m))
+	for k, v := range m {
+		if err := checkMetaKey(k); err != nil {
+			return nil, err
+		}
+		if needsEncoding(v) {
+			v = "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte(v)) + "?="
+		}
+		out[k] = &v
+	}
+	return out, nil
+}
+
+func needsEncoding(v string) bool {
+	if v == "" {
+		return false
+	}
+	if v[0] == ' ' || v[0] == '\t' || v[len(v)-1] == ' ' || v[len(v)-1] == '\t' || strings.HasPrefix(v, "=?") {
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c >= 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+var wordDecoder = &mime.WordDecoder{}
+
+// decodeMetadata turns the SDK's map into the portable one: lower-case
+// keys, RFC 2047 values decoded.
+func decodeMetadata(m map[string]*string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		s := ""
+		if v != nil {
+			s = *v
+		}
+		if strings.HasPrefix(s, "=?") {
+			if dec, err := wordDecoder.Decode(s); err == nil {
+				s = dec
+			}
+		}
+		out[strings.ToLower(k)] = s
+	}
+	return out
+}

@@ -1,0 +1,170 @@
+package azure
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/sas"
+
+	"github.com/go-storages/storage"
+)
+
+// Stat implements storage.Driver with one Get Blob Properties.
+func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
+	p, err := d.cont.NewBlobClient(name).GetProperties(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	a := &storage.Attributes{
+		ContentType:        deref(p.ContentType),
+		CacheControl:       deref(p.CacheControl),
+		ContentDisposition: deref(p.ContentDisposition),
+		ContentEncoding:    deref(p.ContentEncoding),
+		ContentLanguage:    deref(p.ContentLanguage),
+		ETag:               etag(p.ETag),
+		ModTime:            modTime(p.LastModified),
+		Metadata:           decodeMetadata(p.Metadata),
+	}
+	if p.ContentLength != nil {
+		a.Size = *p.ContentLength
+	}
+	if len(p.ContentMD5) == 16 {
+		a.Checksums.MD5 = p.ContentMD5
+	}
+	return a, nil
+}
+
+// Delete implements storage.Driver; the blob's snapshots go with it.
+func (d *Driver) Delete(ctx context.Context, name string) error {
+	_, err := d.cont.NewBlobClient(name).Delete(ctx, &blob.DeleteOptions{DeleteSnapshots: to.Ptr(blob.DeleteSnapshotsOptionTypeInclude)})
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// List implements storage.Driver. The service lists in name order; with
+// OneLevel the directories and blobs of each page are merged in order.
+func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptions) iter.Seq2[storage.Entry, error] {
+	return func(yield func(storage.Entry, error) bool) {
+		if opts.OneLevel {
+			d.listLevel(ctx, prefix, yield)
+			return
+		}
+		pager := d.cont.NewListBlobsFlatPager(&container.ListBlobsFlatOptions{Prefix: &prefix})
+		for pager.More() {
+			page, err := pager.NextPage(ctx)
+			if err != nil {
+				yield(storage.Entry{}, err)
+				return
+			}
+			for _, it := range page.Segment.BlobItems {
+				if !yield(entry(it), nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func (d *Driver) listLevel(ctx context.Context, prefix string, yield func(storage.Entry, error) bool) {
+	pager := d.cont.NewListBlobsHierarchyPager("/", &container.ListBlobsHierarchyOptions{Prefix: &prefix})
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			yield(storage.Entry{}, err)
+			return
+		}
+		items, dirs := page.Segment.BlobItems, page.Segment.BlobPrefixes
+		for len(items) > 0 || len(dirs) > 0 {
+			var e storage.Entry
+			if len(dirs) == 0 || len(items) > 0 && deref(items[0].Name) < deref(dirs[0].Name) {
+				e = entry(items[0])
+				items = items[1:]
+			} else {
+				e = storage.Entry{Name: deref(dirs[0].Name), IsDir: true}
+				dirs = dirs[1:]
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+func entry(it *container.BlobItem) storage.Entry {
+	e := storage.Entry{Name: deref(it.Name)}
+	if p := it.Properties; p != nil {
+		if p.ContentLength != nil {
+			e.Size = *p.ContentLength
+		}
+		e.ModTime = modTime(p.LastModified)
+		e.ETag = etag(p.ETag)
+	}
+	return e
+}
+
+// maxSyncCopy is the largest source Copy Blob From URL accepts.
+const maxSyncCopy = 256 << 20
+
+// copyPoll is the interval between two checks of a pending copy.
+var copyPoll = 100 * time.Millisecond
+
+// Copy implements storage.Driver inside the service: a synchronous Copy Blob
+// From URL when the source is at most 256 MiB and can be authorised (account
+// key), else an asynchronous Copy Blob polled until it completes. Metadata
+// and headers are copied with the bytes.
+func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+	sa, err := d.Stat(ctx, src)
+	if err != nil {
+		return err
+	}
+	srcURL := d.cont.NewBlobClient(src).URL()
+	dbc := d.cont.NewBlobClient(dst)
+	if d.sharedKey != nil && sa.Size <= maxSyncCopy {
+		su, err := d.signKey(src, sas.BlobPermissions{Read: true}, time.Now().Add(15*time.Minute), "")
+		if err != nil {
+			return err
+		}
+		_, err = dbc.CopyFromURL(ctx, su, nil)
+		if err == nil {
+			return nil
+		}
+		if !hasStatus(err, 400) && !hasStatus(err, 501) && !hasStatus(err, 409) {
+			return err
+		}
+		// Not supported here (an emulator, an old service): the async copy.
+	}
+	resp, err := dbc.StartCopyFromURL(ctx, srcURL, nil)
+	if err != nil {
+		return err
+	}
+	status := resp.CopyStatus
+	for status != nil && *status == blob.CopyStatusTypePending {
+		select {
+		case <-ctx.Done():
+			if resp.CopyID != nil {
+				_, _ = dbc.AbortCopyFromURL(context.WithoutCancel(ctx), *resp.CopyID, nil)
+			}
+			return ctx.Err()
+		case <-time.After(copyPoll):
+		}
+		p, err := dbc.GetProperties(ctx, nil)
+		if err != nil {
+			return err
+		}
+		status = p.CopyStatus
+		if status != nil && *status != blob.CopyStatusTypePending && *status != blob.CopyStatusTypeSuccess {
+			return fmt.Errorf("azure: copy of %q to %q ended %s: %s", src, dst, *status, deref(p.CopyStatusDescription))
+		}
+	}
+	if status != nil && *status != blob.CopyStatusTypeSuccess {
+		return fmt.Errorf("azure: copy of %q to %q ended %s", src, dst, *status)
+	}
+	return nil
+}

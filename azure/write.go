@@ -1,0 +1,431 @@
+package azure
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/go-storages/storage"
+)
+
+// upload is the state of one Write.
+type upload struct {
+	d       *Driver
+	opts    *storage.WriteOptions
+	headers *blob.HTTPHeaders
+	meta    map[string]*string
+	tier    *blob.AccessTier
+	tags    map[string]string
+}
+
+// Write implements storage.Driver.
+//
+// A body that fits in one block (BlockSize) is read into memory and sent
+// with one Put Blob (If-None-Match: * when the write is exclusive), so a
+// conflict is retried under the name OnConflict returns with the same bytes.
+//
+// A larger body is staged in blocks and committed with one Put Block List.
+// Blocks are staged under the target name and cannot move to another one, so
+// for an exclusive write the name is first checked (and replaced through
+// OnConflict while taken) before any block is staged; the commit itself is
+// still conditional (If-None-Match: *). If another writer creates the name
+// during the upload, an *os.File body is staged again under the next name,
+// while any other stream, already consumed, fails with an error matching
+// storage.ErrExist. Staged but uncommitted blocks are never visible, and the
+// service discards them after a week.
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+	if opts.Public {
+		return "", errPublic
+	}
+	so, err := d.saveOptions(opts.DriverOptions)
+	if err != nil {
+		return "", err
+	}
+	meta, err := encodeMetadata(opts.Metadata)
+	if err != nil {
+		return "", err
+	}
+	u := &upload{d: d, opts: opts, meta: meta, headers: httpHeaders(opts), tags: so.Tags}
+	if so.AccessTier != "" {
+		t := so.AccessTier
+		u.tier = &t
+	}
+	if f, ok := r.(*os.File); ok {
+		if off, size, ok := fileRange(f); ok {
+			return u.fromFile(ctx, name, f, off, size)
+		}
+	}
+	return u.fromStream(ctx, name, r)
+}
+
+func httpHeaders(o *storage.WriteOptions) *blob.HTTPHeaders {
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	return &blob.HTTPHeaders{
+		BlobContentType:        str(o.ContentType),
+		BlobCacheControl:       str(o.CacheControl),
+		BlobContentDisposition: str(o.ContentDisposition),
+		BlobContentEncoding:    str(o.ContentEncoding),
+		BlobContentLanguage:    str(o.ContentLanguage),
+	}
+}
+
+// fileRange returns the current offset and the remaining size of a regular
+// file.
+func fileRange(f *os.File) (off, size int64, ok bool) {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0, 0, false
+	}
+	off, err = f.Seek(0, io.SeekCurrent)
+	if err != nil || off > fi.Size() {
+		return 0, 0, false
+	}
+	return off, fi.Size() - off, true
+}
+
+func (u *upload) conditions() *blob.AccessConditions {
+	if u.opts.OnConflict == nil {
+		return nil
+	}
+	return &blob.AccessConditions{ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfNoneMatch: to.Ptr(azcore.ETagAny)}}
+}
+
+func (u *upload) beforeCommit() error {
+	if u.opts.BeforeCommit != nil {
+		return u.opts.BeforeCommit()
+	}
+	return nil
+}
+
+// putSingle stores a body that fits in one request, retrying a taken name
+// under the one OnConflict returns. body returns a fresh reader each time.
+func (u *upload) putSingle(ctx context.Context, name string, body func() io.ReadSeeker, md5sum []byte) (string, error) {
+	h := *u.headers
+	h.BlobContentMD5 = md5sum
+	for {
+		bb := u.d.cont.NewBlockBlobClient(name)
+		_, err := bb.Upload(ctx, streaming.NopCloser(body()), &blockblob.UploadOptions{
+			HTTPHeaders:      &h,
+			Metadata:         u.meta,
+			Tier:             u.tier,
+			Tags:             u.tags,
+			AccessConditions: u.conditions(),
+		})
+		if err == nil {
+			return name, nil
+		}
+		if u.opts.OnConflict == nil || !isConflict(err) {
+			return "", err
+		}
+		if name, err = u.opts.OnConflict(name); err != nil {
+			return "", err
+		}
+	}
+}
+
+// claim replaces name, through OnConflict, while a blob has it. It is an
+// optimisation for staged uploads (blocks cannot move to another name); the
+// commit stays conditional.
+func (u *upload) claim(ctx context.Context, name string) (string, error) {
+	if u.opts.OnConflict == nil {
+		return name, nil
+	}
+	for {
+		_, err := u.d.cont.NewBlobClient(name).GetProperties(ctx, nil)
+		if isNotFound(err) {
+			return name, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if name, err = u.opts.OnConflict(name); err != nil {
+			return "", err
+		}
+	}
+}
+
+// commit commits the staged blocks under name.
+func (u *upload) commit(ctx context.Context, name string, ids []string) error {
+	_, err := u.d.cont.NewBlockBlobClient(name).CommitBlockList(ctx, ids, &blockblob.CommitBlockListOptions{
+		HTTPHeaders:      u.headers,
+		Metadata:         u.meta,
+		Tier:             u.tier,
+		Tags:             u.tags,
+		AccessConditions: u.conditions(),
+	})
+	return err
+}
+
+// blockSize returns the block size for a body of size bytes (-1: unknown),
+// grown when needed to stay within MaxBlocks.
+func (u *upload) blockSize(size int64) int64 {
+	bs := u.d.cfg.BlockSize
+	if size > bs*MaxBlocks {
+		bs = (size + MaxBlocks - 1) / MaxBlocks
+	}
+	return bs
+}
+
+// blockIDs makes block IDs of one upload: a random prefix and the block
+// index, all of the same length as Azure requires.
+type blockIDs [24]byte
+
+func newBlockIDs() (blockIDs, error) {
+	var b blockIDs
+	_, err := rand.Read(b[:16])
+	return b, err
+}
+
+func (b blockIDs) id(i int) string {
+	binary.BigEndian.PutUint64(b[16:], uint64(i))
+	return base64.StdEncoding.EncodeToString(b[:])
+}
+
+// fromFile uploads size bytes of f from off, reading sections of the file
+// directly: no buffer, no copy.
+func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, size int64) (string, error) {
+	bs := u.blockSize(size)
+	if size <= bs {
+		if err := u.beforeCommit(); err != nil {
+			return "", err
+		}
+		name, err := u.putSingle(ctx, name, func() io.ReadSeeker { return io.NewSectionReader(f, off, size) }, nil)
+		if err == nil {
+			_, _ = f.Seek(off+size, io.SeekStart)
+		}
+		return name, err
+	}
+	name, err := u.claim(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	if err := u.beforeCommit(); err != nil {
+		return "", err
+	}
+	for {
+		ids, err := u.stageFile(ctx, name, f, off, size, bs)
+		if err != nil {
+			return "", err
+		}
+		err = u.commit(ctx, name, ids)
+		if err == nil {
+			_, _ = f.Seek(off+size, io.SeekStart)
+			return name, nil
+		}
+		if u.opts.OnConflict == nil || !isConflict(err) {
+			return "", err
+		}
+		if name, err = u.opts.OnConflict(name); err != nil {
+			return "", err
+		}
+	}
+}
+
+func (u *upload) stageFile(ctx context.Context, name string, f *os.File, off, size, bs int64) ([]string, error) {
+	gen, err := newBlockIDs()
+	if err != nil {
+		return nil, err
+	}
+	bb := u.d.cont.NewBlockBlobClient(name)
+	n := int((size + bs - 1) / bs)
+	ids := make([]string, n)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(u.d.cfg.Concurrency)
+	for i := range n {
+		ids[i] = gen.id(i)
+		start := int64(i) * bs
+		length := min(bs, size-start)
+		id := ids[i]
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			_, err := bb.StageBlock(gctx, id, streaming.NopCloser(io.NewSectionReader(f, off+start, length)), nil)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// buffer is one upload buffer taken from the pool under the byte budget.
+type buffer struct {
+	b    *[]byte
+	data []byte
+}
+
+// getBuffer waits for budget for one block and returns a pooled buffer.
+func (d *Driver) getBuffer(ctx context.Context) (*buffer, error) {
+	if err := d.budget.Acquire(ctx, d.cfg.BlockSize); err != nil {
+		return nil, err
+	}
+	b := d.bufs.Get().(*[]byte)
+	return &buffer{b: b, data: *b}, nil
+}
+
+func (d *Driver) putBuffer(b *buffer) {
+	d.bufs.Put(b.b)
+	d.budget.Release(d.cfg.BlockSize)
+}
+
+// fromStream uploads a body that is not a file.
+func (u *upload) fromStream(ctx context.Context, name string, r io.Reader) (string, error) {
+	d := u.d
+	size := u.opts.Size
+	if size >= 0 && size < d.cfg.BlockSize {
+		// Small body of known size: an exactly sized buffer, one extra
+		// byte to see the end.
+		buf := make([]byte, size+1)
+		n, err := io.ReadFull(r, buf)
+		switch err {
+		case io.EOF, io.ErrUnexpectedEOF:
+			return u.single(ctx, name, buf[:n])
+		case nil:
+			return u.staged(ctx, name, r, buf[:n], nil)
+		}
+		return "", err
+	}
+	first, err := d.getBuffer(ctx)
+	if err != nil {
+		return "", err
+	}
+	n, err := io.ReadFull(r, first.data)
+	switch err {
+	case io.EOF, io.ErrUnexpectedEOF:
+		defer d.putBuffer(first)
+		return u.single(ctx, name, first.data[:n])
+	case nil:
+		return u.staged(ctx, name, r, first.data, first)
+	}
+	d.putBuffer(first)
+	return "", err
+}
+
+// single stores the whole body, already in memory, with one request.
+func (u *upload) single(ctx context.Context, name string, data []byte) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := u.beforeCommit(); err != nil {
+		return "", err
+	}
+	sum := md5.Sum(data)
+	return u.putSingle(ctx, name, func() io.ReadSeeker { return bytes.NewReader(data) }, sum[:])
+}
+
+// staged uploads a stream of more than one block: first is the first block,
+// already read (firstBuf is its pooled buffer, or nil), and r the rest.
+func (u *upload) staged(ctx context.Context, name string, r io.Reader, first []byte, firstBuf *buffer) (string, error) {
+	d := u.d
+	name, err := u.claim(ctx, name)
+	if err != nil {
+		if firstBuf != nil {
+			d.putBuffer(firstBuf)
+		}
+		return "", err
+	}
+	gen, err := newBlockIDs()
+	if err != nil {
+		return "", err
+	}
+	bb := d.cont.NewBlockBlobClient(name)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.cfg.Concurrency)
+	var ids []string
+	var readErr error
+	stage := func(i int, blk []byte, bf *buffer) {
+		id := gen.id(i)
+		ids = append(ids, id)
+		g.Go(func() error {
+			if bf != nil {
+				defer d.putBuffer(bf)
+			}
+			_, err := bb.StageBlock(gctx, id, streaming.NopCloser(bytes.NewReader(blk)), nil)
+			return err
+		})
+	}
+	data, buf, last := first, firstBuf, false
+loop:
+	for i := 0; ; i++ {
+		if i >= MaxBlocks {
+			if buf != nil {
+				d.putBuffer(buf)
+			}
+			readErr = fmt.Errorf("%w: azure: a stream of unknown size is limited to %d blocks of %d bytes; give SaveOptions.Size or a larger Config.BlockSize", storage.ErrInvalidArgument, MaxBlocks, d.cfg.BlockSize)
+			break
+		}
+		stage(i, data, buf)
+		if last {
+			break
+		}
+		nb, err := d.getBuffer(gctx)
+		if err != nil {
+			readErr = err
+			break
+		}
+		n, err := io.ReadFull(r, nb.data)
+		switch err {
+		case nil:
+		case io.ErrUnexpectedEOF:
+			last = true
+		case io.EOF:
+			d.putBuffer(nb)
+			break loop
+		default:
+			d.putBuffer(nb)
+			readErr = err
+			break loop
+		}
+		data, buf = nb.data[:n], nb
+	}
+	stageErr := g.Wait()
+	switch {
+	case readErr != nil && !errors.Is(readErr, context.Canceled):
+		return "", readErr
+	case stageErr != nil:
+		return "", stageErr
+	case readErr != nil:
+		return "", readErr
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := u.beforeCommit(); err != nil {
+		return "", err
+	}
+	err = u.commit(ctx, name, ids)
+	if err == nil {
+		return name, nil
+	}
+	if u.opts.OnConflict == nil || !isConflict(err) {
+		return "", err
+	}
+	if _, cerr := u.opts.OnConflict(name); cerr != nil {
+		return "", cerr
+	}
+	return "", fmt.Errorf("%w: azure: %q was created by another writer during the upload, and a streamed body larger than one block cannot be committed under another name", storage.ErrExist, name)
+}
