@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -178,5 +184,61 @@ func TestStartFailureReportsLog(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "exit status 3") {
 		t.Fatalf("error = %v, want the log tail and exit status", err)
+	}
+}
+
+func TestSweepStaleDirs(t *testing.T) {
+	// A pid that is certainly dead: a child we started and reaped.
+	cmd := exec.Command("/bin/true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := os.MkdirTemp("", tempPrefix+"sweeptest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(stale)
+	os.WriteFile(filepath.Join(stale, ownerFile), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
+	live, err := os.MkdirTemp("", tempPrefix+"sweeptest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(live)
+	os.WriteFile(filepath.Join(live, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644)
+
+	sweepStaleDirs()
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale dir of dead pid %d kept: %v", cmd.Process.Pid, err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("live dir removed: %v", err)
+	}
+}
+
+func TestStopRemovesData(t *testing.T) {
+	p, ports, err := start(spec{
+		name:  "sleeper",
+		ports: 1,
+		command: func(ports []int, dir string) ([]string, []string) {
+			// A process group with a child: stop must end both.
+			return []string{"/bin/sh", "-c", "sleep 300 & sleep 300"}, nil
+		},
+		ready: func(context.Context, *http.Client, []int) error { return nil },
+	})
+	if err != nil || len(ports) != 1 {
+		t.Fatal(err, ports)
+	}
+	p.stop()
+	if _, err := os.Stat(p.dataDir); !os.IsNotExist(err) {
+		t.Errorf("data dir kept after stop: %v", err)
+	}
+	// The group leader is reaped by stop; its orphaned child is reaped by
+	// init shortly after being killed.
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(-p.pid, 0) == nil && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := syscall.Kill(-p.pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("process group %d still alive after stop: %v", p.pid, err)
 	}
 }

@@ -51,7 +51,6 @@ func startFakeGCS() (GCSEnv, error) {
 				"-backend", "memory",
 				"-public-host", hostPort,
 				"-external-url", "http://" + hostPort,
-				"-data", dir, // empty: no preloaded buckets
 				"-log-level", "warn",
 			}, nil
 		},

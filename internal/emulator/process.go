@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -86,8 +87,13 @@ func startOnce(s spec) (*proc, []int, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("emulator: %s: picking a port: %w", s.name, err)
 	}
-	dataDir, err := os.MkdirTemp("", "gost-"+s.name+"-")
+	sweepOnce.Do(sweepStaleDirs)
+	dataDir, err := os.MkdirTemp("", tempPrefix+s.name+"-")
 	if err != nil {
+		return nil, nil, fmt.Errorf("emulator: %s: %w", s.name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dataDir)
 		return nil, nil, fmt.Errorf("emulator: %s: %w", s.name, err)
 	}
 	// The log lives next to the data so it survives for the failure report;
@@ -110,10 +116,7 @@ func startOnce(s spec) (*proc, []int, error) {
 	cmd.Dir = dataDir
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Setpgid:   true,            // own group: stopped as a whole, no Ctrl-C from the terminal
-		Pdeathsig: syscall.SIGKILL, // dies with the test binary
-	}
+	cmd.SysProcAttr = sysProcAttr()
 	err = cmd.Start()
 	logFile.Close()
 	if err != nil {
@@ -267,4 +270,34 @@ func get(ctx context.Context, client *http.Client, url string, wantStatus int) (
 		return resp, fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	return resp, nil
+}
+
+// Emulator data directories are named tempPrefix+name+"-*" in the system
+// temp directory and hold ownerFile, the pid of the test process that
+// started the emulator.
+const (
+	tempPrefix = "gost-emulator-"
+	ownerFile  = "owner.pid"
+)
+
+var sweepOnce sync.Once
+
+// sweepStaleDirs removes the data directories of test processes that died
+// without stopping their emulators (killed, timed out): their emulators died
+// with them, but large objects would pile up in the temp directory.
+func sweepStaleDirs() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
+	for _, dir := range dirs {
+		data, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue // not ours, or its owner is still setting it up
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+		if err != nil || pid <= 0 {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.RemoveAll(dir)
+		}
+	}
 }
