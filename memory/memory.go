@@ -19,6 +19,7 @@ import (
 	"io"
 	"iter"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -113,29 +114,53 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	return name, nil
 }
 
-// readAll reads r into one exactly sized slice when the size is known, and
-// into a growing one otherwise, checking ctx between reads.
+// readAll reads r into one exactly sized slice, checking ctx between reads.
+// When the size is known the bytes go straight into a slice of that size
+// (one spare byte to see io.EOF). Otherwise they go into chunks that double
+// up to 16 MiB and are copied into one slice at the end, so an object of
+// unknown size costs at most about twice its size while it is saved (never
+// the three times of a doubling buffer) and exactly its size once stored.
 func readAll(ctx context.Context, r io.Reader, size int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if size > 0 {
-		buf.Grow(int(size) + 1) // +1: room to see EOF without growing
+	const firstChunk, maxChunk = 32 << 10, 16 << 20
+	var chunks [][]byte
+	next := firstChunk
+	if size > 0 && size < math.MaxInt-1 {
+		next = int(size) + 1
 	}
+	total := 0
 	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		buf := make([]byte, 0, next)
+		for len(buf) < cap(buf) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			n, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				total += len(buf)
+				return join(append(chunks, buf), total), nil
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
-		if buf.Available() < 32<<10 {
-			buf.Grow(32 << 10)
-		}
-		n, err := r.Read(buf.AvailableBuffer()[:buf.Available()])
-		buf.Write(buf.AvailableBuffer()[:n])
-		if err == io.EOF {
-			return buf.Bytes(), nil
-		}
-		if err != nil {
-			return nil, err
-		}
+		total += len(buf)
+		chunks = append(chunks, buf)
+		next = min(max(2*next, firstChunk), maxChunk)
 	}
+}
+
+// join returns the chunks as one slice of total bytes without spare capacity
+// beyond one byte.
+func join(chunks [][]byte, total int) []byte {
+	if len(chunks) == 1 && cap(chunks[0]) <= total+1 {
+		return chunks[0]
+	}
+	out := make([]byte, 0, total)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out
 }
 
 func (d *Driver) get(name string) (*object, error) {

@@ -1,0 +1,160 @@
+// Package conformance is the shared test suite every storage driver must
+// pass, ours or a third party's. A driver's test is one function:
+//
+//	func TestConformance(t *testing.T) {
+//		conformance.Run(t, conformance.Harness{
+//			New: func(t *testing.T) *storage.Storage { ... a fresh, empty namespace ... },
+//		})
+//	}
+//
+// Run groups its cases in subtests (save, open, stat, exists, delete, list,
+// copy, policy, names, url, signed, checksums, metadata, contenttype, fs,
+// errors, cancel, concurrency, large), so one case or group runs with
+// -run 'TestConformance/list/'. Cases that need a capability the driver does
+// not declare (see [storage.Capabilities]) are skipped with the message
+// "driver does not declare <Capability>"; a declared capability must pass its
+// cases. The suite runs its cases one after another (the large-object case
+// samples the heap), and parallelises the writes inside the heavy cases with a
+// bounded worker pool. Every case deletes what it wrote.
+package conformance
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/go-storages/storage"
+)
+
+// Harness tells Run how to reach a driver.
+type Harness struct {
+	// New returns a storage over a fresh, empty namespace (own bucket,
+	// directory or location prefix) for one test and registers its cleanup
+	// with t.Cleanup. URL(name) must be fetchable with HTTP GET (base URL
+	// set: an httptest server in front of the storage, or the emulator's own
+	// endpoint), and signed URLs must work when the capabilities declare
+	// them. Run calls New once per case, and once more up front to read the
+	// capabilities.
+	New func(t *testing.T) *storage.Storage
+
+	// HTTPClient fetches URLs and signed URLs; nil means http.DefaultClient.
+	HTTPClient *http.Client
+
+	// InProcessBytes says objects live in this process's heap (the memory
+	// driver): the large-object case then allows, on top of MaxExtraHeap,
+	// twice the object size while saving (an object of unknown size is
+	// buffered in chunks and then copied into one exactly sized slice, so
+	// both are live for a moment) and counts the stored object in the
+	// baseline while reading.
+	InProcessBytes bool
+
+	// LargeObjectSize is the size of the object the large-object case
+	// streams through Save and Open; zero means 256 MiB.
+	LargeObjectSize int64
+
+	// MaxExtraHeap is the heap growth (peak HeapAlloc minus the baseline
+	// after a GC) allowed beyond the stored bytes in the large-object case,
+	// during the save and during the read; zero means 64 MiB. It includes
+	// garbage the collector has not reclaimed yet.
+	MaxExtraHeap int64
+
+	// NameLimit is the longest name, in bytes, that New's storages accept;
+	// zero means storage.MaxNameLength. Set it when New's storages use a
+	// location prefix: storage.MaxNameLength minus the prefix's length (with
+	// its "/"). The names-at-the-limit cases use it.
+	NameLimit int
+}
+
+// suite is the Harness with its defaults applied and the capabilities read.
+type suite struct {
+	Harness
+	caps storage.Capabilities
+}
+
+// Run runs every conformance case against h.New's storages.
+func Run(t *testing.T, h Harness) {
+	t.Helper()
+	if h.New == nil {
+		t.Fatal("conformance: Harness.New is nil")
+	}
+	if h.HTTPClient == nil {
+		h.HTTPClient = http.DefaultClient
+	}
+	if h.LargeObjectSize <= 0 {
+		h.LargeObjectSize = 256 << 20
+	}
+	if h.MaxExtraHeap <= 0 {
+		h.MaxExtraHeap = 64 << 20
+	}
+	if h.NameLimit <= 0 || h.NameLimit > storage.MaxNameLength {
+		h.NameLimit = storage.MaxNameLength
+	}
+	s := &suite{Harness: h}
+	st := h.New(t)
+	if st == nil {
+		t.Fatal("conformance: Harness.New returned nil")
+	}
+	s.caps = st.Capabilities()
+	t.Logf("capabilities: %+v", s.caps)
+	for _, g := range groups() {
+		t.Run(g.name, func(t *testing.T) {
+			for _, c := range g.cases {
+				t.Run(c.name, func(t *testing.T) { c.fn(t, s) })
+			}
+		})
+	}
+}
+
+// testCase is one named case of a group.
+type testCase struct {
+	name string
+	fn   func(t *testing.T, s *suite)
+}
+
+type group struct {
+	name  string
+	cases []testCase
+}
+
+func groups() []group {
+	return []group{
+		{"save", saveCases()},
+		{"open", openCases()},
+		{"stat", statCases()},
+		{"exists", existsCases()},
+		{"delete", deleteCases()},
+		{"list", listCases()},
+		{"copy", copyCases()},
+		{"policy", policyCases()},
+		{"names", nameCases()},
+		{"url", urlCases()},
+		{"signed", signedCases()},
+		{"checksums", checksumCases()},
+		{"metadata", metadataCases()},
+		{"contenttype", contentTypeCases()},
+		{"fs", fsCases()},
+		{"errors", errorCases()},
+		{"cancel", cancelCases()},
+		{"concurrency", concurrencyCases()},
+		{"large", largeCases()},
+	}
+}
+
+// fresh returns a storage over a fresh namespace for this case, and the
+// case's context.
+func (s *suite) fresh(t *testing.T) (*storage.Storage, context.Context) {
+	t.Helper()
+	st := s.New(t)
+	if st == nil {
+		t.Fatal("Harness.New returned nil")
+	}
+	return st, t.Context()
+}
+
+// need skips the case unless the driver declares the capability.
+func need(t *testing.T, declared bool, capability string) {
+	t.Helper()
+	if !declared {
+		t.Skip("driver does not declare " + capability)
+	}
+}

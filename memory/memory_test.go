@@ -1,0 +1,131 @@
+package memory_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/conformance"
+	"github.com/go-storages/storage/hmacurl"
+	"github.com/go-storages/storage/memory"
+)
+
+// newServed returns a memory storage whose public URLs are served by an
+// httptest server (http.FileServer over the storage's fs view, standing in
+// for a CDN) and whose signed URLs are HMAC URLs served by the same server.
+func newServed(t *testing.T) *storage.Storage {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	sg, err := hmacurl.New(srv.URL+"/signed/", bytes.Repeat([]byte("k"), 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memory.New(storage.WithBaseURL(srv.URL+"/public/"), storage.WithSigner(sg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	// The fs view uses a context that lives as long as the server.
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	mux.Handle("/public/", http.StripPrefix("/public", http.FileServer(http.FS(st.FS(ctx)))))
+	mux.Handle("/signed/", sg.Handler(st))
+	return st
+}
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, conformance.Harness{New: newServed, InProcessBytes: true})
+}
+
+func TestSavedBytesAreNotAliased(t *testing.T) {
+	ctx := t.Context()
+	st, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := []byte("original")
+	if _, err := st.Save(ctx, "a.txt", bytes.NewReader(src), storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	copy(src, "XXXXXXXX")
+	r, err := st.Open(ctx, "a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, _ := io.ReadAll(r)
+	if string(got) != "original" {
+		t.Fatalf("stored bytes changed with the caller's slice: %q", got)
+	}
+	a, err := st.Stat(ctx, "a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Checksums.MD5[0] ^= 0xff
+	b, _ := st.Stat(ctx, "a.txt")
+	if bytes.Equal(a.Checksums.MD5, b.Checksums.MD5) {
+		t.Fatal("Stat returned the stored checksum slice itself")
+	}
+}
+
+func TestClosed(t *testing.T) {
+	ctx := t.Context()
+	st, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Stat(ctx, "a.txt"); err == nil {
+		t.Fatal("Stat after Close succeeded")
+	}
+	if _, err := st.Save(ctx, "b.txt", strings.NewReader("x"), storage.SaveOptions{}); err == nil {
+		t.Fatal("Save after Close succeeded")
+	}
+	for _, err := range st.List(ctx, "", storage.ListOptions{}) {
+		if err == nil {
+			t.Fatal("List after Close yielded an entry")
+		}
+	}
+}
+
+func TestDriverOptionsRejected(t *testing.T) {
+	st, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Save(t.Context(), "a.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: 1})
+	if !errors.Is(err, storage.ErrUnsupported) {
+		t.Fatalf("Save with driver options: %v, want ErrUnsupported", err)
+	}
+}
+
+func TestKnownSizeStoredExactly(t *testing.T) {
+	// A Save whose size is known keeps one exactly sized slice: no growth,
+	// no spare capacity kept alive.
+	d := memory.NewDriver()
+	data := bytes.Repeat([]byte("z"), 1<<20)
+	if _, err := d.Write(t.Context(), "z", bytes.NewReader(data), &storage.WriteOptions{Size: int64(len(data))}); err != nil {
+		t.Fatal(err)
+	}
+	rc, _, err := d.Read(t.Context(), "z", 0, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	got, _ := io.ReadAll(rc)
+	if !bytes.Equal(got, data) {
+		t.Fatal("wrong bytes")
+	}
+}
