@@ -1,0 +1,49 @@
+// Package gcs is the Google Cloud Storage driver of go-storages, built on the
+// official SDK (cloud.google.com/go/storage) over the JSON API.
+//
+//	st, err := gcs.New(ctx, gcs.Config{Bucket: "my-media"})
+//	name, err := st.Save(ctx, "avatars/me.png", r, storage.SaveOptions{})
+//	u, _ := st.URL(name) // https://storage.googleapis.com/my-media/avatars/me.png
+//
+// Credentials are application default credentials unless a service-account
+// key is given (Config.ServiceAccountJSON or ServiceAccountFile). The
+// standard STORAGE_EMULATOR_HOST variable points the driver at an emulator
+// such as fake-gcs-server, as it does the SDK.
+//
+// Writes stream with bounded memory: an object that fits in one request is
+// held in memory and sent at once (so a Rename conflict is retried under the
+// new name); a larger one goes through a resumable upload that buffers one
+// chunk (Config.ChunkSize, 16 MiB by default), and all concurrent uploads
+// share a byte budget (Config.Budget). The SDK computes the CRC32C of the
+// bytes while streaming and sends it with the final request, so the service
+// rejects a corrupted upload. Nothing is visible before that final request,
+// and a failed or cancelled upload, or a BeforeCommit error, abandons the
+// session: no object appears. The Fail and Rename conflict policies use the
+// does-not-exist precondition (ifGenerationMatch=0); see [Driver.Write] for
+// what a large stream can and cannot retry.
+//
+// Reads are lazy ranged reads; copying a large object out of a reader
+// (io.Copy, Reader.WriteTo) downloads parts in parallel with bounded memory.
+// Copy is the server-side rewrite, repeated until done. Objects are private
+// unless saved with SaveOptions.Public (or Config.Public), which applies the
+// predefined ACL publicRead; a bucket with uniform bucket-level access refuses
+// object ACLs, and the driver says so with an error matching
+// storage.ErrUnsupported.
+//
+// Public URLs are https://storage.googleapis.com/BUCKET/NAME, or a Cloud CDN
+// domain or bucket-bound hostname (Config.BaseURL or storage.WithBaseURL).
+// Signed URLs are V4 GET and PUT URLs signed with the service-account key or
+// through Config.SignBytes (for example IAM signBlob), also for a bucket-bound
+// hostname (Config.SignHostname).
+//
+// Testing: the package's tests run against fake-gcs-server. The emulator
+// serves signed URLs but does not check their signatures, so the tests also
+// verify each signed URL independently by recomputing its V4 signature with
+// the test's RSA key (and test that expired and tampered URLs fail that
+// check); with an emulator Capabilities reports SignaturesEnforced false and
+// the conformance suite skips its expired/tampered cases. fake-gcs-server
+// checks a CRC32C sent with a single-request upload but not the one sent with
+// the final request of a resumable upload, and it has no uniform
+// bucket-level access, so those two refusals are only covered against the
+// real service.
+package gcs

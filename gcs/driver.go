@@ -1,0 +1,214 @@
+package gcs
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"iter"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	gcs "cloud.google.com/go/storage"
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/iterator"
+
+	"github.com/go-storages/storage"
+)
+
+// Driver implements storage.Driver on one Google Cloud Storage bucket. It is
+// safe for concurrent use.
+type Driver struct {
+	s      *settings
+	client *gcs.Client
+	bucket *gcs.BucketHandle
+}
+
+var _ storage.Driver = (*Driver)(nil)
+
+// Client returns the SDK client, for what the portable API does not cover.
+func (d *Driver) Client() *gcs.Client { return d.client }
+
+// Bucket returns the SDK handle on the driver's bucket.
+func (d *Driver) Bucket() *gcs.BucketHandle { return d.bucket }
+
+// Capabilities implements storage.Driver.
+func (d *Driver) Capabilities() storage.Capabilities {
+	return storage.Capabilities{
+		ConditionalCreate:  true,
+		RangeRead:          true,
+		ServerSideCopy:     true,
+		Metadata:           true,
+		ContentType:        true,
+		SignedURL:          d.s.canSign,
+		SignedPutURL:       d.s.canSign,
+		SignaturesEnforced: d.s.canSign && !d.s.emulator,
+		PublicObjects:      true,
+		Checksums:          true,
+	}
+}
+
+// object returns the handle used for every read and write: reads return the
+// stored bytes as they are (no decompressive transcoding of gzip objects).
+func (d *Driver) object(name string) *gcs.ObjectHandle {
+	return d.bucket.Object(name).ReadCompressed(true)
+}
+
+// Stat implements storage.Driver.
+func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
+	a, err := d.object(name).Attrs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return attributes(a), nil
+}
+
+// attributes converts the SDK's object attributes.
+func attributes(a *gcs.ObjectAttrs) *storage.Attributes {
+	out := &storage.Attributes{
+		Size:               a.Size,
+		ModTime:            a.Updated.UTC(),
+		ContentType:        a.ContentType,
+		CacheControl:       a.CacheControl,
+		ContentDisposition: a.ContentDisposition,
+		ContentEncoding:    a.ContentEncoding,
+		ContentLanguage:    a.ContentLanguage,
+		ETag:               a.Etag,
+		Metadata:           lowerKeys(a.Metadata),
+		Checksums:          storage.Checksums{MD5: slices.Clone(a.MD5), CRC32C: crcBytes(a.CRC32C)},
+	}
+	if len(out.Checksums.MD5) == 0 {
+		out.Checksums.MD5 = nil // composite objects have no MD5
+	}
+	return out
+}
+
+func crcBytes(c uint32) []byte { return binary.BigEndian.AppendUint32(nil, c) }
+
+func lowerKeys(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}
+
+// Delete implements storage.Driver.
+func (d *Driver) Delete(ctx context.Context, name string) error {
+	return d.bucket.Object(name).Delete(ctx)
+}
+
+// List implements storage.Driver. The service lists in name order; with a
+// delimiter a page holds objects and prefixes that the SDK returns apart, so
+// each page is merged back into name order before it is yielded.
+func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptions) iter.Seq2[storage.Entry, error] {
+	return func(yield func(storage.Entry, error) bool) {
+		q := &gcs.Query{Prefix: prefix, Projection: gcs.ProjectionNoACL}
+		if opts.OneLevel {
+			q.Delimiter = "/"
+		}
+		if err := q.SetAttrSelection([]string{"Name", "Size", "Updated", "Etag"}); err != nil {
+			yield(storage.Entry{}, err)
+			return
+		}
+		it := d.bucket.Objects(ctx, q)
+		pager := iterator.NewPager(it, 1000, "")
+		for {
+			var page []*gcs.ObjectAttrs
+			next, err := pager.NextPage(&page)
+			if err != nil {
+				yield(storage.Entry{}, err)
+				return
+			}
+			entries := make([]storage.Entry, 0, len(page))
+			for _, a := range page {
+				if a.Prefix != "" {
+					entries = append(entries, storage.Entry{Name: a.Prefix, IsDir: true})
+					continue
+				}
+				entries = append(entries, storage.Entry{Name: a.Name, Size: a.Size, ModTime: a.Updated.UTC(), ETag: a.Etag})
+			}
+			slices.SortFunc(entries, func(a, b storage.Entry) int { return strings.Compare(a.Name, b.Name) })
+			for _, e := range entries {
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if next == "" {
+				return
+			}
+		}
+	}
+}
+
+// Copy implements storage.Driver with the server-side rewrite, repeated until
+// the service reports it done (large objects and objects moving between
+// locations or storage classes take several calls). The copy keeps the
+// source's headers and metadata.
+func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+	c := d.bucket.Object(dst).CopierFrom(d.bucket.Object(src))
+	if d.s.public {
+		c.PredefinedACL = "publicRead"
+	}
+	_, err := c.Run(ctx)
+	return err
+}
+
+// ErrorKind implements storage.Driver: it maps the SDK's and the service's
+// errors to the contract's sentinels.
+func (d *Driver) ErrorKind(err error) error {
+	switch {
+	case errors.Is(err, gcs.ErrObjectNotExist), errors.Is(err, gcs.ErrBucketNotExist):
+		return storage.ErrNotExist
+	}
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		return nil
+	}
+	switch ge.Code {
+	case http.StatusNotFound:
+		return storage.ErrNotExist
+	case http.StatusPreconditionFailed:
+		return storage.ErrExist
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return storage.ErrPermission
+	case http.StatusBadRequest:
+		switch msg := errorText(ge); {
+		case strings.Contains(msg, "uniform bucket-level access"):
+			return storage.ErrUnsupported
+		case strings.Contains(msg, "crc32c") || strings.Contains(msg, "md5"):
+			return storage.ErrChecksum
+		}
+		return storage.ErrInvalidArgument
+	}
+	return nil
+}
+
+// errorText is every message of a service error, lower-cased.
+func errorText(ge *googleapi.Error) string {
+	msg := strings.ToLower(ge.Message + " " + ge.Body)
+	for _, e := range ge.Errors {
+		msg += " " + strings.ToLower(e.Message+" "+e.Reason)
+	}
+	return msg
+}
+
+// Close implements storage.Driver: it closes the SDK client unless it was
+// passed in Config.Client.
+func (d *Driver) Close() error {
+	if d.s.ownsClient {
+		return d.client.Close()
+	}
+	return nil
+}
+
+func cloneMeta(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return maps.Clone(m)
+}

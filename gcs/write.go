@@ -1,0 +1,238 @@
+package gcs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	gcs "cloud.google.com/go/storage"
+	"google.golang.org/api/googleapi"
+
+	"github.com/go-storages/storage"
+)
+
+// SaveOptions are the GCS-specific options of one Save. Pass a *SaveOptions
+// as storage.SaveOptions.DriverOptions; the driver rejects any other type
+// with an error matching storage.ErrUnsupported.
+type SaveOptions struct {
+	// StorageClass of the new object ("STANDARD", "NEARLINE", "COLDLINE",
+	// "ARCHIVE"); empty: the bucket's default.
+	StorageClass string
+	// KMSKeyName encrypts the object with this Cloud KMS key; empty: the
+	// bucket's default encryption.
+	KMSKeyName string
+	// CustomTime sets the object's custom time (for lifecycle rules).
+	CustomTime time.Time
+	// ChunkSize overrides Config.ChunkSize for this upload (same bounds).
+	ChunkSize int
+}
+
+func driverOptions(v any) (*SaveOptions, error) {
+	switch o := v.(type) {
+	case nil:
+		return &SaveOptions{}, nil
+	case *SaveOptions:
+		if o == nil {
+			return &SaveOptions{}, nil
+		}
+		return o, nil
+	}
+	return nil, fmt.Errorf("%w: gcs: DriverOptions must be a *gcs.SaveOptions, got %T", storage.ErrUnsupported, v)
+}
+
+// maxReadAhead is how much of a stream of unknown size is read before the
+// driver decides between the small-object path (bytes kept in memory, so a
+// lost conditional create can be retried under another name) and the
+// streaming path.
+const maxReadAhead = 1 << 20
+
+// Write implements storage.Driver.
+//
+// Objects that fit in one request (known size below the chunk size, or
+// streams that end within the first MiB) are read into memory first, sent in
+// one request and, when the name is taken at commit, retried under the name
+// OnConflict returns. Larger objects stream through a resumable upload that
+// buffers one chunk; the SDK computes the CRC32C while streaming and sends it
+// with the final request, so the service rejects corrupted uploads. The
+// upload is committed only by that final request, after r returned io.EOF
+// and opts.BeforeCommit returned nil; a failure or cancellation before it
+// abandons the upload session and no object appears. With OnConflict set, a
+// large stream is created with the does-not-exist precondition after
+// checking the name (calling OnConflict while it is taken); if another writer
+// takes the name during the upload the write fails with an error matching
+// storage.ErrExist, since the consumed stream cannot be replayed.
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+	so, err := driverOptions(opts.DriverOptions)
+	if err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	chunk := d.s.chunkSize
+	if so.ChunkSize != 0 {
+		chunk = chunkSize(so.ChunkSize)
+	}
+
+	// Reserve the buffers before reading: the read-ahead and the SDK's
+	// chunk (for a known small size, the exact object and its one request).
+	limit := int64(min(chunk, maxReadAhead))
+	if opts.Size >= 0 && opts.Size < int64(chunk) {
+		limit = opts.Size + 1
+	}
+	reserved, err := d.s.budget.acquire(ctx, limit+int64(max(chunk, roundUp(int(limit), MinChunkSize))))
+	if err != nil {
+		return "", err
+	}
+	defer func() { d.s.budget.release(reserved) }()
+
+	head, eof, err := readHead(ctx, r, limit, opts.Size)
+	if err != nil {
+		return "", err
+	}
+	if eof {
+		// Small object: give back what the SDK's chunk will not need.
+		need := int64(len(head)) + int64(roundUp(len(head)+1, MinChunkSize))
+		if need < reserved {
+			d.s.budget.release(reserved - need)
+			reserved = need
+		}
+		return d.writeSmall(ctx, name, head, opts, so)
+	}
+	return d.writeStream(ctx, name, io.MultiReader(bytes.NewReader(head), r), chunk, opts, so)
+}
+
+// readHead reads up to limit bytes of r and reports whether r ended.
+func readHead(ctx context.Context, r io.Reader, limit, size int64) ([]byte, bool, error) {
+	initial := min(limit, 64<<10)
+	if size >= 0 {
+		initial = min(size+1, limit)
+	}
+	buf := make([]byte, 0, initial)
+	for int64(len(buf)) < limit {
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		if len(buf) == cap(buf) {
+			nb := make([]byte, len(buf), min(2*int64(cap(buf)), limit))
+			copy(nb, buf)
+			buf = nb
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	return buf, false, nil
+}
+
+func (d *Driver) writeSmall(ctx context.Context, name string, data []byte, opts *storage.WriteOptions, so *SaveOptions) (string, error) {
+	if opts.BeforeCommit != nil {
+		if err := opts.BeforeCommit(); err != nil {
+			return "", err
+		}
+	}
+	chunk := roundUp(len(data)+1, MinChunkSize) // one request, SDK retries
+	for {
+		err := d.upload(ctx, name, bytes.NewReader(data), chunk, opts, so, nil)
+		if err == nil {
+			return name, nil
+		}
+		if opts.OnConflict == nil || !isPreconditionFailed(err) {
+			return "", d.uploadError(err, opts, so)
+		}
+		if name, err = opts.OnConflict(name); err != nil {
+			return "", err
+		}
+	}
+}
+
+func (d *Driver) writeStream(ctx context.Context, name string, body io.Reader, chunk int, opts *storage.WriteOptions, so *SaveOptions) (string, error) {
+	for opts.OnConflict != nil {
+		_, err := d.bucket.Object(name).Attrs(ctx)
+		if errors.Is(err, gcs.ErrObjectNotExist) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		if name, err = opts.OnConflict(name); err != nil {
+			return "", err
+		}
+	}
+	err := d.upload(ctx, name, body, chunk, opts, so, opts.BeforeCommit)
+	if err != nil && opts.OnConflict != nil && isPreconditionFailed(err) {
+		return "", fmt.Errorf("%w: gcs: %q was created by another writer during this upload, and a consumed stream cannot be saved again under another name: %w",
+			storage.ErrExist, name, err)
+	}
+	if err != nil {
+		return "", d.uploadError(err, opts, so)
+	}
+	return name, nil
+}
+
+// upload runs one SDK upload of body. The object is committed by Close; on
+// any error before it, or when beforeCommit fails, the writer's context is
+// cancelled first so the SDK abandons the session without committing.
+func (d *Driver) upload(ctx context.Context, name string, body io.Reader, chunk int, opts *storage.WriteOptions, so *SaveOptions, beforeCommit func() error) error {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	o := d.bucket.Object(name)
+	if opts.OnConflict != nil {
+		o = o.If(gcs.Conditions{DoesNotExist: true})
+	}
+	w := o.NewWriter(wctx)
+	w.ChunkSize = chunk
+	w.ContentType = opts.ContentType
+	w.CacheControl = opts.CacheControl
+	w.ContentDisposition = opts.ContentDisposition
+	w.ContentEncoding = opts.ContentEncoding
+	w.ContentLanguage = opts.ContentLanguage
+	w.Metadata = cloneMeta(opts.Metadata)
+	w.StorageClass = so.StorageClass
+	w.KMSKeyName = so.KMSKeyName
+	w.CustomTime = so.CustomTime
+	if opts.Public || d.s.public {
+		w.PredefinedACL = "publicRead"
+	}
+	abort := func(err error) error {
+		cancel()
+		_ = w.Close() // waits for the SDK's goroutine; reports the cancellation
+		return err
+	}
+	if _, err := io.Copy(w, body); err != nil {
+		return abort(err)
+	}
+	if beforeCommit != nil {
+		if err := beforeCommit(); err != nil {
+			return abort(err)
+		}
+	}
+	return w.Close()
+}
+
+func isPreconditionFailed(err error) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && ge.Code == http.StatusPreconditionFailed
+}
+
+// uploadError explains the service's refusal of a public object on a bucket
+// with uniform bucket-level access.
+func (d *Driver) uploadError(err error, opts *storage.WriteOptions, _ *SaveOptions) error {
+	var ge *googleapi.Error
+	if (opts.Public || d.s.public) && errors.As(err, &ge) && ge.Code == http.StatusBadRequest &&
+		strings.Contains(errorText(ge), "uniform bucket-level access") {
+		return fmt.Errorf("%w: gcs: bucket %q has uniform bucket-level access, which disables object ACLs, so an object cannot be made public on its own; grant allUsers the Storage Object Viewer role on the bucket instead: %w",
+			storage.ErrUnsupported, d.s.bucket, err)
+	}
+	return err
+}
