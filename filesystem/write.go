@@ -115,9 +115,12 @@ func tmpName() string {
 // closes f. It returns f's final FileInfo.
 func (d *Driver) fill(ctx context.Context, f *os.File, r io.Reader, fsync bool) (fs.FileInfo, error) {
 	var err error
-	if src, ok := r.(*os.File); ok {
+	switch src := r.(type) {
+	case *os.File:
 		err = copyFile(ctx, f, src)
-	} else {
+	case io.WriterTo: // bytes.Reader and friends: no buffer needed
+		_, err = src.WriteTo(ctxWriter{ctx, f})
+	default:
 		bp := bufPool.Get().(*[]byte)
 		_, err = io.CopyBuffer(ctxWriter{ctx, f}, r, *bp)
 		bufPool.Put(bp)

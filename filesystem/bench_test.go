@@ -1,0 +1,123 @@
+package filesystem_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/filesystem"
+)
+
+// The benchmarks put the driver side by side with what a user would write
+// without it, in the same run and the same directory:
+//
+//	go test -run '^$' -bench . -count 6 ./filesystem/ | tee fs.txt
+//	benchstat -col /impl fs.txt
+var benchSizes = []struct {
+	name string
+	n    int
+}{{"4KiB", 4 << 10}, {"64MiB", 64 << 20}}
+
+func payload(n int) []byte {
+	b := make([]byte, n)
+	r := rand.NewChaCha8([32]byte{1})
+	_, _ = r.Read(b)
+	return b
+}
+
+func BenchmarkSave(b *testing.B) {
+	ctx := context.Background()
+	for _, sz := range benchSizes {
+		data := payload(sz.n)
+		dir := b.TempDir()
+		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
+			p := filepath.Join(dir, "raw.bin")
+			b.SetBytes(int64(sz.n))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := os.WriteFile(p, data, 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// What a careful user writes for an atomic replace: a temporary file
+		// renamed over the name.
+		b.Run("size="+sz.name+"/impl=rawrename", func(b *testing.B) {
+			p, tmp := filepath.Join(dir, "rawrename.bin"), filepath.Join(dir, "rawrename.tmp")
+			b.SetBytes(int64(sz.n))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := os.WriteFile(tmp, data, 0o644); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.Rename(tmp, p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
+			st, err := filesystem.New(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			b.SetBytes(int64(sz.n))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkOpen(b *testing.B) {
+	ctx := context.Background()
+	for _, sz := range benchSizes {
+		data := payload(sz.n)
+		dir := b.TempDir()
+		st, err := filesystem.New(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		raw := filepath.Join(dir, "raw.bin")
+		if err := os.WriteFile(raw, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
+			b.SetBytes(int64(sz.n))
+			b.ReportAllocs()
+			for b.Loop() {
+				got, err := os.ReadFile(raw)
+				if err != nil || len(got) != sz.n {
+					b.Fatal(len(got), err)
+				}
+			}
+		})
+		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
+			b.SetBytes(int64(sz.n))
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := st.Open(ctx, "obj.bin")
+				if err != nil {
+					b.Fatal(err)
+				}
+				buf := make([]byte, r.Size())
+				if _, err := io.ReadFull(r, buf); err != nil {
+					b.Fatal(err)
+				}
+				r.Close()
+			}
+		})
+		st.Close()
+	}
+}
