@@ -1,0 +1,345 @@
+package s3
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/go-storages/storage"
+)
+
+// Defaults used for zero Config fields.
+const (
+	DefaultPartSize            = 8 << 20
+	DefaultConcurrency         = 5
+	DefaultDownloadPartSize    = 8 << 20
+	DefaultDownloadConcurrency = 5
+	// MinPartSize is S3's smallest part (all but the last).
+	MinPartSize = 5 << 20
+	maxParts    = 10000
+)
+
+// Config configures the driver. Only Bucket is required.
+type Config struct {
+	// Bucket is the bucket name. Required.
+	Bucket string
+
+	// Region of the bucket. Empty: the SDK's default chain (AWS_REGION,
+	// AWS_DEFAULT_REGION, shared config), else "us-east-1" (what MinIO and
+	// most S3-compatible stores expect).
+	Region string
+
+	// Endpoint is the base URL of an S3-compatible service, such as
+	// "http://127.0.0.1:9000" or "https://<account>.r2.cloudflarestorage.com".
+	// Empty: AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, else AWS S3.
+	Endpoint string
+
+	// UsePathStyle addresses the bucket in the path
+	// (endpoint/bucket/key) instead of the host (bucket.endpoint/key).
+	// False: virtual-hosted style, except that path style is used anyway
+	// when the endpoint's host is an IP address or "localhost".
+	UsePathStyle bool
+
+	// AccessKeyID, SecretAccessKey and SessionToken are static credentials.
+	// Empty: the SDK's default credential chain.
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+
+	// HTTPClient sends the requests. Nil: the SDK's default client.
+	// Any client works, also when AWS_CA_BUNDLE is set (the bundle is then
+	// left to the caller's client).
+	HTTPClient *http.Client
+
+	// PartSize is the size of multipart upload parts. Zero: 8 MiB. At least
+	// 5 MiB; raised when needed to keep a known size within 10,000 parts.
+	PartSize int64
+	// Concurrency is the number of parts of one upload sent at once. Zero: 5.
+	Concurrency int
+	// Budget caps the bytes held in part buffers by the uploads that share
+	// it. Nil: a budget of 64 MiB shared by every driver in the process
+	// that has no Budget of its own (see [DefaultBudget]).
+	Budget *Budget
+
+	// DownloadPartSize is the size of each ranged GET of a parallel
+	// download. Zero: 8 MiB.
+	DownloadPartSize int64
+	// DownloadConcurrency is the number of ranged GETs in flight in a
+	// parallel download. Zero: 5. One disables parallel downloads.
+	DownloadConcurrency int
+
+	// Public makes every saved object publicly readable (canned ACL
+	// public-read), as SaveOptions.Public does for one call. False: no ACL
+	// header is sent; objects are private unless the bucket policy says
+	// otherwise.
+	Public bool
+
+	// StorageClass for new objects, such as "STANDARD_IA" or
+	// "INTELLIGENT_TIERING". Empty: the bucket's default (STANDARD).
+	StorageClass types.StorageClass
+
+	// ServerSideEncryption for new objects: "AES256" (SSE-S3) or "aws:kms"
+	// (SSE-KMS, with SSEKMSKeyID or the account's default KMS key).
+	// Empty: the bucket's default encryption.
+	ServerSideEncryption types.ServerSideEncryption
+	SSEKMSKeyID          string
+
+	// CustomDomain is the base of public URLs, a CDN or custom domain with
+	// an optional path that addresses the bucket's root, such as
+	// "https://cdn.example.com/". Empty: the bucket's endpoint.
+	CustomDomain string
+
+	// PresignBaseURL, when set, makes presigned URLs address this base and
+	// sign its host instead of the S3 endpoint's: a custom domain or proxy
+	// that forwards requests to S3 unchanged, Host header included, and
+	// addresses the bucket's root ("https://files.example.com/" for an R2
+	// custom domain, "https://proxy.example.com/bucket/" for a path-style
+	// proxy). Empty: presigned URLs use the S3 endpoint.
+	PresignBaseURL string
+
+	// CloudFrontKeyID and CloudFrontPrivateKey (an RSA private key in PEM,
+	// PKCS#1 or PKCS#8) make signed GET URLs CloudFront signed URLs with a
+	// canned policy on CustomDomain, which is then required. Empty: signed
+	// GET URLs are S3 presigned URLs. Signed PUT URLs are always S3
+	// presigned URLs.
+	CloudFrontKeyID      string
+	CloudFrontPrivateKey []byte
+}
+
+// Driver implements storage.Driver for S3.
+type Driver struct {
+	cfg       Config
+	client    *s3.Client
+	presign   *s3.PresignClient
+	cfSigner  *sign.URLSigner
+	baseURL   string // default public base URL
+	budget    *Budget
+	partSize  int64
+	conc      int
+	dlPart    int64
+	dlConc    int
+	closeIdle func()
+}
+
+// New returns a storage over the bucket. The default public base URL is the
+// bucket's endpoint, or cfg.CustomDomain; a storage.WithBaseURL among opts
+// overrides it.
+func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Storage, error) {
+	d, err := NewDriver(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	all := append([]storage.Option{storage.WithBaseURL(d.baseURL)}, opts...)
+	st, err := storage.New(d, all...)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func invalid(format string, args ...any) error {
+	return &storage.Error{Op: "new", Kind: storage.ErrInvalidArgument, Err: fmt.Errorf("s3: "+format, args...)}
+}
+
+// NewDriver returns the bare driver. It loads the AWS configuration and does
+// no request.
+func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
+	if cfg.Bucket == "" {
+		return nil, invalid("Config.Bucket is required")
+	}
+	d := &Driver{cfg: cfg, budget: cfg.Budget, partSize: cfg.PartSize, conc: cfg.Concurrency,
+		dlPart: cfg.DownloadPartSize, dlConc: cfg.DownloadConcurrency}
+	if d.budget == nil {
+		d.budget = DefaultBudget
+	}
+	switch {
+	case d.partSize == 0:
+		d.partSize = DefaultPartSize
+	case d.partSize < MinPartSize:
+		return nil, invalid("Config.PartSize must be at least 5 MiB")
+	}
+	if d.conc == 0 {
+		d.conc = DefaultConcurrency
+	}
+	if d.dlPart == 0 {
+		d.dlPart = DefaultDownloadPartSize
+	}
+	if d.dlConc == 0 {
+		d.dlConc = DefaultDownloadConcurrency
+	}
+	if d.conc < 0 || d.dlConc < 0 || d.dlPart < 0 {
+		return nil, invalid("negative concurrency or part size")
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = os.Getenv("AWS_ENDPOINT_URL_S3")
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = os.Getenv("AWS_ENDPOINT_URL")
+	}
+	var endpoint *url.URL
+	if cfg.Endpoint != "" {
+		u, err := url.Parse(cfg.Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, invalid("endpoint must be an http(s) URL, got %q", cfg.Endpoint)
+		}
+		endpoint = u
+		if !cfg.UsePathStyle {
+			h := u.Hostname()
+			cfg.UsePathStyle = h == "localhost" || net.ParseIP(h) != nil
+		}
+	}
+
+	var loadOpts []func(*config.LoadOptions) error
+	if cfg.Region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(cfg.Region))
+	}
+	if cfg.AccessKeyID != "" || cfg.SecretAccessKey != "" {
+		loadOpts = append(loadOpts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken)))
+	}
+	if cfg.HTTPClient == nil {
+		// The SDK's default client, with room for every connection a
+		// parallel transfer keeps open.
+		idle := max(d.conc, d.dlConc) * 4
+		hc := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			if t.MaxIdleConnsPerHost < idle {
+				t.MaxIdleConnsPerHost = idle
+			}
+			if t.MaxIdleConns < idle {
+				t.MaxIdleConns = idle
+			}
+		})
+		loadOpts = append(loadOpts, config.WithHTTPClient(hc))
+	}
+	// A custom HTTPClient is not given to LoadDefaultConfig: with
+	// AWS_CA_BUNDLE set it refuses any client it cannot rebuild. It is set
+	// on the S3 client below instead.
+	awsCfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, &storage.Error{Op: "new", Err: fmt.Errorf("s3: loading AWS configuration: %w", err)}
+	}
+	if cfg.HTTPClient != nil {
+		awsCfg.HTTPClient = cfg.HTTPClient
+	} else if bc, ok := awsCfg.HTTPClient.(*awshttp.BuildableClient); ok {
+		// Frozen so that Close can close the idle connections.
+		awsCfg.HTTPClient = bc.Freeze()
+	}
+	if c, ok := awsCfg.HTTPClient.(interface{ CloseIdleConnections() }); ok {
+		d.closeIdle = c.CloseIdleConnections
+	}
+	if awsCfg.Region == "" {
+		awsCfg.Region = "us-east-1"
+	}
+	cfg.Region = awsCfg.Region
+	d.client = s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		if endpoint != nil {
+			o.BaseEndpoint = aws.String(strings.TrimSuffix(endpoint.String(), "/"))
+		}
+		o.UsePathStyle = cfg.UsePathStyle
+	})
+
+	if cfg.PresignBaseURL != "" {
+		u, err := url.Parse(cfg.PresignBaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			return nil, invalid("PresignBaseURL must be an http(s) URL without query, got %q", cfg.PresignBaseURL)
+		}
+		u.Path = strings.TrimSuffix(u.Path, "/")
+		d.presign = s3.NewPresignClient(d.client, s3.WithPresignClientFromClientOptions(func(o *s3.Options) {
+			o.EndpointResolverV2 = fixedEndpoint{u}
+		}))
+	} else {
+		d.presign = s3.NewPresignClient(d.client)
+	}
+
+	if cfg.CloudFrontKeyID != "" || len(cfg.CloudFrontPrivateKey) > 0 {
+		if cfg.CloudFrontKeyID == "" || len(cfg.CloudFrontPrivateKey) == 0 || cfg.CustomDomain == "" {
+			return nil, invalid("CloudFront signing needs CloudFrontKeyID, CloudFrontPrivateKey and CustomDomain")
+		}
+		key, err := parseRSAKey(cfg.CloudFrontPrivateKey)
+		if err != nil {
+			return nil, invalid("CloudFrontPrivateKey: %v", err)
+		}
+		d.cfSigner = sign.NewURLSigner(cfg.CloudFrontKeyID, key)
+	}
+
+	switch {
+	case cfg.CustomDomain != "":
+		u, err := url.Parse(cfg.CustomDomain)
+		if err != nil || u.Scheme == "" || u.Host == "" || u.RawQuery != "" {
+			return nil, invalid("CustomDomain must be an absolute URL without query, got %q", cfg.CustomDomain)
+		}
+		d.baseURL = cfg.CustomDomain
+	case endpoint != nil && cfg.UsePathStyle:
+		d.baseURL = strings.TrimSuffix(endpoint.String(), "/") + "/" + cfg.Bucket + "/"
+	case endpoint != nil:
+		d.baseURL = endpoint.Scheme + "://" + cfg.Bucket + "." + endpoint.Host + strings.TrimSuffix(endpoint.Path, "/") + "/"
+	case cfg.UsePathStyle:
+		d.baseURL = "https://s3." + cfg.Region + ".amazonaws.com/" + cfg.Bucket + "/"
+	default:
+		d.baseURL = "https://" + cfg.Bucket + ".s3." + cfg.Region + ".amazonaws.com/"
+	}
+	d.cfg = cfg
+	return d, nil
+}
+
+// parseRSAKey reads an RSA private key in PEM, PKCS#1 or PKCS#8.
+func parseRSAKey(pemBytes []byte) (crypto.Signer, error) {
+	if key, err := sign.LoadPEMPrivKey(bytes.NewReader(pemBytes)); err == nil {
+		return key, nil
+	}
+	key, err := sign.LoadPEMPrivKeyPKCS8AsSigner(bytes.NewReader(pemBytes))
+	if err != nil {
+		return nil, errors.New("not an RSA private key in PEM (PKCS#1 or PKCS#8)")
+	}
+	return key, nil
+}
+
+// Client returns the SDK client the driver uses, for operations the
+// storage API does not cover.
+func (d *Driver) Client() *s3.Client { return d.client }
+
+// Bucket returns the bucket name.
+func (d *Driver) Bucket() string { return d.cfg.Bucket }
+
+// BaseURL returns the driver's default public base URL.
+func (d *Driver) BaseURL() string { return d.baseURL }
+
+// Capabilities implements storage.Driver.
+func (d *Driver) Capabilities() storage.Capabilities {
+	return storage.Capabilities{
+		ConditionalCreate:  true,
+		RangeRead:          true,
+		ServerSideCopy:     true,
+		Metadata:           true,
+		ContentType:        true,
+		SignedURL:          true,
+		SignedPutURL:       true,
+		SignaturesEnforced: d.cfSigner == nil,
+		PublicObjects:      true,
+		Checksums:          true,
+	}
+}
+
+// Close implements storage.Driver: it closes idle connections.
+func (d *Driver) Close() error {
+	if d.closeIdle != nil {
+		d.closeIdle()
+	}
+	return nil
+}

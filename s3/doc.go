@@ -1,0 +1,81 @@
+// Package s3 is the storage driver for Amazon S3 and S3-compatible stores
+// (MinIO, Cloudflare R2, DigitalOcean Spaces, Ceph), built on
+// github.com/aws/aws-sdk-go-v2.
+//
+//	st, err := s3.New(ctx, s3.Config{Bucket: "media", Region: "eu-west-1"})
+//	name, err := st.Save(ctx, "avatars/me.png", f, storage.SaveOptions{})
+//
+// # Connection
+//
+// [Config] takes the bucket, the region, an endpoint for S3-compatible
+// stores (the standard AWS_ENDPOINT_URL_S3 variable is honoured), path-style
+// addressing, and static keys; without keys the SDK's default credential
+// chain is used (environment, shared config, SSO, web identity, IMDS).
+// AWS_CA_BUNDLE works, also together with a custom [Config.HTTPClient].
+//
+// # Uploads
+//
+// Every upload streams with bounded memory. A seekable input that can be
+// read at offsets (an *os.File, a bytes.Reader) goes up in parallel parts
+// read straight from it (io.NewSectionReader, no copy into buffers). Any
+// other input streams through part buffers; the bytes those buffers hold are
+// counted against a [Budget] shared by every upload in the process (the
+// default one is 64 MiB, see [Config.Budget]). Objects up to one part are sent
+// with a single PutObject. A failed or cancelled multipart upload is aborted
+// (with a fresh context, so the abort runs even when ctx is cancelled): no
+// orphaned parts, no visible object.
+//
+// Exclusive creates (the Fail and Rename conflict policies) send
+// If-None-Match: * on PutObject or CompleteMultipartUpload, so they cannot
+// lose a race. When the name is taken at commit time: a single-part upload is
+// retried under the name the conflict policy picks, with the same bytes; a
+// multipart upload from a seekable input is uploaded again under the new
+// name; a multipart upload from a stream that was already consumed cannot be
+// re-sent, so it fails with an error matching storage.ErrExist. Before a
+// multipart upload starts, the driver checks whether the name is taken so
+// that this happens only when another writer wins a race during the upload.
+// Streams of unknown size can be up to 10,000 parts long (80 GB with the
+// default 8 MiB part size); give SaveOptions.Size for larger ones.
+//
+// # Reads
+//
+// Open sends one ranged GetObject and takes the attributes from its
+// response, without a HEAD first. Copying a reader to a writer (io.Copy
+// uses the reader's WriteTo) downloads objects larger than two parts with
+// parallel ranged GETs pinned to the object's ETag, in order and with
+// bounded memory ([Config.DownloadConcurrency] buffers of
+// [Config.DownloadPartSize] bytes).
+//
+// # Visibility and URLs
+//
+// No ACL is sent by default: objects are private unless the bucket policy
+// says otherwise. SaveOptions.Public (or [Config.Public]) sends the canned ACL
+// public-read; a bucket that refuses ACLs (Object Ownership "bucket owner
+// enforced", the AWS default since 2023) fails with an error matching
+// storage.ErrUnsupported that says so. MinIO accepts the header and ignores
+// it: public access there comes from a bucket policy.
+//
+// Public URLs are the bucket's endpoint or [Config.CustomDomain]. Signed URLs
+// are SigV4 presigned GET and PUT URLs, on the S3 endpoint or, with
+// [Config.PresignBaseURL], on a custom domain or proxy that forwards requests
+// to S3 unchanged (Host header included), which is how R2, Spaces or MinIO
+// behind a proxy are served. With a CloudFront key pair
+// ([Config.CloudFrontKeyID], [Config.CloudFrontPrivateKey]) signed GET URLs are
+// CloudFront signed URLs (canned policy, RSA-SHA1) on the custom domain. No
+// CloudFront is available to the tests: they verify those signatures
+// independently (the exact canned policy JSON, RSA-SHA1 over it, CloudFront's
+// URL-safe base64) instead of fetching through CloudFront.
+//
+// # Per-call options
+//
+// SaveOptions.DriverOptions accepts a *[SaveOptions] (storage class,
+// server-side encryption, canned ACL); any other type is rejected with an
+// error matching storage.ErrUnsupported.
+//
+// # Errors
+//
+// A missing key maps to storage.ErrNotExist, 403 to storage.ErrPermission and
+// a failed precondition to storage.ErrExist; the SDK's error stays reachable
+// with errors.As (smithy.APIError, *awshttp.ResponseError). Credentials never
+// appear in errors; the SDK's request logging is off.
+package s3

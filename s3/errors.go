@@ -1,0 +1,109 @@
+package s3
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+
+	"github.com/go-storages/storage"
+)
+
+// apiCode returns the S3 error code of err ("NoSuchKey", ...) and the HTTP
+// status, when err comes from the service.
+func apiCode(err error) (string, int) {
+	code, status := "", 0
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	return code, status
+}
+
+func isPreconditionFailed(err error) bool {
+	code, status := apiCode(err)
+	return code == "PreconditionFailed" || status == http.StatusPreconditionFailed
+}
+
+// isConditionalConflict: AWS answers 409 ConditionalRequestConflict when a
+// conditional write races another one still in progress; it is retried.
+func isConditionalConflict(err error) bool {
+	code, status := apiCode(err)
+	return code == "ConditionalRequestConflict" || (status == http.StatusConflict && code == "OperationAborted")
+}
+
+func isNotFound(err error) bool {
+	code, status := apiCode(err)
+	return code == "NoSuchKey" || code == "NotFound" || (status == http.StatusNotFound && code != "NoSuchBucket")
+}
+
+// aclRefusedError explains an ACL the bucket refuses.
+type aclRefusedError struct {
+	bucket string
+	err    error
+}
+
+func (e *aclRefusedError) Error() string {
+	return fmt.Sprintf("s3: bucket %q refuses ACLs (Object Ownership is \"bucket owner enforced\"), so objects cannot be made public one by one; "+
+		"grant public read with a bucket policy instead, or enable ACLs on the bucket: %v", e.bucket, e.err)
+}
+func (e *aclRefusedError) Unwrap() error { return e.err }
+func (e *aclRefusedError) Is(target error) bool {
+	return target == storage.ErrUnsupported
+}
+
+// changedError: the object was replaced while a parallel download read it.
+type changedError struct{ err error }
+
+func (e *changedError) Error() string {
+	return "s3: object changed during a parallel download: " + e.err.Error()
+}
+func (e *changedError) Unwrap() error { return e.err }
+
+func (d *Driver) mapACLError(err error) error {
+	code, _ := apiCode(err)
+	if code == "AccessControlListNotSupported" {
+		return &aclRefusedError{bucket: d.cfg.Bucket, err: err}
+	}
+	return err
+}
+
+// ErrorKind implements storage.Driver.
+func (d *Driver) ErrorKind(err error) error {
+	var ce *changedError
+	if errors.As(err, &ce) {
+		return nil
+	}
+	code, status := apiCode(err)
+	switch code {
+	case "NoSuchKey", "NotFound", "NoSuchUpload":
+		return storage.ErrNotExist
+	case "NoSuchBucket":
+		return nil // a configuration error, not a missing object
+	case "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+		"ExpiredToken", "InvalidToken", "AccountProblem", "InvalidObjectState":
+		return storage.ErrPermission
+	case "PreconditionFailed", "ConditionalRequestConflict":
+		return storage.ErrExist
+	case "AccessControlListNotSupported", "NotImplemented":
+		return storage.ErrUnsupported
+	case "InvalidArgument", "InvalidRequest", "InvalidStorageClass", "KeyTooLongError",
+		"EntityTooLarge", "InvalidEncryptionAlgorithmError", "KMS.NotFoundException":
+		return storage.ErrInvalidArgument
+	}
+	switch status {
+	case http.StatusNotFound:
+		return storage.ErrNotExist
+	case http.StatusForbidden:
+		return storage.ErrPermission
+	case http.StatusPreconditionFailed:
+		return storage.ErrExist
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package s3
+
+import (
+	"encoding/base64"
+	"fmt"
+	"mime"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/go-storages/storage"
+)
+
+// SaveOptions are S3-specific options for one Save, passed as a
+// *SaveOptions in storage.SaveOptions.DriverOptions. Zero fields use the
+// Config's value.
+type SaveOptions struct {
+	// StorageClass, such as "STANDARD_IA", "GLACIER_IR", "INTELLIGENT_TIERING".
+	StorageClass types.StorageClass
+	// ServerSideEncryption: "AES256" (SSE-S3) or "aws:kms" (SSE-KMS).
+	ServerSideEncryption types.ServerSideEncryption
+	// SSEKMSKeyID is the KMS key for "aws:kms"; empty: the account's default.
+	SSEKMSKeyID string
+	// ACL is a canned ACL, such as "public-read" or
+	// "bucket-owner-full-control". It overrides storage.SaveOptions.Public.
+	ACL types.ObjectCannedACL
+	// Tagging is the object's tag set, URL-query encoded ("k1=v1&k2=v2").
+	Tagging string
+}
+
+// object settings shared by PutObject, CreateMultipartUpload and CopyObject.
+type objectParams struct {
+	contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage *string
+	metadata                                                                     map[string]string
+	storageClass                                                                 types.StorageClass
+	sse                                                                          types.ServerSideEncryption
+	kmsKey                                                                       *string
+	acl                                                                          types.ObjectCannedACL
+	tagging                                                                      *string
+}
+
+func (d *Driver) params(opts *storage.WriteOptions) (*objectParams, error) {
+	so, ok := opts.DriverOptions.(*SaveOptions)
+	if opts.DriverOptions != nil && (!ok || so == nil) {
+		return nil, fmt.Errorf("%w: s3 takes *s3.SaveOptions as driver options, got %T", storage.ErrUnsupported, opts.DriverOptions)
+	}
+	if so == nil {
+		so = &SaveOptions{}
+	}
+	p := &objectParams{
+		contentType:        nz(opts.ContentType),
+		cacheControl:       nz(opts.CacheControl),
+		contentDisposition: nz(opts.ContentDisposition),
+		contentEncoding:    nz(opts.ContentEncoding),
+		contentLanguage:    nz(opts.ContentLanguage),
+		metadata:           encodeMetadata(opts.Metadata),
+		storageClass:       first(so.StorageClass, d.cfg.StorageClass),
+		sse:                first(so.ServerSideEncryption, d.cfg.ServerSideEncryption),
+		kmsKey:             nz(first(so.SSEKMSKeyID, d.cfg.SSEKMSKeyID)),
+		acl:                so.ACL,
+		tagging:            nz(so.Tagging),
+	}
+	if p.acl == "" && (opts.Public || d.cfg.Public) {
+		p.acl = types.ObjectCannedACLPublicRead
+	}
+	if p.kmsKey != nil && p.sse == "" {
+		p.sse = types.ServerSideEncryptionAwsKms
+	}
+	return p, nil
+}
+
+func nz(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}
+
+func first[T ~string](a, b T) T {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// S3 metadata travels in HTTP headers, which carry ASCII only: other values
+// are sent as RFC 2047 encoded-words (as AWS itself returns them) and
+// decoded on the way back. ASCII values that look like an encoded-word are
+// encoded too, so they come back unchanged.
+func encodeMetadata(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = encodeValue(v)
+	}
+	return out
+}
+
+func encodeValue(v string) string {
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= 0x80 || c < 0x20 && c != '\t' {
+			ascii = false
+			break
+		}
+	}
+	if ascii && !strings.Contains(v, "=?") && strings.TrimSpace(v) == v {
+		return v
+	}
+	// One encoded-word, also for ASCII (mime.BEncoding leaves that as is).
+	return "=?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(v)) + "?="
+}
+
+var wordDecoder = new(mime.WordDecoder)
+
+func decodeMetadata(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if strings.Contains(v, "=?") {
+			if dec, err := wordDecoder.DecodeHeader(v); err == nil {
+				v = dec
+			}
+		}
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}

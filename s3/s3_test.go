@@ -1,0 +1,178 @@
+package s3_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	sdk "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/emulator"
+	"github.com/go-storages/storage/s3"
+)
+
+func TestMain(m *testing.M) { emulator.Main(m) }
+
+// admin returns a raw SDK client for the test service, for setup and for
+// looking behind the driver's back.
+func admin(t testing.TB) (*sdk.Client, emulator.S3Env) {
+	t.Helper()
+	env := emulator.S3(t)
+	c := sdk.New(sdk.Options{
+		Region:       env.Region,
+		BaseEndpoint: aws.String(env.Endpoint),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(env.AccessKey, env.SecretKey, ""),
+	})
+	return c, env
+}
+
+// newBucket creates a uniquely named bucket, readable by anyone when
+// public (so URL(name) can be fetched), and removes it with everything in it
+// when the test ends.
+func newBucket(t testing.TB, public bool) string {
+	t.Helper()
+	c, _ := admin(t)
+	bucket := emulator.UniqueName("gost-s3")
+	ctx := context.Background()
+	if _, err := c.CreateBucket(ctx, &sdk.CreateBucketInput{Bucket: &bucket}); err != nil {
+		t.Fatalf("CreateBucket: %v", err)
+	}
+	if public {
+		policy, _ := json.Marshal(map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []map[string]any{{
+				"Effect": "Allow", "Principal": map[string]any{"AWS": []string{"*"}},
+				"Action": []string{"s3:GetObject"}, "Resource": []string{"arn:aws:s3:::" + bucket + "/*"},
+			}},
+		})
+		if _, err := c.PutBucketPolicy(ctx, &sdk.PutBucketPolicyInput{Bucket: &bucket, Policy: aws.String(string(policy))}); err != nil {
+			t.Fatalf("PutBucketPolicy: %v", err)
+		}
+	}
+	t.Cleanup(func() { removeBucket(t, c, bucket) })
+	return bucket
+}
+
+func removeBucket(t testing.TB, c *sdk.Client, bucket string) {
+	ctx := context.Background()
+	pages := sdk.NewListObjectsV2Paginator(c, &sdk.ListObjectsV2Input{Bucket: &bucket})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			t.Errorf("cleanup: listing %s: %v", bucket, err)
+			return
+		}
+		for _, o := range page.Contents {
+			if _, err := c.DeleteObject(ctx, &sdk.DeleteObjectInput{Bucket: &bucket, Key: o.Key}); err != nil {
+				t.Errorf("cleanup: %v", err)
+			}
+		}
+	}
+	ups, err := c.ListMultipartUploads(ctx, &sdk.ListMultipartUploadsInput{Bucket: &bucket})
+	if err == nil {
+		for _, u := range ups.Uploads {
+			c.AbortMultipartUpload(ctx, &sdk.AbortMultipartUploadInput{Bucket: &bucket, Key: u.Key, UploadId: u.UploadId})
+		}
+	}
+	if _, err := c.DeleteBucket(ctx, &sdk.DeleteBucketInput{Bucket: &bucket}); err != nil {
+		t.Errorf("cleanup: DeleteBucket(%s): %v", bucket, err)
+	}
+}
+
+// config returns a driver Config for bucket on the test service.
+func config(t testing.TB, bucket string) s3.Config {
+	_, env := admin(t)
+	return s3.Config{
+		Bucket:          bucket,
+		Region:          env.Region,
+		Endpoint:        env.Endpoint,
+		AccessKeyID:     env.AccessKey,
+		SecretAccessKey: env.SecretKey,
+	}
+}
+
+func newStorage(t testing.TB, cfg s3.Config, opts ...storage.Option) *storage.Storage {
+	t.Helper()
+	st, err := s3.New(context.Background(), cfg, opts...)
+	if err != nil {
+		t.Fatalf("s3.New: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func pad4(n int64) string {
+	s := "000" + itoa(n)
+	return s[len(s)-4:]
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+// 200 concurrent exclusive creates of one key: exactly one wins.
+func TestConcurrentExclusiveCreate(t *testing.T) {
+	bucket := newBucket(t, false)
+	st := newStorage(t, config(t, bucket))
+	ctx := t.Context()
+	var wins, exists atomic.Int32
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := range 200 {
+		wg.Go(func() {
+			_, err := st.Save(ctx, "race.txt", strings.NewReader("writer "+itoa(int64(i))), storage.SaveOptions{Conflict: storage.Fail})
+			switch {
+			case err == nil:
+				wins.Add(1)
+			case errors.Is(err, storage.ErrExist):
+				exists.Add(1)
+			default:
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("unexpected error: %v", err)
+	}
+	if wins.Load() != 1 || exists.Load() != 199 {
+		t.Fatalf("wins=%d exists=%d, want 1 and 199", wins.Load(), exists.Load())
+	}
+}
+
+// The SDK's own error stays reachable.
+func TestErrorsKeepSDKError(t *testing.T) {
+	bucket := newBucket(t, false)
+	st := newStorage(t, config(t, bucket))
+	_, err := st.Stat(t.Context(), "missing.txt")
+	if !errors.Is(err, storage.ErrNotExist) {
+		t.Fatalf("Stat(missing) = %v, want ErrNotExist", err)
+	}
+	r, err := st.Open(t.Context(), "missing.txt")
+	if r != nil || !errors.Is(err, storage.ErrNotExist) {
+		t.Fatalf("Open(missing) = %v", err)
+	}
+	var nsk *types.NoSuchKey
+	if !errors.As(err, &nsk) {
+		t.Fatalf("Open(missing) error %v does not expose *types.NoSuchKey", err)
+	}
+	_ = http.StatusOK
+}
