@@ -1,0 +1,18 @@
+package filesystem_test
+
+import (
+	"testing"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/conformance"
+	"github.com/go-storages/storage/filesystem"
+)
+
+// TestConformance runs the shared suite: each case gets a fresh directory,
+// public URLs served by an httptest server in front of the storage, and
+// signed URLs through hmacurl.
+func TestConformance(t *testing.T) {
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) *storage.Storage { return newStorage(t, filesystem.Config{}) },
+	})
+}
