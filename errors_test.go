@@ -1,0 +1,151 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/memory"
+)
+
+func TestErrorMessages(t *testing.T) {
+	driverErr := errors.New("backend said no")
+	for _, c := range []struct {
+		err  *storage.Error
+		want string
+	}{
+		{&storage.Error{Op: "open", Name: "a.txt", Kind: storage.ErrNotExist, Err: driverErr}, `storage: open "a.txt": object does not exist: backend said no`},
+		{&storage.Error{Op: "save", Name: "a.txt", Kind: storage.ErrExist}, `storage: save "a.txt": object already exists`},
+		{&storage.Error{Op: "save", Name: "a.txt", Kind: storage.ErrExist, Err: storage.ErrExist}, `storage: save "a.txt": object already exists`},
+		{&storage.Error{Op: "stat", Name: "a\nb", Err: driverErr}, `storage: stat "a\nb": backend said no`},
+		{&storage.Error{Op: "close", Err: driverErr}, `storage: close: backend said no`},
+		{&storage.Error{Op: "list"}, `storage: list`},
+	} {
+		if got := c.err.Error(); got != c.want {
+			t.Errorf("Error() = %s\nwant      %s", got, c.want)
+		}
+	}
+}
+
+func TestErrorLongNameShortened(t *testing.T) {
+	err := &storage.Error{Op: "open", Name: strings.Repeat("x", 1000), Kind: storage.ErrNotExist}
+	if n := len(err.Error()); n > 300 {
+		t.Fatalf("message of %d bytes for a 1000-byte name", n)
+	}
+}
+
+func TestSentinelsMatchStandardErrors(t *testing.T) {
+	for _, c := range []struct{ kind, std error }{
+		{storage.ErrNotExist, fs.ErrNotExist},
+		{storage.ErrExist, fs.ErrExist},
+		{storage.ErrInvalidName, fs.ErrInvalid},
+		{storage.ErrPermission, fs.ErrPermission},
+		{storage.ErrUnsupported, errors.ErrUnsupported},
+		{storage.ErrInvalidArgument, fs.ErrInvalid},
+	} {
+		wrapped := &storage.Error{Op: "op", Name: "n", Kind: c.kind}
+		if !errors.Is(wrapped, c.kind) || !errors.Is(wrapped, c.std) {
+			t.Errorf("%v: errors.Is with the kind %v, with %v: %v", wrapped, errors.Is(wrapped, c.kind), c.std, errors.Is(wrapped, c.std))
+		}
+		if !strings.HasPrefix(c.kind.Error(), "storage: ") {
+			t.Errorf("sentinel message %q", c.kind)
+		}
+	}
+	if errors.Is(storage.ErrChecksum, fs.ErrInvalid) || errors.Is(storage.ErrChecksum, fs.ErrNotExist) {
+		t.Error("ErrChecksum matches an fs error")
+	}
+}
+
+func TestErrorReachesDriverError(t *testing.T) {
+	pe := &fs.PathError{Op: "open", Path: "/root/a.txt", Err: fs.ErrNotExist}
+	err := error(&storage.Error{Op: "open", Name: "a.txt", Kind: storage.ErrNotExist, Err: pe})
+	err = fmt.Errorf("handler: %w", err)
+	var got *fs.PathError
+	if !errors.As(err, &got) || got != pe {
+		t.Fatal("errors.As does not reach the driver's *fs.PathError")
+	}
+	var se *storage.Error
+	if !errors.As(err, &se) || se.Op != "open" || se.Name != "a.txt" {
+		t.Fatalf("errors.As(*storage.Error) = %+v", se)
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	for _, k := range []error{storage.ErrNotExist, storage.ErrExist, storage.ErrInvalidName, storage.ErrPermission,
+		storage.ErrUnsupported, storage.ErrChecksum, storage.ErrInvalidArgument} {
+		if got := storage.KindOf(fmt.Errorf("wrapped: %w", &storage.Error{Op: "x", Kind: k})); got != k {
+			t.Errorf("KindOf(%v) = %v", k, got)
+		}
+		if got := storage.KindOf(fmt.Errorf("plain: %w", k)); got != k {
+			t.Errorf("KindOf(wrapped %v) = %v", k, got)
+		}
+	}
+	if got := storage.KindOf(errors.New("other")); got != nil {
+		t.Errorf("KindOf(other) = %v", got)
+	}
+	if got := storage.KindOf(nil); got != nil {
+		t.Errorf("KindOf(nil) = %v", got)
+	}
+}
+
+// errQuota is a driver's own error type, mapped by its ErrorKind.
+type errQuota struct{ bucket string }
+
+func (e *errQuota) Error() string { return "quota exceeded on " + e.bucket }
+
+// quotaDriver is the memory driver with a Stat that fails with the driver's
+// own error and an ErrorKind that classifies it.
+type quotaDriver struct {
+	*memory.Driver
+	asked int
+}
+
+func (d *quotaDriver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return nil, &errQuota{"media"}
+}
+
+func (d *quotaDriver) ErrorKind(err error) error {
+	d.asked++
+	var q *errQuota
+	if errors.As(err, &q) {
+		return storage.ErrPermission
+	}
+	return nil
+}
+
+func TestDriverErrorKindMapping(t *testing.T) {
+	d := &quotaDriver{Driver: memory.NewDriver()}
+	st, err := storage.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Stat(t.Context(), "a.txt")
+	if !errors.Is(err, storage.ErrPermission) || !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("Stat: %v, want ErrPermission from the driver's ErrorKind", err)
+	}
+	var q *errQuota
+	if !errors.As(err, &q) || q.bucket != "media" {
+		t.Fatalf("the driver's error is not reachable: %v", err)
+	}
+	if want := `storage: stat "a.txt": permission denied: quota exceeded on media`; err.Error() != want {
+		t.Fatalf("message %q, want %q", err, want)
+	}
+	// Errors that already carry a kind are not classified again.
+	d.asked = 0
+	if _, err := st.Open(t.Context(), "missing"); !errors.Is(err, storage.ErrNotExist) || d.asked != 0 {
+		t.Fatalf("Open(missing): %v, ErrorKind asked %d times", err, d.asked)
+	}
+	// Exists reports the error under its own op.
+	_, err = st.Exists(t.Context(), "a.txt")
+	var se *storage.Error
+	if !errors.As(err, &se) || se.Op != "exists" || !errors.Is(err, storage.ErrPermission) {
+		t.Fatalf("Exists: %v", err)
+	}
+}
