@@ -454,6 +454,21 @@ func (q *URLQuery) show(name, v string) string {
 	return "invalid value " + strconv.Quote(v) + "; "
 }
 
+// Remaining returns every parameter not read yet and marks them read, for an
+// opener that passes them on to another library (the gocloud bridge hands
+// them to gocloud.dev). Their values are treated as secrets.
+func (q *URLQuery) Remaining() url.Values {
+	out := url.Values{}
+	for n, vs := range q.vals {
+		if !q.used[n] {
+			q.used[n] = true
+			q.secret[n] = true
+			out[n] = vs
+		}
+	}
+	return out
+}
+
 // User returns the URL's userinfo (nil when absent) and marks it read.
 // Without this call, userinfo in the URL is an error.
 func (q *URLQuery) User() *url.Userinfo {

@@ -1,0 +1,376 @@
+// Package gocloud is a bridge from gocloud.dev/blob: any *blob.Bucket, from
+// any gocloud.dev driver (memblob, fileblob, s3blob, gcsblob, azureblob or a
+// third party's), becomes a go-storages backend, so a service can move to
+// go-storages one bucket at a time, or use a backend only gocloud.dev has.
+//
+//	b, err := blob.OpenBucket(ctx, "mem://")
+//	st, err := gocloud.New(ctx, gocloud.Config{Bucket: b})
+//
+// or by URL, with the gocloud.dev driver imported:
+//
+//	import _ "gocloud.dev/blob/fileblob"
+//	st, err := storage.Open(ctx, "gocloud+file:///var/media?base_url=https://example.com/media/")
+//
+// # Capabilities
+//
+// gocloud.dev does not say what a bucket's driver supports, so the bridge
+// declares what [CapabilitiesFor] knows of the driver named by
+// Config.Scheme (the URL scheme of gocloud.dev's driver), or Config.Capabilities
+// when set. With neither, it declares only what every gocloud.dev driver
+// does: range reads, server-side copy, metadata and content type; then
+// conditional create is not declared, and the Fail and Rename policies check
+// for the name before writing, which two concurrent writers can both pass.
+//
+// Conditional create uses blob.WriterOptions.IfNotExist. Known to honour it
+// atomically (gocloud.dev v0.47): mem, s3, gs and azblob. fileblob checks
+// and renames without a lock that other writers share; the bridge
+// serialises the commits of its own writers, which makes the Fail and
+// Rename policies safe within one process, and declares no
+// ConditionalCreate for file, since other processes can still race. When a
+// conditional write loses the race after its body was consumed, the bridge
+// replays the body from a spool (kept in memory up to Config.SpoolMemory,
+// then in a temporary file) under the name the conflict policy picks, so the
+// Rename policy never loses an upload.
+//
+// Public objects are not supported (gocloud.dev has no portable ACLs).
+// Signed URLs are the bucket's own (blob.Bucket.SignedURL) where its driver
+// has them; [storage.WithSigner] stands in for the others.
+package gocloud
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
+
+	"github.com/go-storages/storage"
+)
+
+// Config configures the bridge.
+type Config struct {
+	// Bucket is the gocloud.dev bucket to use. When nil, URL is opened with
+	// blob.OpenBucket (its gocloud.dev driver must be imported).
+	Bucket *blob.Bucket
+	// URL is a gocloud.dev bucket URL ("mem://", "file:///dir",
+	// "s3://bucket?region=..."), used when Bucket is nil.
+	URL string
+	// Scheme names the bucket's gocloud.dev driver ("mem", "file", "s3",
+	// "gs", "azblob") to pick its capabilities with [CapabilitiesFor]; it
+	// defaults to URL's scheme.
+	Scheme string
+	// Capabilities, when non-nil, replaces what [CapabilitiesFor] says.
+	// Declare only what the driver really does: the conformance suite holds
+	// the bridge to it.
+	Capabilities *storage.Capabilities
+	// KeepOpen leaves the bucket open when the storage is closed (for a
+	// bucket the caller shares). By default Close closes it.
+	KeepOpen bool
+	// SpoolMemory is how many bytes of a conditional write's body are kept
+	// in memory for a replay before spilling to a temporary file; zero
+	// means 1 MiB, negative means never spool (a lost race then fails with
+	// ErrExist, even under the Rename policy).
+	SpoolMemory int64
+	// SpoolDir is where spill files go; "" means os.TempDir().
+	SpoolDir string
+}
+
+// SaveOptions are the bridge's own per-call options, passed as
+// storage.SaveOptions.DriverOptions.
+type SaveOptions struct {
+	// BufferSize and MaxConcurrency are passed to blob.WriterOptions.
+	BufferSize     int
+	MaxConcurrency int
+	// BeforeWrite is passed to blob.WriterOptions, to reach the gocloud.dev
+	// driver's own request options with As.
+	BeforeWrite func(asFunc func(any) bool) error
+}
+
+// CapabilitiesFor returns what the bridge declares over the gocloud.dev
+// driver registered for scheme (as of gocloud.dev v0.47). Unknown schemes
+// get the portable minimum (see the package documentation).
+func CapabilitiesFor(scheme string) storage.Capabilities {
+	c := storage.Capabilities{RangeRead: true, ServerSideCopy: true, Metadata: true, ContentType: true}
+	switch scheme {
+	case "mem":
+		c.ConditionalCreate, c.Checksums = true, true
+	case "file":
+		// fileblob's IfNotExist checks and renames under a mutex of its
+		// own writer, so it is not atomic. The bridge serialises the
+		// commits of its own writers, which makes Fail and Rename safe
+		// within one process, but not across processes: not declared.
+		// MD5 is kept for the blobs fileblob wrote. Signed URLs need a
+		// URLSigner in fileblob.Options (secret_key_path in the URL) and
+		// are then declared with Config.Capabilities.
+		c.Checksums = true
+	case "s3", "gs", "azblob":
+		c.ConditionalCreate, c.SignedURL, c.SignedPutURL, c.SignaturesEnforced = true, true, true, true
+	}
+	return c
+}
+
+// Driver implements storage.Driver over a *blob.Bucket.
+type Driver struct {
+	b     *blob.Bucket
+	caps  storage.Capabilities
+	cfg   Config
+	owned bool // the bridge opened the bucket from Config.URL
+
+	commitLocks [64]sync.Mutex // see upload
+	ifNotExist  bool           // use WriterOptions.IfNotExist
+}
+
+// NewDriver returns the bridge over cfg.Bucket, or over the bucket cfg.URL
+// opens.
+func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
+	if cfg.Scheme == "" && cfg.URL != "" {
+		if i := strings.Index(cfg.URL, "://"); i > 0 {
+			cfg.Scheme = strings.ToLower(cfg.URL[:i])
+		}
+	}
+	owned := cfg.Bucket == nil
+	if cfg.Bucket == nil {
+		if cfg.URL == "" {
+			return nil, fmt.Errorf("%w: gocloud: Config needs a Bucket or a URL", storage.ErrInvalidArgument)
+		}
+		b, err := blob.OpenBucket(ctx, cfg.URL)
+		if err != nil {
+			// gocloud's message can quote the URL, which may hold secrets.
+			return nil, fmt.Errorf("%w: gocloud: cannot open the %s bucket (code %v)", storage.ErrInvalidArgument, cfg.Scheme, gcerrors.Code(err))
+		}
+		cfg.Bucket = b
+	}
+	d := &Driver{b: cfg.Bucket, cfg: cfg, caps: CapabilitiesFor(cfg.Scheme), owned: owned}
+	if cfg.Capabilities != nil {
+		d.caps = *cfg.Capabilities
+	}
+	d.caps.PublicObjects = false
+	d.ifNotExist = d.caps.ConditionalCreate || cfg.Scheme == "file"
+	if d.cfg.SpoolMemory == 0 {
+		d.cfg.SpoolMemory = 1 << 20
+	}
+	return d, nil
+}
+
+// New returns a storage over the bridge.
+func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Storage, error) {
+	d, err := NewDriver(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	st, err := storage.New(d, opts...)
+	if err != nil {
+		if d.owned {
+			d.b.Close()
+		}
+		return nil, err
+	}
+	return st, nil
+}
+
+// Bucket returns the bucket under the bridge.
+func (d *Driver) Bucket() *blob.Bucket { return d.b }
+
+// Capabilities implements storage.Driver.
+func (d *Driver) Capabilities() storage.Capabilities { return d.caps }
+
+func fromAttrs(a *blob.Attributes) *storage.Attributes {
+	out := &storage.Attributes{
+		Size:               a.Size,
+		ModTime:            a.ModTime.UTC(),
+		ContentType:        a.ContentType,
+		CacheControl:       a.CacheControl,
+		ContentDisposition: a.ContentDisposition,
+		ContentEncoding:    a.ContentEncoding,
+		ContentLanguage:    a.ContentLanguage,
+		ETag:               a.ETag,
+		Metadata:           maps.Clone(a.Metadata),
+	}
+	if len(a.MD5) == 16 {
+		out.Checksums.MD5 = a.MD5
+	}
+	if len(out.Metadata) == 0 {
+		out.Metadata = nil
+	}
+	return out
+}
+
+// Read implements storage.Driver: one Attributes call (for the headers and
+// metadata, which a blob.Reader does not carry) and one range reader.
+func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+	a, err := d.attributes(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if offset > a.Size {
+		offset = a.Size
+	}
+	var r *blob.Reader
+	err = retryTorn(ctx, func() (err error) {
+		r, err = d.b.NewRangeReader(ctx, name, offset, length, nil)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	attrs := fromAttrs(a)
+	if r.Size() != a.Size || !r.ModTime().Equal(a.ModTime) {
+		// Replaced between the two calls: describe what is being read.
+		if a2, err := d.attributes(ctx, name); err == nil {
+			attrs = fromAttrs(a2)
+		}
+		attrs.Size, attrs.ModTime = r.Size(), r.ModTime().UTC()
+	}
+	return r, attrs, nil
+}
+
+// Stat implements storage.Driver.
+func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
+	a, err := d.attributes(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return fromAttrs(a), nil
+}
+
+// attributes is Bucket.Attributes, retried a few times when the attributes
+// could not be decoded: fileblob rewrites its JSON sidecar file in place, so
+// a reader racing an overwrite can find it empty or half written.
+func (d *Driver) attributes(ctx context.Context, name string) (a *blob.Attributes, err error) {
+	err = retryTorn(ctx, func() error {
+		a, err = d.b.Attributes(ctx, name)
+		return err
+	})
+	return a, err
+}
+
+// retryTorn calls f again, a few times, while it fails because a sidecar
+// file was torn (see attributes).
+func retryTorn(ctx context.Context, f func() error) error {
+	delay := time.Millisecond
+	for try := 0; ; try++ {
+		err := f()
+		var syntax *json.SyntaxError
+		torn := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax)
+		if !torn || try == 8 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
+}
+
+// Delete implements storage.Driver. A failed delete of a name that does not
+// exist as an object (fileblob refuses to remove a directory that only looks
+// like one) is a success.
+func (d *Driver) Delete(ctx context.Context, name string) error {
+	err := d.b.Delete(ctx, name)
+	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+		if ok, xerr := d.b.Exists(ctx, name); xerr == nil && !ok {
+			return nil
+		}
+	}
+	return err
+}
+
+// List implements storage.Driver with blob.Bucket.List (delimiter "/" for
+// one level), which pages internally.
+func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptions) iter.Seq2[storage.Entry, error] {
+	return func(yield func(storage.Entry, error) bool) {
+		lo := &blob.ListOptions{Prefix: prefix}
+		if opts.OneLevel {
+			lo.Delimiter = "/"
+		}
+		it := d.b.List(lo)
+		for {
+			obj, err := it.Next(ctx)
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(storage.Entry{}, err)
+				return
+			}
+			e := storage.Entry{Name: obj.Key, IsDir: obj.IsDir}
+			if !obj.IsDir {
+				e.Size, e.ModTime = obj.Size, obj.ModTime.UTC()
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Copy implements storage.Driver with blob.Bucket.Copy.
+func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+	return d.b.Copy(ctx, dst, src, nil)
+}
+
+// SignedURL implements storage.Driver with blob.Bucket.SignedURL.
+func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOptions) (string, error) {
+	so := &blob.SignedURLOptions{Expiry: opts.Expiry, Method: opts.Method, ContentType: opts.ContentType}
+	if opts.Method == http.MethodPut && opts.ContentType == "" {
+		so.EnforceAbsentContentType = true
+	}
+	u, err := d.b.SignedURL(ctx, name, so)
+	if gcerrors.Code(err) == gcerrors.Unimplemented {
+		return "", fmt.Errorf("%w: %v", storage.ErrUnsupported, err)
+	}
+	return u, err
+}
+
+// ErrorKind implements storage.Driver with gcerrors.Code.
+func (d *Driver) ErrorKind(err error) error {
+	if errors.Is(err, syscall.ENOTDIR) {
+		// fileblob: a path below a file ("a.txt/b").
+		return storage.ErrNotExist
+	}
+	switch gcerrors.Code(err) {
+	case gcerrors.NotFound:
+		return storage.ErrNotExist
+	case gcerrors.AlreadyExists, gcerrors.FailedPrecondition:
+		return storage.ErrExist
+	case gcerrors.PermissionDenied:
+		return storage.ErrPermission
+	case gcerrors.Unimplemented:
+		return storage.ErrUnsupported
+	case gcerrors.InvalidArgument:
+		return storage.ErrInvalidArgument
+	}
+	return nil
+}
+
+// Close implements storage.Driver: it closes the bucket unless
+// Config.KeepOpen.
+func (d *Driver) Close() error {
+	if d.cfg.KeepOpen {
+		return nil
+	}
+	return d.b.Close()
+}
+
+var errExist = storage.ErrExist
+
+// isExist reports whether a write failed because the name was taken.
+func isExist(err error) bool {
+	if errors.Is(err, errExist) {
+		return true
+	}
+	c := gcerrors.Code(err)
+	return c == gcerrors.FailedPrecondition || c == gcerrors.AlreadyExists
+}

@@ -1,0 +1,67 @@
+package gocloud_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/fileblob"
+	"gocloud.dev/blob/memblob"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/conformance"
+	"github.com/go-storages/storage/gocloud"
+	"github.com/go-storages/storage/hmacurl"
+)
+
+// serve returns a storage over b whose public URLs are served by an httptest
+// server (http.FileServer over the storage's fs view, standing in for a CDN)
+// and whose signed URLs are HMAC URLs served by the same server.
+func serve(t *testing.T, b *blob.Bucket, scheme string) *storage.Storage {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	sg, err := hmacurl.New(srv.URL+"/signed/", bytes.Repeat([]byte("k"), 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := gocloud.New(t.Context(), gocloud.Config{Bucket: b, Scheme: scheme},
+		storage.WithBaseURL(srv.URL+"/public/"), storage.WithSigner(sg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	mux.Handle("/public/", http.StripPrefix("/public", http.FileServer(http.FS(st.FS(ctx)))))
+	mux.Handle("/signed/", sg.Handler(st))
+	return st
+}
+
+func TestConformanceMemblob(t *testing.T) {
+	conformance.Run(t, conformance.Harness{
+		New:            func(t *testing.T) *storage.Storage { return serve(t, memblob.OpenBucket(nil), "mem") },
+		InProcessBytes: true,
+		// memblob buffers each upload in a bytes.Buffer and stores its
+		// Bytes(), so a stored object keeps the buffer's spare capacity (up
+		// to its size again, by bytes.Buffer's doubling): the backend stores
+		// up to twice the object. The bridge itself streams (the read side
+		// keeps the default allowance).
+		MaxExtraHeap: 64<<20 + 256<<20,
+	})
+}
+
+func TestConformanceFileblob(t *testing.T) {
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) *storage.Storage {
+			b, err := fileblob.OpenBucket(t.TempDir(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return serve(t, b, "file")
+		},
+	})
+}

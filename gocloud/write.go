@@ -1,0 +1,196 @@
+package gocloud
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"gocloud.dev/blob"
+
+	"github.com/go-storages/storage"
+)
+
+// Write implements storage.Driver. The body streams into a blob.Writer whose
+// context is cancelled before Close when anything fails, which makes every
+// gocloud.dev driver abort the upload: nothing becomes visible.
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+	if opts.Public {
+		return "", fmt.Errorf("%w: gocloud.dev has no public objects", storage.ErrUnsupported)
+	}
+	wo := &blob.WriterOptions{
+		ContentType:        opts.ContentType,
+		CacheControl:       opts.CacheControl,
+		ContentDisposition: opts.ContentDisposition,
+		ContentEncoding:    opts.ContentEncoding,
+		ContentLanguage:    opts.ContentLanguage,
+		Metadata:           opts.Metadata,
+	}
+	switch so := opts.DriverOptions.(type) {
+	case nil:
+	case *SaveOptions:
+		wo.BufferSize, wo.MaxConcurrency, wo.BeforeWrite = so.BufferSize, so.MaxConcurrency, so.BeforeWrite
+	default:
+		return "", fmt.Errorf("%w: gocloud driver options must be *gocloud.SaveOptions, not %T", storage.ErrUnsupported, opts.DriverOptions)
+	}
+	if opts.OnConflict == nil {
+		return name, d.upload(ctx, name, r, wo, opts.BeforeCommit)
+	}
+	// Skip names already taken before sending any byte.
+	for {
+		taken, err := d.b.Exists(ctx, name)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			break
+		}
+		if name, err = opts.OnConflict(name); err != nil {
+			return "", err
+		}
+	}
+	if !d.ifNotExist {
+		// Not atomic: declared as such in Capabilities.
+		return name, d.upload(ctx, name, r, wo, opts.BeforeCommit)
+	}
+	wo.IfNotExist = true
+	var sp *spool
+	if d.cfg.SpoolMemory > 0 {
+		sp = &spool{max: d.cfg.SpoolMemory, dir: d.cfg.SpoolDir}
+		defer sp.close()
+		r = io.TeeReader(r, sp)
+	}
+	err := d.upload(ctx, name, r, wo, opts.BeforeCommit)
+	for err != nil && isExist(err) {
+		// Lost the race after the body was consumed: replay it under the
+		// name the policy picks.
+		if sp == nil {
+			return "", fmt.Errorf("%w: %q was created concurrently (no spool to retry from)", storage.ErrExist, name)
+		}
+		if name, err = opts.OnConflict(name); err != nil {
+			return "", err
+		}
+		body, serr := sp.reader()
+		if serr != nil {
+			return "", serr
+		}
+		err = d.upload(ctx, name, body, wo, nil)
+	}
+	if err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// upload streams r to name; before (if set) runs after r is exhausted and
+// before the commit.
+func (d *Driver) upload(ctx context.Context, name string, r io.Reader, wo *blob.WriterOptions, before func() error) error {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w, err := d.b.NewWriter(wctx, name, wo)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, &ctxReader{ctx: ctx, r: r})
+	if err == nil && before != nil {
+		err = before()
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		cancel() // aborts the upload
+		_ = w.Close()
+		return err
+	}
+	if wo.IfNotExist {
+		// Some drivers (fileblob) check and commit without a lock of their
+		// own: make the check and the commit one step among this Driver's
+		// writers at least.
+		mu := &d.commitLocks[fnv32a(name)%uint32(len(d.commitLocks))]
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	return w.Close()
+}
+
+func fnv32a(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// ctxReader stops reading once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// spool keeps a copy of a body for a replay: in memory up to max bytes, then
+// in a temporary file.
+type spool struct {
+	max  int64
+	dir  string
+	mem  bytes.Buffer
+	file *os.File
+	err  error
+}
+
+func (s *spool) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.file == nil && int64(s.mem.Len()+len(p)) <= s.max {
+		return s.mem.Write(p)
+	}
+	if s.file == nil {
+		f, err := os.CreateTemp(s.dir, "gocloud-spool-*")
+		if err != nil {
+			s.err = err
+			return 0, err
+		}
+		s.file = f
+		if _, err := f.Write(s.mem.Bytes()); err != nil {
+			s.err = err
+			return 0, err
+		}
+		s.mem = bytes.Buffer{}
+	}
+	n, err := s.file.Write(p)
+	if err != nil {
+		s.err = err
+	}
+	return n, err
+}
+
+// reader returns the spooled bytes from the start.
+func (s *spool) reader() (io.Reader, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if s.file == nil {
+		return bytes.NewReader(s.mem.Bytes()), nil
+	}
+	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return s.file, nil
+}
+
+func (s *spool) close() {
+	if s.file != nil {
+		s.file.Close()
+		os.Remove(s.file.Name())
+	}
+}
