@@ -1,0 +1,99 @@
+package filesystem
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strconv"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/hmacurl"
+)
+
+// Scheme is the URL scheme this package registers with storage.Register:
+// importing the package makes storage.Open understand
+//
+//	file:///var/media?base_url=https://cdn.example.com/media/
+//	file:./media               (relative to the working directory)
+//
+// The URL's path is Config.Root. Parameters, besides the common ones
+// (base_url, location, conflict, max_name_length; see storage.Open):
+//
+//   - fsync (bool): Config.Fsync.
+//   - dir_perm, or gocloud.dev's dir_file_mode (octal, such as 0750):
+//     Config.DirPerm.
+//   - file_perm (octal): Config.FilePerm.
+//   - secret_key_path (gocloud.dev's name) and sign_base_url: HMAC-signed
+//     URLs (package hmacurl) with the key in that file (at least 32 bytes),
+//     under sign_base_url, where the service mounts
+//     hmacurl.New(signBaseURL, key).Handler(st). Unlike gocloud.dev's
+//     fileblob, base_url is the public base, not the signed one, so
+//     sign_base_url is required with secret_key_path.
+//   - create_dir and no_tmp_dir (gocloud.dev's) are accepted and change
+//     nothing: the root is always created, and temporary files always live
+//     next to their object.
+//
+// gocloud.dev's metadata=skip has no equivalent (the sidecar is written only
+// when there is something to keep) and is refused.
+const Scheme = "file"
+
+func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
+
+func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
+	cfg := Config{Root: u.Path}
+	if u.Opaque != "" {
+		cfg.Root = u.Opaque
+	} else if u.Host != "" && u.Host != "localhost" {
+		q.Fail("", "a file URL's host must be empty or localhost (write file:///abs/path or file:rel/path)")
+	}
+	if cfg.Root == "" {
+		q.Fail("", "no directory: write file:///abs/path or file:rel/path")
+	}
+	cfg.Fsync = q.Bool("fsync")
+	cfg.DirPerm = perm(q, "dir_perm", "dir_file_mode")
+	cfg.FilePerm = perm(q, "file_perm")
+	q.Has("create_dir", "no_tmp_dir")
+	if q.Has("metadata") {
+		q.Fail("metadata", "not supported: the filesystem driver writes a sidecar only when there are headers or metadata to keep")
+	}
+	keyPath := q.String("secret_key_path")
+	signBase := q.String("sign_base_url")
+	if (keyPath == "") != (signBase == "") {
+		q.Fail("secret_key_path", "secret_key_path and sign_base_url go together (base_url is the public base)")
+	}
+	if signBase != "" {
+		if _, err := hmacurl.New(signBase, make([]byte, hmacurl.MinKeySize)); err != nil {
+			q.Fail("sign_base_url", "must be an absolute URL without query or fragment")
+		}
+	}
+	return func(_ context.Context, opts ...storage.Option) (*storage.Storage, error) {
+		if keyPath != "" {
+			key, err := os.ReadFile(keyPath)
+			if err != nil {
+				return nil, fmt.Errorf("filesystem: secret_key_path: %w", err)
+			}
+			sg, err := hmacurl.New(signBase, key)
+			if err != nil {
+				return nil, fmt.Errorf("filesystem: secret_key_path: %w", err)
+			}
+			opts = append([]storage.Option{storage.WithSigner(sg)}, opts...)
+		}
+		return NewWithConfig(cfg, opts...)
+	}, nil
+}
+
+// perm reads an octal permission parameter.
+func perm(q *storage.URLQuery, names ...string) fs.FileMode {
+	v := q.String(names...)
+	if v == "" {
+		return 0
+	}
+	p, err := strconv.ParseUint(v, 8, 32)
+	if err != nil || p == 0 || p&^0o777 != 0 {
+		q.Fail(names[0], "want octal permission bits such as 0750")
+		return 0
+	}
+	return fs.FileMode(p)
+}

@@ -1,0 +1,106 @@
+package filesystem_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/hmacurl"
+)
+
+func TestOpenFileURL(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "media")
+	st, err := storage.Open(ctx, "file://"+dir+"?fsync=true&dir_file_mode=0750&file_perm=0600&create_dir=1&base_url=https://cdn.example.com/&location=up")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Save(ctx, "a/b.txt", strings.NewReader("hi"), storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "up", "a", "b.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm()&^0o600 != 0 {
+		t.Errorf("file mode %v, want at most 0600", fi.Mode())
+	}
+	if di, _ := os.Stat(filepath.Join(dir, "up", "a")); di.Mode().Perm()&^0o750 != 0 {
+		t.Errorf("dir mode %v, want at most 0750", di.Mode())
+	}
+	if u, _ := st.URL("a/b.txt"); u != "https://cdn.example.com/up/a/b.txt" {
+		t.Errorf("URL %q", u)
+	}
+}
+
+func TestOpenFileURLSigned(t *testing.T) {
+	ctx := context.Background()
+	key := bytes.Repeat([]byte("k"), 32)
+	keyPath := filepath.Join(t.TempDir(), "key")
+	os.WriteFile(keyPath, key, 0o600)
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	st, err := storage.Open(ctx, "file://"+t.TempDir()+"?secret_key_path="+keyPath+"&sign_base_url="+srv.URL+"/signed/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sg, _ := hmacurl.New(srv.URL+"/signed/", key) // the same key and base: the same signer
+	mux.Handle("/signed/", sg.Handler(st))
+	st.Save(ctx, "a.txt", strings.NewReader("secret bytes"), storage.SaveOptions{})
+	u, err := st.SignedURL(ctx, "a.txt", storage.SignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != "secret bytes" {
+		t.Fatalf("GET signed: %d %q", resp.StatusCode, b)
+	}
+}
+
+func TestOpenFileURLErrors(t *testing.T) {
+	cases := map[string]string{
+		"file://host/x":                     "host",
+		"file://":                           "no directory",
+		"file:///x?dir_perm=rwx":            `"dir_perm"`,
+		"file:///x?file_perm=0":             `"file_perm"`,
+		"file:///x?fsync=perhaps":           `"fsync"`,
+		"file:///x?metadata=skip":           `"metadata"`,
+		"file:///x?secret_key_path=/k":      `"secret_key_path"`,
+		"file:///x?sign_base_url=relative/": `"secret_key_path"`,
+		"file:///x?region=eu":               `"region": unknown`,
+	}
+	for raw, want := range cases {
+		_, err := storage.Open(context.Background(), raw)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want it to mention %s", raw, err, want)
+		}
+	}
+}
+
+func TestOpenFileURLRelative(t *testing.T) {
+	t.Chdir(t.TempDir())
+	st, err := storage.Open(context.Background(), "file:media")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.Save(context.Background(), "x.txt", strings.NewReader("x"), storage.SaveOptions{})
+	if _, err := os.Stat(filepath.Join("media", "x.txt")); err != nil {
+		t.Fatal(err)
+	}
+}
