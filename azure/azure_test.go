@@ -94,4 +94,3 @@ func randHex(n int) string {
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("%x", b)
 }
-

@@ -17,7 +17,8 @@ import (
 // reachable with errors.As on the error the Storage returns.
 func (d *Driver) ErrorKind(err error) error {
 	var re *azcore.ResponseError
-	if !errors.As(err, &re) {
+	var changed *changedError
+	if !errors.As(err, &re) || errors.As(err, &changed) {
 		return nil
 	}
 	switch bloberror.Code(re.ErrorCode) {

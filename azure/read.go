@@ -17,8 +17,11 @@ import (
 
 // Read implements storage.Driver: one GET (ranged unless the whole object is
 // asked for), whose body streams. The attributes come from the response.
-// The body of a read to the end implements io.WriterTo with parallel ranged
-// downloads (see [Config.Concurrency]).
+// Bodies implement io.WriterTo with parallel ranged downloads (see
+// [Config.Concurrency]). The body of a whole-object read also seeks (no I/O
+// until the next Read) and reads at offsets (io.ReaderAt), with ranged GETs
+// bound to the version opened (If-Match); small ReadAt calls share a 256 KiB
+// window fetched once.
 func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
 	bc := d.cont.NewBlobClient(name)
 	if length == 0 {
@@ -45,7 +48,7 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 		return nil, nil, err
 	}
 	a := downloadAttrs(&resp.DownloadResponse)
-	body := &body{
+	bd := &body{
 		d:    d,
 		bc:   bc,
 		ctx:  ctx,
@@ -55,10 +58,22 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 		etag: resp.ETag,
 	}
 	if length > 0 {
-		body.end = min(a.Size, offset+length)
+		bd.end = min(a.Size, offset+length)
 	}
-	return body, a, nil
+	if offset > 0 || length >= 0 {
+		// Positions of a ranged body are not those of the object: hide
+		// Seek and ReadAt.
+		return rangeBody{bd}, a, nil
+	}
+	return bd, a, nil
 }
+
+// rangeBody is the body of a ranged read: Read, WriteTo and Close only.
+type rangeBody struct{ b *body }
+
+func (r rangeBody) Read(p []byte) (int, error)         { return r.b.Read(p) }
+func (r rangeBody) WriteTo(w io.Writer) (int64, error) { return r.b.WriteTo(w) }
+func (r rangeBody) Close() error                       { return r.b.Close() }
 
 func downloadAttrs(r *blob.DownloadResponse) *storage.Attributes {
 	a := &storage.Attributes{
@@ -112,25 +127,136 @@ func modTime(t *time.Time) time.Time {
 }
 
 // body is the stream of one Read. Read streams the response; WriteTo
-// downloads the rest in parallel ranges when it is large.
+// downloads the rest in parallel ranges when it is large. The body of a
+// whole-object read is also an io.Seeker and an io.ReaderAt (see
+// [Driver.Read]).
 type body struct {
 	d      *Driver
 	bc     *blob.Client
 	ctx    context.Context
-	rc     io.ReadCloser
-	pos    int64 // offset of the next byte rc yields
-	end    int64 // offset after the last byte of the body
+	rc     io.ReadCloser // nil after a seek: reopened by the next Read
+	pos    int64         // offset of the next byte Read yields
+	end    int64         // offset after the last byte of the body
 	etag   *azcore.ETag
 	closed bool
+
+	mu     sync.Mutex // guards the ReadAt window
+	winOff int64
+	win    []byte
 }
 
 func (b *body) Read(p []byte) (int, error) {
 	if b.closed {
 		return 0, errClosedBody
 	}
+	if b.pos >= b.end {
+		return 0, io.EOF
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if b.rc == nil {
+		rc, err := b.open(b.ctx, b.pos, b.end-b.pos)
+		if err != nil {
+			return 0, err
+		}
+		b.rc = rc
+	}
 	n, err := b.rc.Read(p)
 	b.pos += int64(n)
+	if err == io.EOF && b.pos < b.end {
+		err = io.ErrUnexpectedEOF
+	}
 	return n, err
+}
+
+// open starts a ranged read of the same version of the blob.
+func (b *body) open(ctx context.Context, off, n int64) (io.ReadCloser, error) {
+	resp, err := b.bc.DownloadStream(ctx, &blob.DownloadStreamOptions{
+		Range:            blob.HTTPRange{Offset: off, Count: n},
+		AccessConditions: &blob.AccessConditions{ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfMatch: b.etag}},
+	})
+	if hasStatus(err, http.StatusPreconditionFailed) {
+		return nil, &changedError{err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return resp.NewRetryReader(ctx, nil), nil
+}
+
+// Seek sets the position of the next Read. It does no I/O: the next Read
+// opens a ranged read there.
+func (b *body) Seek(offset int64, whence int) (int64, error) {
+	if b.closed {
+		return 0, errClosedBody
+	}
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += b.pos
+	case io.SeekEnd:
+		offset += b.end
+	default:
+		return b.pos, invalidf("azure: invalid whence")
+	}
+	if offset < 0 {
+		return b.pos, invalidf("azure: negative position")
+	}
+	if offset != b.pos && b.rc != nil {
+		b.rc.Close()
+		b.rc = nil
+	}
+	b.pos = offset
+	return offset, nil
+}
+
+// readAtWindow is the size of the range ReadAt fetches for a small read, so
+// that many small reads nearby (a zip directory, a file footer) cost one
+// request.
+const readAtWindow = 256 << 10
+
+// ReadAt reads len(p) bytes at off with one ranged GET of the same version of
+// the blob, or none when a window fetched by a previous small ReadAt holds
+// them. It may be called concurrently.
+func (b *body) ReadAt(p []byte, off int64) (int, error) {
+	if b.closed {
+		return 0, errClosedBody
+	}
+	if off < 0 {
+		return 0, invalidf("azure: negative offset")
+	}
+	if off >= b.end {
+		return 0, io.EOF
+	}
+	want := min(int64(len(p)), b.end-off)
+	var err error
+	if want >= readAtWindow {
+		err = b.fetch(b.ctx, off, p[:want])
+	} else {
+		b.mu.Lock()
+		in := off >= b.winOff && off+want <= b.winOff+int64(len(b.win))
+		if in {
+			copy(p, b.win[off-b.winOff:])
+		}
+		b.mu.Unlock()
+		if !in {
+			win := make([]byte, min(readAtWindow, b.end-off))
+			if err = b.fetch(b.ctx, off, win); err == nil {
+				copy(p, win)
+				b.mu.Lock()
+				b.winOff, b.win = off, win
+				b.mu.Unlock()
+			}
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	if want < int64(len(p)) {
+		return int(want), io.EOF
+	}
+	return int(want), nil
 }
 
 func (b *body) Close() error {
@@ -138,7 +264,10 @@ func (b *body) Close() error {
 		return nil
 	}
 	b.closed = true
-	return b.rc.Close()
+	if b.rc != nil {
+		return b.rc.Close()
+	}
+	return nil
 }
 
 // WriteTo writes the rest of the body to w. When more than two chunks are
@@ -175,6 +304,7 @@ func (b *body) parallel(w io.Writer, chunk int64, conc int) (int64, error) {
 	order := make(chan chan chunkResult, conc)
 	var wg sync.WaitGroup
 	start, end := b.pos, b.end
+	stream := b.rc // serves the first chunk, when open
 	// The producer starts one fetch per chunk, in order, as buffers free up.
 	wg.Add(1)
 	go func() {
@@ -194,13 +324,13 @@ func (b *body) parallel(w io.Writer, chunk int64, conc int) (int64, error) {
 			buf = buf[:n]
 			res := make(chan chunkResult, 1)
 			order <- res // never blocks: at most conc results are pending
-			first := off == start
+			first := off == start && stream != nil
 			wg.Add(1)
 			go func(off int64) {
 				defer wg.Done()
 				var err error
 				if first {
-					_, err = io.ReadFull(b.rc, buf)
+					_, err = io.ReadFull(stream, buf)
 				} else {
 					err = b.fetch(ctx, off, buf)
 				}
@@ -231,26 +361,29 @@ func (b *body) parallel(w io.Writer, chunk int64, conc int) (int64, error) {
 		}
 	}
 	wg.Wait()
-	if b.pos > start {
-		// The open response was read past its first chunk only by us: it
-		// is of no further use.
-		b.rc.Close()
-		b.rc = http.NoBody
+	if stream != nil {
+		// The open response served the first chunk: of no further use.
+		stream.Close()
+		b.rc = nil
 	}
 	return written, err
 }
 
 // fetch reads len(buf) bytes at off of the same version of the blob.
 func (b *body) fetch(ctx context.Context, off int64, buf []byte) error {
-	resp, err := b.bc.DownloadStream(ctx, &blob.DownloadStreamOptions{
-		Range:            blob.HTTPRange{Offset: off, Count: int64(len(buf))},
-		AccessConditions: &blob.AccessConditions{ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfMatch: b.etag}},
-	})
+	rc, err := b.open(ctx, off, int64(len(buf)))
 	if err != nil {
 		return err
 	}
-	rc := resp.NewRetryReader(ctx, nil)
 	defer rc.Close()
 	_, err = io.ReadFull(rc, buf)
 	return err
 }
+
+// changedError: the blob was replaced after it was opened.
+type changedError struct{ err error }
+
+func (e *changedError) Error() string {
+	return "azure: the blob changed since it was opened: " + e.err.Error()
+}
+func (e *changedError) Unwrap() error { return e.err }

@@ -1,0 +1,345 @@
+package azure_test
+
+// Benchmarks against the same Azurite as the tests, side by side in one run:
+// this driver, the raw SDK (blockblob UploadStream / DownloadStream) and
+// gocloud.dev/blob/azureblob. See BENCHMARKS.md for the command and results.
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/azureblob"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/azure"
+)
+
+const (
+	largeSize = 256 << 20
+	smallSize = 4 << 10
+)
+
+// benchEnv holds the three clients over one location prefix of the run's
+// container.
+type benchEnv struct {
+	st     *storage.Storage
+	cont   *container.Client
+	bucket *blob.Bucket
+	prefix string // the storage's location, with "/"
+}
+
+func newBenchEnv(b *testing.B) *benchEnv {
+	b.Helper()
+	st := newStorage(b, azure.Config{})
+	drv := st.Driver().(*azure.Driver)
+	cont := drv.ContainerClient()
+	bucket, err := azureblob.OpenBucket(context.Background(), cont, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { bucket.Close() })
+	// The location prefix: the storage's public URL less the container's.
+	u, err := st.URL("x")
+	if err != nil {
+		b.Fatal(err)
+	}
+	prefix := u[len(cont.URL())+1 : len(u)-1]
+	return &benchEnv{st: st, cont: cont, bucket: bucket, prefix: prefix}
+}
+
+// pattern yields size bytes of a repeated 1 MiB random block, without
+// allocating: a stream of unknown size (no Len, no Seek).
+type pattern struct {
+	block []byte
+	left  int64
+	off   int
+}
+
+var patternBlock = func() []byte {
+	b := make([]byte, 1<<20)
+	_, _ = io.ReadFull(rand32{}, b)
+	return b
+}()
+
+func newPattern(size int64) *pattern { return &pattern{block: patternBlock, left: size} }
+
+func (p *pattern) Read(b []byte) (int, error) {
+	if p.left <= 0 {
+		return 0, io.EOF
+	}
+	n := copy(b, p.block[p.off:])
+	if int64(n) > p.left {
+		n = int(p.left)
+	}
+	p.off = (p.off + n) % len(p.block)
+	p.left -= int64(n)
+	return n, nil
+}
+
+// heapPeak samples the live heap every millisecond and reports the peak
+// growth over the baseline taken (after a GC) at start.
+type heapPeak struct {
+	stop chan struct{}
+	done sync.WaitGroup
+	base uint64
+	peak uint64
+}
+
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+func readHeap(s []metrics.Sample) uint64 {
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+func startHeapPeak() *heapPeak {
+	runtime.GC()
+	h := &heapPeak{stop: make(chan struct{})}
+	s := []metrics.Sample{{Name: heapMetric}}
+	h.base = readHeap(s)
+	h.done.Add(1)
+	go func() {
+		defer h.done.Done()
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			if v := readHeap(s); v > h.peak {
+				h.peak = v
+			}
+			select {
+			case <-h.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return h
+}
+
+// report stops sampling and reports the peak heap growth in MiB.
+func (h *heapPeak) report(b *testing.B) {
+	close(h.stop)
+	h.done.Wait()
+	growth := int64(h.peak) - int64(h.base)
+	b.ReportMetric(float64(max(growth, 0))/(1<<20), "peak-heap-MiB")
+}
+
+func BenchmarkUpload256MiB(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	run := func(b *testing.B, put func(name string) error) {
+		b.SetBytes(largeSize)
+		h := startHeapPeak()
+		for b.Loop() {
+			if err := put("up.bin"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		h.report(b)
+	}
+	b.Run("impl=driver", func(b *testing.B) {
+		run(b, func(name string) error {
+			_, err := e.st.Save(ctx, name, newPattern(largeSize), storage.SaveOptions{ContentType: "application/octet-stream", Conflict: storage.Overwrite})
+			return err
+		})
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
+		run(b, func(name string) error {
+			_, err := e.cont.NewBlockBlobClient(e.prefix+name).UploadStream(ctx, newPattern(largeSize), &blockblob.UploadStreamOptions{
+				BlockSize: azure.DefaultBlockSize, Concurrency: azure.DefaultConcurrency,
+			})
+			return err
+		})
+	})
+	b.Run("impl=gocloud", func(b *testing.B) {
+		run(b, func(name string) error {
+			w, err := e.bucket.NewWriter(ctx, e.prefix+name, &blob.WriterOptions{ContentType: "application/octet-stream"})
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(w, newPattern(largeSize)); err != nil {
+				w.Close()
+				return err
+			}
+			return w.Close()
+		})
+	})
+}
+
+func BenchmarkDownload256MiB(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	if _, err := e.st.Save(ctx, "down.bin", newPattern(largeSize), storage.SaveOptions{ContentType: "application/octet-stream"}); err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, get func() (int64, error)) {
+		b.SetBytes(largeSize)
+		h := startHeapPeak()
+		for b.Loop() {
+			n, err := get()
+			if err != nil || n != largeSize {
+				b.Fatal(n, err)
+			}
+		}
+		b.StopTimer()
+		h.report(b)
+	}
+	b.Run("impl=driver", func(b *testing.B) {
+		run(b, func() (int64, error) {
+			r, err := e.st.Open(ctx, "down.bin")
+			if err != nil {
+				return 0, err
+			}
+			defer r.Close()
+			return io.Copy(io.Discard, r)
+		})
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
+		run(b, func() (int64, error) {
+			resp, err := e.cont.NewBlobClient(e.prefix+"down.bin").DownloadStream(ctx, nil)
+			if err != nil {
+				return 0, err
+			}
+			defer resp.Body.Close()
+			return io.Copy(io.Discard, resp.Body)
+		})
+	})
+	b.Run("impl=gocloud", func(b *testing.B) {
+		run(b, func() (int64, error) {
+			r, err := e.bucket.NewReader(ctx, e.prefix+"down.bin", nil)
+			if err != nil {
+				return 0, err
+			}
+			defer r.Close()
+			return io.Copy(io.Discard, r)
+		})
+	})
+}
+
+func BenchmarkSave4KiB(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	data := patternBlock[:smallSize]
+	b.Run("impl=driver", func(b *testing.B) {
+		b.SetBytes(smallSize)
+		for b.Loop() {
+			if _, err := e.st.Save(ctx, "small.bin", bytes.NewReader(data), storage.SaveOptions{ContentType: "application/octet-stream", Conflict: storage.Overwrite}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
+		b.SetBytes(smallSize)
+		bb := e.cont.NewBlockBlobClient(e.prefix + "small.bin")
+		for b.Loop() {
+			if _, err := bb.UploadBuffer(ctx, data, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=gocloud", func(b *testing.B) {
+		b.SetBytes(smallSize)
+		for b.Loop() {
+			if err := e.bucket.WriteAll(ctx, e.prefix+"small.bin", data, &blob.WriterOptions{ContentType: "application/octet-stream"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkOpen4KiB(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	data := patternBlock[:smallSize]
+	if _, err := e.st.Save(ctx, "open.bin", bytes.NewReader(data), storage.SaveOptions{ContentType: "application/octet-stream"}); err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 2*smallSize)
+	readAll := func(r io.Reader) error {
+		n, err := io.ReadFull(r, buf)
+		if err == io.ErrUnexpectedEOF && n == smallSize {
+			return nil
+		}
+		if err == nil {
+			err = io.ErrShortBuffer
+		}
+		return err
+	}
+	b.Run("impl=driver", func(b *testing.B) {
+		for b.Loop() {
+			r, err := e.st.Open(ctx, "open.bin")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := readAll(r); err != nil {
+				b.Fatal(err)
+			}
+			r.Close()
+		}
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
+		bc := e.cont.NewBlobClient(e.prefix + "open.bin")
+		for b.Loop() {
+			resp, err := bc.DownloadStream(ctx, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := readAll(resp.Body); err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+	})
+	b.Run("impl=gocloud", func(b *testing.B) {
+		for b.Loop() {
+			r, err := e.bucket.NewReader(ctx, e.prefix+"open.bin", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := readAll(r); err != nil {
+				b.Fatal(err)
+			}
+			r.Close()
+		}
+	})
+}
+
+func BenchmarkStat(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	if _, err := e.st.Save(ctx, "stat.bin", bytes.NewReader(patternBlock[:smallSize]), storage.SaveOptions{ContentType: "application/octet-stream"}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("impl=driver", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.st.Stat(ctx, "stat.bin"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
+		bc := e.cont.NewBlobClient(e.prefix + "stat.bin")
+		for b.Loop() {
+			if _, err := bc.GetProperties(ctx, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=gocloud", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.bucket.Attributes(ctx, e.prefix+"stat.bin"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,82 @@
+package azure_test
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/azure"
+	"github.com/go-storages/storage/conformance"
+)
+
+// TestConformance runs the shared suite against Azurite (or the service of
+// AZURE_STORAGE_CONNECTION_STRING): the run's private container, a fresh
+// location prefix per case. Public URLs point at an httptest server that
+// serves the container through the driver, because a private container is
+// needed for the signature cases (see env).
+func TestConformance(t *testing.T) {
+	front := frontServer(t)
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) *storage.Storage {
+			return newStorage(t, azure.Config{}, storage.WithBaseURL(front))
+		},
+		HTTPClient: &http.Client{Transport: blockBlobPUT{http.DefaultTransport}},
+		NameLimit:  storage.MaxNameLength - len("t-") - 12 - 1,
+	})
+}
+
+// blockBlobPUT adds the header Azure requires on every Put Blob, which any
+// client uploading to a SAS URL must send.
+type blockBlobPUT struct{ rt http.RoundTripper }
+
+func (b blockBlobPUT) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPut && r.Header.Get("x-ms-blob-type") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("x-ms-blob-type", "BlockBlob")
+	}
+	return b.rt.RoundTrip(r)
+}
+
+var (
+	frontOnce sync.Once
+	frontURL  string
+)
+
+// frontServer serves GET and HEAD of the run's private container at
+// /<blob name>, through a storage without location prefix.
+func frontServer(t *testing.T) string {
+	e, name := env(t)
+	frontOnce.Do(func() {
+		root, err := azure.New(t.Context(), azure.Config{ConnectionString: e.ConnectionString, Container: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+				return
+			}
+			f, err := root.Open(r.Context(), strings.TrimPrefix(r.URL.Path, "/"))
+			switch {
+			case errors.Is(err, storage.ErrNotExist) || errors.Is(err, storage.ErrInvalidName):
+				http.NotFound(w, r)
+				return
+			case err != nil:
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			defer f.Close()
+			for k, v := range f.Attributes().Header() {
+				w.Header()[k] = v
+			}
+			http.ServeContent(w, r, "", f.Attributes().ModTime, f)
+		}))
+		frontURL = srv.URL + "/"
+		// The server lives as long as the test process.
+	})
+	return frontURL
+}
