@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/go-storages/storage"
 )
@@ -247,6 +248,10 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 		awsCfg.Region = "us-east-1"
 	}
 	cfg.Region = awsCfg.Region
+	// The SDK logs checksum notices to stderr by default: a library stays
+	// quiet (and nothing it could log carries credentials).
+	awsCfg.Logger = logging.Nop{}
+	awsCfg.ClientLogMode = 0
 	d.client = s3.NewFromConfig(awsCfg, func(o *s3.Options) {
 		if endpoint != nil {
 			o.BaseEndpoint = aws.String(strings.TrimSuffix(endpoint.String(), "/"))

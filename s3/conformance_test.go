@@ -25,4 +25,3 @@ func TestConformance(t *testing.T) {
 		NameLimit: storage.MaxNameLength - prefixLen,
 	})
 }
-

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -42,7 +43,9 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 					o := objs[0]
 					objs = objs[1:]
 					key = aws.ToString(o.Key)
-					e = storage.Entry{Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified).UTC(), ETag: aws.ToString(o.ETag)}
+					// Truncated to the second, the precision of the
+					// Last-Modified header Stat and Open report.
+					e = storage.Entry{Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified).UTC().Truncate(time.Second), ETag: aws.ToString(o.ETag)}
 				} else {
 					key = aws.ToString(dirs[0].Prefix)
 					dirs = dirs[1:]

@@ -32,12 +32,12 @@ type SaveOptions struct {
 // object settings shared by PutObject, CreateMultipartUpload and CopyObject.
 type objectParams struct {
 	contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage *string
-	metadata                                                                     map[string]string
-	storageClass                                                                 types.StorageClass
-	sse                                                                          types.ServerSideEncryption
-	kmsKey                                                                       *string
-	acl                                                                          types.ObjectCannedACL
-	tagging                                                                      *string
+	metadata                                                                        map[string]string
+	storageClass                                                                    types.StorageClass
+	sse                                                                             types.ServerSideEncryption
+	kmsKey                                                                          *string
+	acl                                                                             types.ObjectCannedACL
+	tagging                                                                         *string
 }
 
 func (d *Driver) params(opts *storage.WriteOptions) (*objectParams, error) {

@@ -62,6 +62,9 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 	if in.Range == nil {
 		a.Checksums.CRC32C = fullCRC32C(out.ChecksumCRC32C, out.ChecksumType)
 	}
+	if in.Range == nil && a.Size <= randomAccessMax {
+		return &smallBody{d: d, ctx: ctx, name: name, etag: a.ETag, size: a.Size, rc: out.Body}, a, nil
+	}
 	end := a.Size
 	if length > 0 && offset+length < end {
 		end = offset + length

@@ -1,0 +1,320 @@
+package s3_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	sdk "github.com/aws/aws-sdk-go-v2/service/s3"
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/s3blob"
+
+	"github.com/go-storages/storage"
+)
+
+// Benchmarks against the same service, in one run: this driver, the raw SDK
+// (service/s3 with feature/s3/transfermanager, default settings) and
+// gocloud.dev/blob/s3blob (default settings).
+//
+//	go test -run '^$' -bench . -count 3 ./s3/ | tee new.txt; benchstat new.txt
+//
+// STORAGE_BENCH_SIZE (bytes) overrides the 1 GiB of the large cases.
+
+type benchEnv struct {
+	bucket string
+	st     *storage.Storage
+	client *sdk.Client
+	tm     *transfermanager.Client
+	gc     *blob.Bucket
+}
+
+// benchSetup returns a fresh bucket and the three clients on it.
+func benchSetup(b *testing.B) benchEnv {
+	b.Helper()
+	bucket := newBucket(b, false)
+	cfg := config(b, bucket)
+	st := newStorage(b, cfg)
+	_, env := admin(b)
+	client := sdk.New(sdk.Options{
+		Region:       env.Region,
+		BaseEndpoint: aws.String(env.Endpoint),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(env.AccessKey, env.SecretKey, ""),
+	})
+	gc, err := s3blob.OpenBucket(context.Background(), client, bucket, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { gc.Close() })
+	return benchEnv{bucket: bucket, st: st, client: client, tm: transfermanager.New(client), gc: gc}
+}
+
+func largeSize() int64 {
+	if v, err := strconv.ParseInt(os.Getenv("STORAGE_BENCH_SIZE"), 10, 64); err == nil && v > 0 {
+		return v
+	}
+	return 1 << 30
+}
+
+// heapPeak samples the live heap (runtime/metrics, no stop-the-world) every
+// few milliseconds until stopped and reports the peak in MiB.
+type heapPeak struct {
+	stop chan struct{}
+	done chan struct{}
+	peak atomic.Uint64
+}
+
+func startHeapPeak() *heapPeak {
+	runtime.GC()
+	h := &heapPeak{stop: make(chan struct{}), done: make(chan struct{})}
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() {
+		metrics.Read(sample)
+		if v := sample[0].Value.Uint64(); v > h.peak.Load() {
+			h.peak.Store(v)
+		}
+	}
+	read()
+	go func() {
+		defer close(h.done)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-h.stop:
+				read()
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	}()
+	return h
+}
+
+func (h *heapPeak) report(b *testing.B) {
+	close(h.stop)
+	<-h.done
+	b.ReportMetric(float64(h.peak.Load())/(1<<20), "peak-heap-MiB")
+}
+
+type discardAt struct{}
+
+func (discardAt) WriteAt(p []byte, _ int64) (int, error) { return len(p), nil }
+
+func BenchmarkUpload(b *testing.B) {
+	size := largeSize()
+	e := benchSetup(b)
+	ctx := context.Background()
+	file := genFile(b, size)
+	rewind := func() {
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			b.Fatal(err)
+		}
+	}
+	inputs := []struct {
+		name string
+		r    func() io.Reader
+	}{
+		{"file", func() io.Reader { rewind(); return file }},
+		{"stream", func() io.Reader { return &genReader{n: size} }},
+	}
+	for _, in := range inputs {
+		b.Run(in.name+"/driver", func(b *testing.B) {
+			b.SetBytes(size)
+			h := startHeapPeak()
+			for b.Loop() {
+				if _, err := e.st.Save(ctx, "up-driver", in.r(), storage.SaveOptions{ContentType: "application/octet-stream", Conflict: storage.Overwrite}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			h.report(b)
+		})
+		b.Run(in.name+"/sdk-transfermanager", func(b *testing.B) {
+			b.SetBytes(size)
+			h := startHeapPeak()
+			for b.Loop() {
+				if _, err := e.tm.UploadObject(ctx, &transfermanager.UploadObjectInput{
+					Bucket: &e.bucket, Key: aws.String("up-sdk"), Body: in.r(), ContentType: aws.String("application/octet-stream"),
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			h.report(b)
+		})
+		b.Run(in.name+"/gocloud", func(b *testing.B) {
+			b.SetBytes(size)
+			h := startHeapPeak()
+			for b.Loop() {
+				w, err := e.gc.NewWriter(ctx, "up-gocloud", &blob.WriterOptions{ContentType: "application/octet-stream"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(w, in.r()); err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			h.report(b)
+		})
+	}
+}
+
+func BenchmarkDownload(b *testing.B) {
+	size := largeSize()
+	e := benchSetup(b)
+	ctx := context.Background()
+	const key = "down.bin"
+	if _, err := e.st.Save(ctx, key, genFile(b, size), storage.SaveOptions{ContentType: "application/octet-stream"}); err != nil {
+		b.Fatal(err)
+	}
+	run := func(name string, fn func() (int64, error)) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(size)
+			h := startHeapPeak()
+			for b.Loop() {
+				n, err := fn()
+				if err != nil || n != size {
+					b.Fatalf("downloaded %d bytes, %v", n, err)
+				}
+			}
+			h.report(b)
+		})
+	}
+	run("driver", func() (int64, error) {
+		r, err := e.st.Open(ctx, key)
+		if err != nil {
+			return 0, err
+		}
+		defer r.Close()
+		return io.Copy(io.Discard, r)
+	})
+	run("sdk-single-get", func() (int64, error) {
+		out, err := e.client.GetObject(ctx, &sdk.GetObjectInput{Bucket: &e.bucket, Key: aws.String(key)})
+		if err != nil {
+			return 0, err
+		}
+		defer out.Body.Close()
+		return io.Copy(io.Discard, out.Body)
+	})
+	run("sdk-transfermanager-getobject", func() (int64, error) {
+		out, err := e.tm.GetObject(ctx, &transfermanager.GetObjectInput{Bucket: &e.bucket, Key: aws.String(key)})
+		if err != nil {
+			return 0, err
+		}
+		return io.Copy(io.Discard, out.Body)
+	})
+	run("sdk-transfermanager-downloadobject", func() (int64, error) {
+		out, err := e.tm.DownloadObject(ctx, &transfermanager.DownloadObjectInput{Bucket: &e.bucket, Key: aws.String(key), WriterAt: discardAt{}})
+		if err != nil {
+			return 0, err
+		}
+		return aws.ToInt64(out.ContentLength), nil
+	})
+	run("gocloud", func() (int64, error) {
+		r, err := e.gc.NewReader(ctx, key, nil)
+		if err != nil {
+			return 0, err
+		}
+		defer r.Close()
+		return io.Copy(io.Discard, r)
+	})
+}
+
+// BenchmarkSmall: 4 KiB Save, Open (and read) and Stat.
+func BenchmarkSmall(b *testing.B) {
+	e := benchSetup(b)
+	ctx := context.Background()
+	data := bytes.Repeat([]byte("0123456789abcdef"), 256)
+	const key = "small.bin"
+	if _, err := e.st.Save(ctx, key, bytes.NewReader(data), storage.SaveOptions{ContentType: "application/octet-stream"}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("save/driver", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.st.Save(ctx, "s-driver", bytes.NewReader(data), storage.SaveOptions{ContentType: "application/octet-stream", Conflict: storage.Overwrite}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("save/sdk", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.client.PutObject(ctx, &sdk.PutObjectInput{Bucket: &e.bucket, Key: aws.String("s-sdk"), Body: bytes.NewReader(data),
+				ContentType: aws.String("application/octet-stream")}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("save/gocloud", func(b *testing.B) {
+		for b.Loop() {
+			if err := e.gc.WriteAll(ctx, "s-gocloud", data, &blob.WriterOptions{ContentType: "application/octet-stream"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("open/driver", func(b *testing.B) {
+		for b.Loop() {
+			r, err := e.st.Open(ctx, key)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				b.Fatal(err)
+			}
+			r.Close()
+		}
+	})
+	b.Run("open/sdk", func(b *testing.B) {
+		for b.Loop() {
+			out, err := e.client.GetObject(ctx, &sdk.GetObjectInput{Bucket: &e.bucket, Key: aws.String(key)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, out.Body)
+			out.Body.Close()
+		}
+	})
+	b.Run("open/gocloud", func(b *testing.B) {
+		for b.Loop() {
+			r, err := e.gc.NewReader(ctx, key, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, r)
+			r.Close()
+		}
+	})
+	b.Run("stat/driver", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.st.Stat(ctx, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("stat/sdk", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.client.HeadObject(ctx, &sdk.HeadObjectInput{Bucket: &e.bucket, Key: aws.String(key)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("stat/gocloud", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.gc.Attributes(ctx, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
