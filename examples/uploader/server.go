@@ -143,4 +143,3 @@ func (s *server) json(w http.ResponseWriter, status int, v any) {
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
 }
-
