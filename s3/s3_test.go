@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -44,8 +45,17 @@ func newBucket(t testing.TB, public bool) string {
 	c, _ := admin(t)
 	bucket := emulator.UniqueName("gost-s3")
 	ctx := context.Background()
-	if _, err := c.CreateBucket(ctx, &sdk.CreateBucketInput{Bucket: &bucket}); err != nil {
-		t.Fatalf("CreateBucket: %v", err)
+	// A MinIO that just started can answer 503 XMinioServerNotInitialized
+	// for a few seconds after its health checks pass.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		_, err := c.CreateBucket(ctx, &sdk.CreateBucketInput{Bucket: &bucket})
+		if err == nil {
+			break
+		}
+		if !strings.Contains(err.Error(), "XMinioServerNotInitialized") || time.Now().After(deadline) {
+			t.Fatalf("CreateBucket: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 	if public {
 		policy, _ := json.Marshal(map[string]any{
