@@ -99,6 +99,21 @@ func copyCases() []testCase {
 				t.Fatalf("copy attributes %+v, want those of %+v", a, opts)
 			}
 		}},
+		{"server-side", func(t *testing.T, s *suite) {
+			need(t, s.caps.ServerSideCopy, "ServerSideCopy")
+			base, ctx := s.fresh(t)
+			put(t, base, "ss-src", []byte("stays in the backend"), storage.SaveOptions{})
+			track(t, base, "ss-dst")
+			var calls countingCalls
+			st := base.Wrap(calls.wrap)
+			if err := st.Copy(ctx, "ss-dst", "ss-src"); err != nil {
+				t.Fatal(err)
+			}
+			if n := calls.io.Load(); n != 0 {
+				t.Fatalf("a server-side Copy made %d Read/Write calls through this process", n)
+			}
+			expectBytes(t, base, "ss-dst", []byte("stays in the backend"))
+		}},
 		{"large", func(t *testing.T, s *suite) {
 			st, ctx := s.fresh(t)
 			data := content("copy-large", 9<<20+7)

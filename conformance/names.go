@@ -117,22 +117,25 @@ var invalidNames = []struct {
 }
 
 // countingCalls wraps a driver in a spy.
-type countingCalls struct{ n atomic.Int64 }
+// n counts every call but Capabilities; io counts Read and Write.
+type countingCalls struct{ n, io atomic.Int64 }
 
-func (c *countingCalls) wrap(d storage.Driver) storage.Driver { return spy{d, &c.n} }
+func (c *countingCalls) wrap(d storage.Driver) storage.Driver { return spy{d, &c.n, &c.io} }
 
 // spy counts calls into a driver other than Capabilities.
 type spy struct {
 	storage.Driver
-	calls *atomic.Int64
+	calls, io *atomic.Int64
 }
 
 func (s spy) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) (string, error) {
 	s.calls.Add(1)
+	s.io.Add(1)
 	return s.Driver.Write(ctx, name, r, o)
 }
 func (s spy) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
 	s.calls.Add(1)
+	s.io.Add(1)
 	return s.Driver.Read(ctx, name, off, n)
 }
 func (s spy) Stat(ctx context.Context, name string) (*storage.Attributes, error) {

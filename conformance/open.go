@@ -11,6 +11,13 @@ import (
 	"github.com/go-storages/storage"
 )
 
+// The portable reader is what Open promises.
+var (
+	_ io.ReadSeekCloser = (*storage.Reader)(nil)
+	_ io.ReaderAt       = (*storage.Reader)(nil)
+	_ io.WriterTo       = (*storage.Reader)(nil)
+)
+
 // openFixture saves a 100 KB object and returns it open.
 func openFixture(t *testing.T, s *suite) (*storage.Storage, *storage.Reader, []byte) {
 	t.Helper()
