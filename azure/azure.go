@@ -27,10 +27,12 @@
 // CDN or custom domain ([Config.PublicBaseURL]).
 //
 // Metadata keys must be C# identifiers in Azure: letters, digits and '_',
-// not starting with a digit. Keys with '-' (which the portable layer
-// otherwise allows) are refused with an error matching
-// storage.ErrInvalidArgument that names the key. Values that are not plain
-// printable ASCII are stored RFC 2047 encoded and decoded transparently.
+// not starting with a digit. Portable keys that are not (such as
+// "x-trace_id": the portable layer allows '-') are stored under a reversible
+// encoding and decoded when read, or, with [Config.StrictMetadataKeys],
+// refused with an error matching storage.ErrInvalidArgument that names the
+// key. Values that are not plain printable ASCII are stored RFC 2047 encoded
+// and decoded transparently.
 package azure
 
 import (
@@ -131,6 +133,22 @@ type Config struct {
 	// per call with a *SaveOptions in SaveOptions.DriverOptions.
 	AccessTier blob.AccessTier
 
+	// DisableMD5 skips computing the MD5 of bodies larger than one block
+	// (files and streams uploaded in blocks), which the service then does
+	// not know; Capabilities.Checksums is false. Bodies of one block always
+	// carry their MD5. False: the MD5 is computed while uploading and stored
+	// with the blob (Content-MD5).
+	DisableMD5 bool
+
+	// StrictMetadataKeys refuses, with an error matching
+	// storage.ErrInvalidArgument that names the key, metadata keys Azure
+	// does not accept as they are (keys with '-', keys starting with a digit
+	// or with "__"). False: such keys are stored encoded as "__" and the key
+	// with '_' written "_5f" and '-' written "_2d" ("x-trace_id" becomes
+	// "__x_2dtrace_5fid"), and decoded when read, so every portable key
+	// round-trips; other Azure clients see the encoded name.
+	StrictMetadataKeys bool
+
 	// ClientOptions tune the SDK's HTTP pipeline (transport, retries,
 	// logging). Nil: the SDK's defaults.
 	ClientOptions *azblob.ClientOptions
@@ -225,8 +243,22 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	return d, nil
 }
 
+// kindError is an error of the driver that matches one of the storage
+// sentinels without repeating its text.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+func kindf(kind error, format string, args ...any) error {
+	return &kindError{kind, fmt.Sprintf(format, args...)}
+}
+
 func invalidf(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{storage.ErrInvalidArgument}, args...)...)
+	return kindf(storage.ErrInvalidArgument, format, args...)
 }
 
 func (d *Driver) connect() error {
@@ -328,7 +360,7 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		SignedPutURL:       canSign,
 		SignaturesEnforced: canSign,
 		PublicObjects:      false,
-		Checksums:          true,
+		Checksums:          !d.cfg.DisableMD5,
 	}
 }
 
@@ -368,9 +400,9 @@ func (d *Driver) saveOptions(o any) (*SaveOptions, error) {
 		so.Tags = v.Tags
 		return so, nil
 	}
-	return nil, fmt.Errorf("%w: azure takes *azure.SaveOptions as DriverOptions, got %T", storage.ErrUnsupported, o)
+	return nil, kindf(storage.ErrUnsupported, "azure: DriverOptions must be *azure.SaveOptions, not %T", o)
 }
 
-var errPublic = fmt.Errorf("%w: Azure Blob Storage has no per-blob ACL; make the container's access level public, serve through a CDN, or use signed URLs", storage.ErrUnsupported)
+var errPublic = kindf(storage.ErrUnsupported, "azure: Azure Blob Storage has no per-blob ACL; make the container's access level public, serve through a CDN, or use signed URLs")
 
 var errClosedBody = errors.New("azure: body is closed")

@@ -3,6 +3,7 @@ package azure_test
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"errors"
 	"io"
@@ -91,8 +92,28 @@ func TestRoundTripSmallAndHeaders(t *testing.T) {
 }
 
 func TestMetadataKeyWithDash(t *testing.T) {
+	// Default: encoded, round-trips.
 	st := newStorage(t, azure.Config{})
-	_, err := st.Save(t.Context(), "m.txt", strings.NewReader("x"), storage.SaveOptions{Metadata: map[string]string{"x-trace": "1"}})
+	meta := map[string]string{"x-trace_id": "1", "9lives": "2", "__dunder": "3", "plain_key": "4"}
+	name, err := st.Save(t.Context(), "k.txt", strings.NewReader("x"), storage.SaveOptions{Metadata: meta})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := st.Stat(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range meta {
+		if a.Metadata[k] != v {
+			t.Errorf("metadata %q = %q (all: %q)", k, a.Metadata[k], a.Metadata)
+		}
+	}
+	if len(a.Metadata) != len(meta) {
+		t.Errorf("metadata %q", a.Metadata)
+	}
+	// Strict: refused, naming the key.
+	st = newStorage(t, azure.Config{StrictMetadataKeys: true})
+	_, err = st.Save(t.Context(), "m.txt", strings.NewReader("x"), storage.SaveOptions{Metadata: map[string]string{"x-trace": "1"}})
 	if !errors.Is(err, storage.ErrInvalidArgument) || !strings.Contains(err.Error(), `"x-trace"`) {
 		t.Fatalf("got %v, want ErrInvalidArgument naming the key", err)
 	}
@@ -190,6 +211,20 @@ func TestLargeStreamStaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkContent(t, st, name2, data)
+	checkMD5(t, st, name, data)
+	checkMD5(t, st, name2, data)
+}
+
+// checkMD5 checks the MD5 the service reports for name.
+func checkMD5(t *testing.T, st *storage.Storage, name string, data []byte) {
+	t.Helper()
+	a, err := st.Stat(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := md5.Sum(data); !bytes.Equal(a.Checksums.MD5, sum[:]) {
+		t.Fatalf("%s: MD5 %x, want %x", name, a.Checksums.MD5, sum)
+	}
 }
 
 func checkContent(t *testing.T, st *storage.Storage, name string, want []byte) {
@@ -229,6 +264,7 @@ func TestFileUploadSections(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkContent(t, st, name, data[100:])
+	checkMD5(t, st, name, data[100:])
 	// Rename policy with a file: the second save gets another name.
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		t.Fatal(err)

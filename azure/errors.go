@@ -5,6 +5,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -74,38 +75,99 @@ func hasStatus(err error, status int) bool {
 	return errors.As(err, &re) && re.StatusCode == status
 }
 
-// checkMetaKey reports whether k is a valid Azure metadata name: a C#
+// isIdentifier reports whether k is a valid Azure metadata name: a C#
 // identifier (ASCII letters, digits and '_', not starting with a digit).
-func checkMetaKey(k string) error {
+func isIdentifier(k string) bool {
 	if k == "" {
-		return invalidf("azure: empty metadata key")
+		return false
 	}
 	for i := 0; i < len(k); i++ {
 		c := k[i]
-		ok := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9'
-		if !ok {
-			return invalidf("azure: metadata key %q: Azure accepts only C# identifiers (letters, digits and '_', not starting with a digit); '-' is not allowed", k)
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
-// encodeMetadata validates the keys and returns the SDK's map. Values that
-// HTTP would not carry intact (non-ASCII, control characters, surrounding
-// space, or text that looks RFC 2047 encoded) are RFC 2047 encoded.
-func encodeMetadata(m map[string]string) (map[string]*string, error) {
+// keyPrefix marks a metadata name that encodes a key Azure would refuse.
+const keyPrefix = "__"
+
+// encodeKey returns the Azure name of a portable metadata key (lower-case
+// ASCII letters, digits, '-' and '_'). A C# identifier that does not start
+// with "__" is kept; any other key is stored as "__" followed by the key with
+// '_' written "_5f" and '-' written "_2d" (and any other byte as '_' and two
+// hex digits), which decodeKey reverses: "x-trace_id" is stored as
+// "__x_2dtrace_5fid". With strict set, such a key is an error instead.
+func encodeKey(k string, strict bool) (string, error) {
+	if isIdentifier(k) && !strings.HasPrefix(k, keyPrefix) {
+		return k, nil
+	}
+	if strict {
+		return "", invalidf("azure: metadata key %q: Azure accepts only C# identifiers (ASCII letters, digits and '_', not starting with a digit, so no '-')", k)
+	}
+	if k == "" {
+		return "", invalidf("azure: empty metadata key")
+	}
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	b.WriteString(keyPrefix)
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('_')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String(), nil
+}
+
+// decodeKey reverses encodeKey on a lower-cased Azure name.
+func decodeKey(k string) string {
+	rest, ok := strings.CutPrefix(k, keyPrefix)
+	if !ok {
+		return k
+	}
+	var b strings.Builder
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if c != '_' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+3 > len(rest) {
+			return k // malformed: not ours
+		}
+		v, err := strconv.ParseUint(rest[i+1:i+3], 16, 8)
+		if err != nil {
+			return k
+		}
+		b.WriteByte(byte(v))
+		i += 2
+	}
+	return b.String()
+}
+
+// encodeMetadata returns the SDK's map: keys through encodeKey, and values
+// that HTTP would not carry intact (non-ASCII, control characters,
+// surrounding space, or text that looks RFC 2047 encoded) RFC 2047 encoded.
+func encodeMetadata(m map[string]string, strict bool) (map[string]*string, error) {
 	if len(m) == 0 {
 		return nil, nil
 	}
 	out := make(map[string]*string, len(m))
 	for k, v := range m {
-		if err := checkMetaKey(k); err != nil {
+		ek, err := encodeKey(k, strict)
+		if err != nil {
 			return nil, err
 		}
 		if needsEncoding(v) {
 			v = "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte(v)) + "?="
 		}
-		out[k] = &v
+		out[ek] = &v
 	}
 	return out, nil
 }
@@ -144,7 +206,7 @@ func decodeMetadata(m map[string]*string) map[string]string {
 				s = dec
 			}
 		}
-		out[strings.ToLower(k)] = s
+		out[decodeKey(strings.ToLower(k))] = s
 	}
 	return out
 }

@@ -8,7 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
-	"fmt"
+	"hash"
 	"io"
 	"os"
 
@@ -55,7 +55,7 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	if err != nil {
 		return "", err
 	}
-	meta, err := encodeMetadata(opts.Metadata)
+	meta, err := encodeMetadata(opts.Metadata, d.cfg.StrictMetadataKeys)
 	if err != nil {
 		return "", err
 	}
@@ -163,10 +163,13 @@ func (u *upload) claim(ctx context.Context, name string) (string, error) {
 	}
 }
 
-// commit commits the staged blocks under name.
-func (u *upload) commit(ctx context.Context, name string, ids []string) error {
+// commit commits the staged blocks under name, with the MD5 of the whole
+// body when known.
+func (u *upload) commit(ctx context.Context, name string, ids []string, md5sum []byte) error {
+	h := *u.headers
+	h.BlobContentMD5 = md5sum
 	_, err := u.d.cont.NewBlockBlobClient(name).CommitBlockList(ctx, ids, &blockblob.CommitBlockListOptions{
-		HTTPHeaders:      u.headers,
+		HTTPHeaders:      &h,
 		Metadata:         u.meta,
 		Tier:             u.tier,
 		Tags:             u.tags,
@@ -205,10 +208,18 @@ func (b blockIDs) id(i int) string {
 func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, size int64) (string, error) {
 	bs := u.blockSize(size)
 	if size <= bs {
+		var sum []byte
+		if !u.d.cfg.DisableMD5 {
+			h := md5.New()
+			if _, err := io.Copy(h, io.NewSectionReader(f, off, size)); err != nil {
+				return "", err
+			}
+			sum = h.Sum(nil)
+		}
 		if err := u.beforeCommit(); err != nil {
 			return "", err
 		}
-		name, err := u.putSingle(ctx, name, func() io.ReadSeeker { return io.NewSectionReader(f, off, size) }, nil)
+		name, err := u.putSingle(ctx, name, func() io.ReadSeeker { return io.NewSectionReader(f, off, size) }, sum)
 		if err == nil {
 			_, _ = f.Seek(off+size, io.SeekStart)
 		}
@@ -221,12 +232,31 @@ func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, siz
 	if err := u.beforeCommit(); err != nil {
 		return "", err
 	}
+	// The MD5 of the file, read once more beside the staging (from the
+	// page cache, usually).
+	var sum []byte
+	var sumErr error
+	hashed := make(chan struct{})
+	go func() {
+		defer close(hashed)
+		if u.d.cfg.DisableMD5 {
+			return
+		}
+		h := md5.New()
+		if _, sumErr = io.Copy(h, io.NewSectionReader(f, off, size)); sumErr == nil {
+			sum = h.Sum(nil)
+		}
+	}()
 	for {
 		ids, err := u.stageFile(ctx, name, f, off, size, bs)
+		<-hashed
 		if err != nil {
 			return "", err
 		}
-		err = u.commit(ctx, name, ids)
+		if sumErr != nil {
+			return "", sumErr
+		}
+		err = u.commit(ctx, name, ids, sum)
 		if err == nil {
 			_, _ = f.Seek(off+size, io.SeekStart)
 			return name, nil
@@ -357,7 +387,14 @@ func (u *upload) staged(ctx context.Context, name string, r io.Reader, first []b
 	g.SetLimit(d.cfg.Concurrency)
 	var ids []string
 	var readErr error
+	var h hash.Hash
+	if !d.cfg.DisableMD5 {
+		h = md5.New()
+	}
 	stage := func(i int, blk []byte, bf *buffer) {
+		if h != nil {
+			h.Write(blk)
+		}
 		id := gen.id(i)
 		ids = append(ids, id)
 		g.Go(func() error {
@@ -375,7 +412,7 @@ loop:
 			if buf != nil {
 				d.putBuffer(buf)
 			}
-			readErr = fmt.Errorf("%w: azure: a stream of unknown size is limited to %d blocks of %d bytes; give SaveOptions.Size or a larger Config.BlockSize", storage.ErrInvalidArgument, MaxBlocks, d.cfg.BlockSize)
+			readErr = invalidf("azure: a stream of unknown size is limited to %d blocks of %d bytes; give SaveOptions.Size or a larger Config.BlockSize", MaxBlocks, d.cfg.BlockSize)
 			break
 		}
 		stage(i, data, buf)
@@ -417,7 +454,11 @@ loop:
 	if err := u.beforeCommit(); err != nil {
 		return "", err
 	}
-	err = u.commit(ctx, name, ids)
+	var sum []byte
+	if h != nil {
+		sum = h.Sum(nil)
+	}
+	err = u.commit(ctx, name, ids, sum)
 	if err == nil {
 		return name, nil
 	}
@@ -427,5 +468,5 @@ loop:
 	if _, cerr := u.opts.OnConflict(name); cerr != nil {
 		return "", cerr
 	}
-	return "", fmt.Errorf("%w: azure: %q was created by another writer during the upload, and a streamed body larger than one block cannot be committed under another name", storage.ErrExist, name)
+	return "", kindf(storage.ErrExist, "azure: %q was created by another writer during the upload, and a streamed body larger than one block cannot be committed under another name", name)
 }
