@@ -1,6 +1,7 @@
 package gcs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,23 +17,20 @@ import (
 
 // Read implements storage.Driver.
 //
-// Reading a whole object (offset 0, length < 0, as Storage.Open does) costs
-// one metadata request for the full attributes; the returned body is lazy:
-// it opens a ranged read of that object generation on its first Read, and
-// its WriteTo downloads large objects as parallel ranged requests. A ranged
-// read opens the range at once and takes the attributes the response
-// carries (size, type, encoding, cache control, metadata, CRC32C), with no
-// extra request.
+// Reading a whole object (offset 0, length < 0, as Storage.Open does) sends
+// the metadata request (for the full attributes) and the download request
+// concurrently, and checks that both saw the same generation: the body is a
+// snapshot of the version the attributes describe, which later seeks,
+// ReadAt calls and the parallel download read too (pinned by generation). A
+// ranged read opens the range and takes the attributes its response carries
+// (size, type, encoding, cache control, metadata, CRC32C), with no metadata
+// request.
 func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 	if offset == 0 && length < 0 {
-		a, err := d.object(name).Attrs(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		return &lazyBody{ctx: ctx, d: d, obj: d.object(name).Generation(a.Generation), size: a.Size}, attributes(a), nil
+		return d.readObject(ctx, name)
 	}
 	r, err := d.object(name).NewRangeReader(ctx, offset, length)
 	if err != nil {
@@ -54,6 +52,40 @@ type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
+// readObject opens the whole object and its attributes, of one generation.
+func (d *Driver) readObject(ctx context.Context, name string) (io.ReadCloser, *storage.Attributes, error) {
+	for attempt := 1; ; attempt++ {
+		var (
+			a    *gcs.ObjectAttrs
+			aerr error
+			wg   sync.WaitGroup
+		)
+		wg.Go(func() { a, aerr = d.object(name).Attrs(ctx) })
+		r, rerr := d.object(name).NewRangeReader(ctx, 0, -1)
+		wg.Wait()
+		if aerr != nil || rerr != nil {
+			if rerr == nil {
+				r.Close()
+			}
+			return nil, nil, cmp.Or(aerr, rerr)
+		}
+		if r.Attrs.Generation != a.Generation {
+			// Replaced between the two requests: read the generation the
+			// attributes describe, or start again if it is gone already.
+			r.Close()
+			r, rerr = d.object(name).Generation(a.Generation).NewRangeReader(ctx, 0, -1)
+			if rerr != nil {
+				if errors.Is(rerr, gcs.ErrObjectNotExist) && attempt < 3 {
+					continue
+				}
+				return nil, nil, rerr
+			}
+		}
+		body := &lazyBody{ctx: ctx, d: d, obj: d.object(name).Generation(a.Generation), size: a.Size, r: r, fresh: true}
+		return body, attributes(a), nil
+	}
+}
+
 // readerAttributes are the attributes a ranged read's response carries.
 func readerAttributes(r *gcs.Reader) *storage.Attributes {
 	a := r.Attrs
@@ -69,13 +101,21 @@ func readerAttributes(r *gcs.Reader) *storage.Attributes {
 }
 
 // lazyBody reads one object generation, opening the stream on first use.
+// It is an io.ReadSeeker and io.ReaderAt over the whole object, so the
+// portable reader seeks and reads at offsets through it, always on the
+// generation Open saw.
 type lazyBody struct {
-	ctx  context.Context
-	d    *Driver
-	obj  *gcs.ObjectHandle // pinned to the generation Read saw
-	size int64
-	pos  int64
-	r    *gcs.Reader
+	ctx   context.Context
+	d     *Driver
+	obj   *gcs.ObjectHandle // pinned to the generation Read saw
+	size  int64
+	pos   int64
+	r     *gcs.Reader // open stream at pos, or nil
+	fresh bool        // r is the stream Read opened, nothing read from it yet
+
+	mu       sync.Mutex // guards the ReadAt block
+	blockOff int64
+	block    []byte
 }
 
 func (b *lazyBody) open() error {
@@ -96,20 +136,90 @@ func (b *lazyBody) Read(p []byte) (int, error) {
 			return 0, err
 		}
 	}
+	b.fresh = false
 	n, err := b.r.Read(p)
 	b.pos += int64(n)
 	return n, err
 }
 
+// Seek sets the position of the next Read; it does no I/O.
+func (b *lazyBody) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += b.pos
+	case io.SeekEnd:
+		offset += b.size
+	default:
+		return b.pos, fmt.Errorf("%w: gcs: invalid whence %d", storage.ErrInvalidArgument, whence)
+	}
+	if offset < 0 {
+		return b.pos, fmt.Errorf("%w: gcs: negative position", storage.ErrInvalidArgument)
+	}
+	if offset != b.pos && b.r != nil {
+		b.r.Close()
+		b.r, b.fresh = nil, false
+	}
+	b.pos = offset
+	return offset, nil
+}
+
+// readAtBlock is how much a small ReadAt fetches, so that a run of small
+// reads at increasing offsets costs one request per block.
+const readAtBlock = 64 << 10
+
+// ReadAt reads len(p) bytes at off with one ranged request; reads of at most
+// a quarter block fetch a whole block and keep it for the next small reads.
+// It is safe for concurrent use.
+func (b *lazyBody) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("%w: gcs: negative offset", storage.ErrInvalidArgument)
+	}
+	if off >= b.size {
+		return 0, io.EOF
+	}
+	want := min(int64(len(p)), b.size-off)
+	var eof error
+	if want < int64(len(p)) {
+		eof = io.EOF
+	}
+	if want > readAtBlock/4 {
+		if err := fetchRange(b.ctx, b.obj, off, p[:want]); err != nil {
+			return 0, err
+		}
+		return int(want), eof
+	}
+	b.mu.Lock()
+	if off >= b.blockOff && off+want <= b.blockOff+int64(len(b.block)) {
+		n := copy(p[:want], b.block[off-b.blockOff:])
+		b.mu.Unlock()
+		return n, eof
+	}
+	b.mu.Unlock()
+	block := make([]byte, min(readAtBlock, b.size-off))
+	if err := fetchRange(b.ctx, b.obj, off, block); err != nil {
+		return 0, err
+	}
+	n := copy(p[:want], block)
+	b.mu.Lock()
+	b.blockOff, b.block = off, block
+	b.mu.Unlock()
+	return n, eof
+}
+
 // WriteTo copies the rest of the object to w: as parallel ranged requests
-// when at least two parts remain and no stream is open yet, else from the
+// when at least two parts remain and no stream is in use, else from the
 // single stream.
 func (b *lazyBody) WriteTo(w io.Writer) (int64, error) {
 	rest := b.size - b.pos
 	if rest <= 0 {
 		return 0, nil
 	}
-	if b.r == nil && b.d.s.concurrency > 1 && rest >= 2*b.d.s.partSize {
+	if (b.r == nil || b.fresh) && b.d.s.concurrency > 1 && rest >= 2*b.d.s.partSize {
+		if b.r != nil {
+			b.r.Close()
+			b.r, b.fresh = nil, false
+		}
 		n, err := parallelCopy(b.ctx, w, b.obj, b.pos, b.size, b.d.s.partSize, b.d.s.concurrency)
 		b.pos += n
 		return n, err
@@ -119,16 +229,19 @@ func (b *lazyBody) WriteTo(w io.Writer) (int64, error) {
 			return 0, err
 		}
 	}
+	b.fresh = false
 	n, err := b.r.WriteTo(w)
 	b.pos += n
 	return n, err
 }
 
 func (b *lazyBody) Close() error {
-	if b.r != nil {
-		return b.r.Close()
+	if b.r == nil {
+		return nil
 	}
-	return nil
+	r := b.r
+	b.r, b.fresh = nil, false
+	return r.Close()
 }
 
 // parallelCopy writes bytes [off, end) of obj to w in order, fetching up to

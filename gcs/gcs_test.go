@@ -1,0 +1,203 @@
+package gcs_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	gcssdk "cloud.google.com/go/storage"
+	"google.golang.org/api/iterator"
+	"google.golang.org/api/option"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/conformance"
+	"github.com/go-storages/storage/gcs"
+	"github.com/go-storages/storage/internal/emulator"
+)
+
+func TestMain(m *testing.M) { emulator.Main(m) }
+
+// testEnv is the emulator, the run's own bucket and the RSA key that signs
+// URLs in the tests (standing in for a service-account key).
+type testEnv struct {
+	host     string // host:port of fake-gcs-server (or STORAGE_EMULATOR_HOST)
+	bucket   string
+	key      *rsa.PrivateKey
+	keyPEM   []byte
+	email    string
+	keyJSON  []byte // a service-account key file holding key and email
+	endpoint string
+}
+
+var (
+	envOnce sync.Once
+	envVal  testEnv
+	envErr  error
+)
+
+// env returns the shared test environment, creating the run's uniquely named
+// bucket on first use.
+func env(t testing.TB) testEnv {
+	t.Helper()
+	e := emulator.GCS(t)
+	envOnce.Do(func() {
+		envVal, envErr = setup(e.Host)
+	})
+	if envErr != nil {
+		t.Fatal(envErr)
+	}
+	return envVal
+}
+
+func setup(host string) (testEnv, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return testEnv{}, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return testEnv{}, err
+	}
+	e := testEnv{
+		host:     host,
+		bucket:   emulator.UniqueName("gost"),
+		key:      key,
+		keyPEM:   pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}),
+		email:    "signer@gost-test.iam.gserviceaccount.com",
+		endpoint: "http://" + host + "/storage/v1/",
+	}
+	e.keyJSON, _ = json.Marshal(map[string]string{
+		"type": "service_account", "client_email": e.email, "private_key": string(e.keyPEM),
+		"project_id": "gost-test", "private_key_id": "test",
+	})
+	ctx := context.Background()
+	c, err := sdkClient(ctx, e)
+	if err != nil {
+		return testEnv{}, err
+	}
+	defer c.Close()
+	if err := c.Bucket(e.bucket).Create(ctx, "gost-test", nil); err != nil {
+		return testEnv{}, err
+	}
+	return e, nil
+}
+
+func sdkClient(ctx context.Context, e testEnv, opts ...option.ClientOption) (*gcssdk.Client, error) {
+	return gcssdk.NewClient(ctx, append([]option.ClientOption{option.WithEndpoint(e.endpoint), option.WithoutAuthentication()}, opts...)...)
+}
+
+// config is the driver configuration for the test bucket, with the test key
+// for signing.
+func (e testEnv) config() gcs.Config {
+	return gcs.Config{Bucket: e.bucket, Endpoint: e.endpoint, Emulator: true, ServiceAccountJSON: e.keyJSON}
+}
+
+// newStorage returns a storage over a fresh location prefix of the test
+// bucket; the prefix is emptied when the test ends.
+func newStorage(t testing.TB, cfg gcs.Config, opts ...storage.Option) *storage.Storage {
+	t.Helper()
+	prefix := newPrefix()
+	st, err := gcs.New(t.Context(), cfg, append([]storage.Option{storage.WithLocation(prefix)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		drv := st.Driver().(*gcs.Driver)
+		emptyPrefix(t, drv.Bucket(), prefix+"/")
+		st.Close()
+	})
+	return st
+}
+
+func newPrefix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "t-" + hex.EncodeToString(b[:])
+}
+
+const prefixLen = len("t-") + 12 + 1
+
+func emptyPrefix(t testing.TB, b *gcssdk.BucketHandle, prefix string) {
+	ctx := context.Background()
+	it := b.Objects(ctx, &gcssdk.Query{Prefix: prefix})
+	for {
+		a, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return
+		}
+		if err != nil {
+			t.Errorf("cleanup: listing %s: %v", prefix, err)
+			return
+		}
+		if err := b.Object(a.Name).Delete(ctx); err != nil && !errors.Is(err, gcssdk.ErrObjectNotExist) {
+			t.Errorf("cleanup: deleting %s: %v", a.Name, err)
+		}
+	}
+}
+
+// TestConformance runs the shared suite against fake-gcs-server (or the
+// emulator of STORAGE_EMULATOR_HOST): the run's own bucket, a fresh location
+// prefix per case. Public URLs are the emulator's own object URLs; signed
+// URLs are signed with the test key, and the emulator serves them without
+// checking signatures, so the driver reports SignaturesEnforced false and the
+// suite skips the expired and tampered cases (TestSignedURLVerified checks
+// the signatures instead).
+func TestConformance(t *testing.T) {
+	e := env(t)
+	conformance.Run(t, conformance.Harness{
+		New:       func(t *testing.T) *storage.Storage { return newStorage(t, e.config()) },
+		NameLimit: storage.MaxNameLength - prefixLen,
+	})
+}
+
+// countingTransport counts requests by method and records the paths.
+type countingTransport struct {
+	rt     http.RoundTripper
+	n      atomic.Int64
+	ranged atomic.Int64
+	mu     sync.Mutex
+	reqs   []string
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	if r.Header.Get("Range") != "" {
+		c.ranged.Add(1)
+	}
+	c.mu.Lock()
+	c.reqs = append(c.reqs, r.Method+" "+r.URL.Path+" "+r.Header.Get("Range"))
+	c.mu.Unlock()
+	return c.rt.RoundTrip(r)
+}
+
+func (c *countingTransport) reset() {
+	c.n.Store(0)
+	c.ranged.Store(0)
+	c.mu.Lock()
+	c.reqs = nil
+	c.mu.Unlock()
+}
+
+func (c *countingTransport) log() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.reqs, "\n")
+}
+
+// countedConfig is e.config() with an HTTP client that counts requests.
+func countedConfig(e testEnv) (gcs.Config, *countingTransport) {
+	ct := &countingTransport{rt: http.DefaultTransport}
+	cfg := e.config()
+	cfg.ClientOptions = []option.ClientOption{option.WithHTTPClient(&http.Client{Transport: ct})}
+	return cfg, ct
+}
