@@ -31,8 +31,7 @@ func (d *Driver) CleanTemp(ctx context.Context, olderThan time.Duration) (int, e
 		if e.IsDir() || !e.Type().IsRegular() {
 			return nil
 		}
-		inMeta := strings.HasPrefix(p, metaDir+"/")
-		if !strings.HasPrefix(e.Name(), tmpPrefix) && !inMeta {
+		if !strings.HasPrefix(e.Name(), tmpPrefix) && !strings.HasPrefix(p, metaDir+"/") {
 			return nil
 		}
 		fi, err := e.Info()
@@ -44,31 +43,28 @@ func (d *Driver) CleanTemp(ctx context.Context, olderThan time.Duration) (int, e
 		}
 		if err := d.root.Remove(p); err == nil {
 			removed++
-			stop := "."
-			if inMeta {
-				stop = metaDir
-			}
-			d.prune(path.Dir(p), stop)
+			d.prune(path.Dir(p), ".")
 		}
 		return nil
 	})
 	return removed, err
 }
 
-// orphanMeta reports whether the sidecar at p names an object that does not
-// exist.
+// orphanMeta reports whether the sidecar at p belongs to an object that
+// does not exist (or is unreadable).
 func (d *Driver) orphanMeta(p string) bool {
+	name, ok := strings.CutSuffix(strings.TrimPrefix(p, metaDir+"/"), "/"+metaFile)
+	if !ok || checkName(name) != nil {
+		return false // not a sidecar: leave it alone
+	}
 	data, err := d.root.ReadFile(p)
 	if err != nil {
 		return false
 	}
 	var m meta
 	if json.Unmarshal(data, &m) != nil {
-		return true // unreadable: garbage too
+		return true
 	}
-	if m.Name == "" || metaPath(m.Name) != p {
-		return false
-	}
-	_, err = d.statObject(m.Name)
+	_, err = d.statObject(name)
 	return isNotExist(err)
 }

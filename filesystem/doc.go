@@ -45,7 +45,8 @@
 // storage. Copy is server-side: copy_file_range into a temporary file, then
 // rename.
 //
-// A crash (power loss, kill -9) may leave temporary files behind. They are
+// Durability across a power loss needs [Config.Fsync]; see there. A crash
+// (power loss, kill -9) may leave temporary files behind. They are
 // never listed, never returned, and never taken for objects; they are not
 // removed automatically (the driver cannot know whether another process is
 // still writing them). Remove them with [Driver.CleanTemp], for example at

@@ -19,10 +19,15 @@ type Config struct {
 	// Root is the directory that holds the objects. It is created (with
 	// DirPerm) when missing. Required.
 	Root string
-	// Fsync, when true, flushes every written file and the directory entry
-	// that commits it to stable storage before Save returns, so a committed
-	// object survives a power loss. Off by default: a crash can then lose
-	// recent objects, but never leaves a partial one visible.
+	// Fsync, when true, flushes every written file (before it is committed)
+	// and the directory entry that commits it (after) to stable storage
+	// before Save returns, so a committed object survives a power loss and a
+	// partial one never appears after it. Off by default: a process crash
+	// still never leaves a partial object visible (the page cache survives
+	// it), but after a power loss or kernel crash recent objects may be
+	// missing, and whether a recently committed object can show up empty or
+	// truncated depends on the filesystem (ext4's default auto_da_alloc
+	// flushes a file renamed over an existing one; others promise less).
 	Fsync bool
 	// DirPerm is the permission of the directories the driver creates
 	// (before the umask). Zero means 0o755.
@@ -170,6 +175,7 @@ const (
 	reservedPrefix = ".storage-"
 	tmpPrefix      = ".storage-tmp-"
 	metaDir        = ".storage-meta"
+	metaFile       = ".storage-meta.json"
 	maxSegment     = 255 // NAME_MAX on Linux, macOS and the BSDs
 )
 

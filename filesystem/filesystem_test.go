@@ -47,7 +47,7 @@ func TestSaveOpenStatListDelete(t *testing.T) {
 
 	// On disk: the png needs no sidecar (its extension says it all), the
 	// readme has one.
-	want := []string{".storage-meta", ".storage-meta/docs", ".storage-meta/docs/readme.json",
+	want := []string{".storage-meta", ".storage-meta/docs", ".storage-meta/docs/readme", ".storage-meta/docs/readme/.storage-meta.json",
 		"docs", "docs/readme", "img", "img/logo.png"}
 	if got := files(t, root); !slices.Equal(got, want) {
 		t.Errorf("on disk:\n got %q\nwant %q", got, want)
@@ -195,7 +195,7 @@ func TestLongSegment(t *testing.T) {
 	if !errors.Is(err, storage.ErrInvalidName) {
 		t.Errorf("save with a 256-byte segment: %v", err)
 	}
-	// 255 bytes fit; the sidecar name is hashed when base+".json" is too long.
+	// 255 bytes fit, sidecar included.
 	name := "a/" + strings.Repeat("y", 255)
 	mustSave(t, st, name, "x", storage.SaveOptions{ContentType: "text/x-long", Metadata: map[string]string{"k": "v"}})
 	a, err := st.Stat(ctx, name)
@@ -312,5 +312,32 @@ func TestErrorsKeepPathError(t *testing.T) {
 	var pe *fs.PathError
 	if !errors.As(err, &pe) {
 		t.Errorf("no *fs.PathError in %v", err)
+	}
+}
+
+// Sidecars of "x", "x.json/y" and "x/z" never compete for one path.
+func TestSidecarsOfRelatedNames(t *testing.T) {
+	st := newStorage(t, filesystem.Config{})
+	ctx := context.Background()
+	names := []string{"x", "x.json/y", "y/z", "y.json"}
+	for _, n := range names {
+		mustSave(t, st, n, n, storage.SaveOptions{Metadata: map[string]string{"name": n}})
+	}
+	for _, n := range names {
+		a, err := st.Stat(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Metadata["name"] != n {
+			t.Errorf("%s: metadata %v", n, a.Metadata)
+		}
+	}
+	for _, n := range names {
+		if err := st.Delete(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := files(t, rootOf(st)); len(got) != 0 {
+		t.Errorf("left on disk: %q", got)
 	}
 }

@@ -1,8 +1,6 @@
 package filesystem
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io/fs"
 	"maps"
@@ -66,17 +64,12 @@ func defaultType(name string) string {
 	return "application/octet-stream"
 }
 
-// metaPath returns where the sidecar of name lives: the same directories
-// under metaDir, and the base name plus ".json" (a hash of the base name
-// when that would not fit in a path segment; the sidecar records the full
-// name, so a collision is detected).
+// metaPath returns where the sidecar of name lives: a directory named like
+// the object under metaDir, holding a file with a reserved name. Object "a"
+// and object "a.json/b" thus never compete for one path, and any valid
+// segment fits.
 func metaPath(name string) string {
-	dir, base := path.Split(name)
-	if len(base)+len(".json") > maxSegment {
-		sum := sha256.Sum256([]byte(base))
-		base = "=" + hex.EncodeToString(sum[:]) + ".long"
-	}
-	return metaDir + "/" + dir + base + ".json"
+	return metaDir + "/" + name + "/" + metaFile
 }
 
 // writeMeta stores m as the sidecar of name, stamped with the data file's

@@ -108,7 +108,7 @@ func TestTempFilesInvisible(t *testing.T) {
 	for p, body := range map[string]string{
 		"crash/.storage-tmp-0123456789abcdef01234567": "partial",
 		"a/.storage-tmp-00000000000000000000aaaa":     "partial",
-		".storage-meta/gone.txt.json":                 `{"name":"gone.txt","size":1,"mtime_ns":1}`,
+		".storage-meta/gone.txt/.storage-meta.json":   `{"name":"gone.txt","size":1,"mtime_ns":1}`,
 	} {
 		full := filepath.Join(root, p)
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -140,7 +140,7 @@ func TestTempFilesInvisible(t *testing.T) {
 	// ... old ones go, with the directories they leave empty; objects and
 	// valid sidecars stay.
 	old := time.Now().Add(-2 * time.Hour)
-	for _, p := range []string{"crash/.storage-tmp-0123456789abcdef01234567", "a/.storage-tmp-00000000000000000000aaaa", ".storage-meta/gone.txt.json", ".storage-meta/a/meta.txt.json"} {
+	for _, p := range []string{"crash/.storage-tmp-0123456789abcdef01234567", "a/.storage-tmp-00000000000000000000aaaa", ".storage-meta/gone.txt/.storage-meta.json", ".storage-meta/a/meta.txt/.storage-meta.json"} {
 		if err := os.Chtimes(filepath.Join(root, p), old, old); err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestTempFilesInvisible(t *testing.T) {
 	if n, err := d.CleanTemp(ctx, time.Hour); err != nil || n != 3 {
 		t.Errorf("CleanTemp = %d, %v; want 3 removed", n, err)
 	}
-	wantDisk := []string{".storage-meta", ".storage-meta/a", ".storage-meta/a/meta.txt.json", "a", "a/meta.txt", "a/real.txt"}
+	wantDisk := []string{".storage-meta", ".storage-meta/a", ".storage-meta/a/meta.txt", ".storage-meta/a/meta.txt/.storage-meta.json", "a", "a/meta.txt", "a/real.txt"}
 	if got := files(t, root); !slices.Equal(got, wantDisk) {
 		t.Errorf("on disk after CleanTemp:\n got %q\nwant %q", got, wantDisk)
 	}
@@ -187,7 +187,7 @@ func TestStaleSidecarIgnored(t *testing.T) {
 		t.Errorf("open with a stale sidecar: %+v", r.Attributes())
 	}
 	// A corrupt sidecar is ignored too.
-	if err := os.WriteFile(filepath.Join(root, ".storage-meta", "doc.html.json"), []byte("{garbage"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, ".storage-meta", "doc.html", ".storage-meta.json"), []byte("{garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if a, err := st.Stat(ctx, "doc.html"); err != nil || a.ContentType != "text/html; charset=utf-8" {
@@ -264,12 +264,17 @@ func TestConcurrentSavesAndDeletesInOneDirectory(t *testing.T) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := range rounds {
-				name := fmt.Sprintf("shared/deep/w%d-%d.txt", w, i)
+				// Even workers empty their directory again and again, so
+				// the deep path is pruned and recreated under the others.
+				name := fmt.Sprintf("shared/deep/er/w%d-%d.txt", w, i)
+				if w%2 == 0 {
+					name = fmt.Sprintf("shared/deep/er/%d/w%d-%d.txt", i%3, w, i)
+				}
 				if _, err := st.Save(ctx, name, strings.NewReader(name), storage.SaveOptions{Conflict: storage.Fail}); err != nil {
 					errs <- err
 					return
 				}
-				if i%2 == 0 { // keep the odd ones
+				if i%2 == 0 || w%2 == 0 { // only odd workers keep their odd objects
 					if err := st.Delete(ctx, name); err != nil {
 						errs <- err
 						return
@@ -284,8 +289,8 @@ func TestConcurrentSavesAndDeletesInOneDirectory(t *testing.T) {
 		t.Error(err)
 	}
 	got := listNames(t, st, "shared/", false)
-	if len(got) != workers*rounds/2 {
-		t.Errorf("%d objects left, want %d", len(got), workers*rounds/2)
+	if len(got) != workers*rounds/4 {
+		t.Errorf("%d objects left, want %d", len(got), workers*rounds/4)
 	}
 	for _, n := range got {
 		if mustRead(t, st, n) != n {

@@ -77,6 +77,9 @@ func (d *Driver) createTemp(dir string, perm fs.FileMode) (*os.File, string, err
 	var err error
 	for range mkdirRetries {
 		if err = d.mkdirAll(dir); err != nil {
+			if raced(err) {
+				continue
+			}
 			return nil, "", err
 		}
 		tmp := path.Join(dir, tmpName())
@@ -103,6 +106,13 @@ func (d *Driver) mkdirAll(dir string) error {
 		return fmt.Errorf("%w: a file exists where %q needs a directory: %w", storage.ErrExist, dir, err)
 	}
 	return err
+}
+
+// raced reports whether MkdirAll failed because a concurrent Delete pruned
+// a directory while it walked down (ENOENT), or right after it found the
+// directory existing (a bare EEXIST).
+func raced(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EEXIST)
 }
 
 func tmpName() string {
@@ -227,10 +237,10 @@ func (d *Driver) commitReplace(tmp, name string, fi fs.FileInfo, m *meta, fsync 
 // returns the name the object was committed under.
 func (d *Driver) commitExclusive(tmp, name string, fi fs.FileInfo, m *meta, fsync bool, onConflict func(string) (string, error)) (string, error) {
 	tmpDir := path.Dir(tmp)
-	for {
+	for retries := 0; ; {
 		dir := path.Dir(name)
 		if dir != tmpDir {
-			if err := d.mkdirAll(dir); err != nil {
+			if err := d.mkdirAll(dir); err != nil && !raced(err) {
 				return "", err
 			}
 		}
@@ -251,8 +261,9 @@ func (d *Driver) commitExclusive(tmp, name string, fi fs.FileInfo, m *meta, fsyn
 			if err := checkName(name); err != nil {
 				return "", err
 			}
-		case errors.Is(err, fs.ErrNotExist) && dir != tmpDir:
+		case errors.Is(err, fs.ErrNotExist) && dir != tmpDir && retries < mkdirRetries:
 			// The other directory was pruned by a concurrent Delete: retry.
+			retries++
 		default:
 			return "", err
 		}
