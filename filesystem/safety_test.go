@@ -223,6 +223,14 @@ func TestFailedWritesLeaveNothing(t *testing.T) {
 	if !errors.Is(err, storage.ErrChecksum) {
 		t.Errorf("bad checksum: %v", err)
 	}
+	// A reader that blocks until the deadline: once Save returns, its
+	// temporary file is gone.
+	dctx, dcancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer dcancel()
+	_, err = st.Save(dctx, "keep/obj.txt", io.MultiReader(strings.NewReader("some"), blocking{dctx}), storage.SaveOptions{Conflict: storage.Overwrite})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("blocking reader: %v", err)
+	}
 	if got := mustRead(t, st, "keep/obj.txt"); got != "previous" {
 		t.Errorf("previous object = %q", got)
 	}
@@ -247,6 +255,15 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 	k := min(len(p), c.n-c.done, 64<<10)
 	c.done += k
 	return k, nil
+}
+
+// blocking is a reader that waits for its context, like a network stream
+// that stalls.
+type blocking struct{ ctx context.Context }
+
+func (b blocking) Read([]byte) (int, error) {
+	<-b.ctx.Done()
+	return 0, b.ctx.Err()
 }
 
 type failing struct{}
