@@ -70,7 +70,10 @@
 // the extension gives and there are no other headers or metadata, nothing
 // beyond the file is stored. Between the commit of the data file and the
 // sidecar's rename, a concurrent reader sees the object with those default
-// attributes.
+// attributes. If the sidecar cannot be written (disk full, permissions), Save
+// returns the error; a new object (Rename, Fail) is then removed again, but
+// an Overwrite has already replaced the previous object, which is left with
+// the default attributes.
 //
 // Checksums are not stored (the Checksums capability is not declared); the
 // expected checksums given to Save are still verified before the commit.
