@@ -87,7 +87,7 @@ type hashTransport struct {
 }
 
 func (h *hashTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.HasPrefix(r.URL.Path, "/upload/") && r.Method == http.MethodPut {
+	if strings.HasPrefix(r.URL.Path, "/upload/") && r.URL.Query().Get("upload_id") != "" {
 		h.mu.Lock()
 		h.uploads++
 		if v := r.Header.Get("X-Goog-Hash"); v != "" {
@@ -163,7 +163,7 @@ func TestBeforeCommitErrorLeavesNothing(t *testing.T) {
 	e := env(t)
 	st := newStorage(t, e.config())
 	drv := st.Driver().(*gcs.Driver)
-	prefix := strings.TrimSuffix(mustName(t, st), "probe")
+	prefix := fullName(st, "")
 	boom := errors.New("boom")
 	for _, size := range []int{1000, 2<<20 + 1} {
 		name := prefix + "bc/obj.bin"
@@ -188,22 +188,6 @@ func TestBeforeCommitErrorLeavesNothing(t *testing.T) {
 	expectMissing(t, st, "bc/sum.bin")
 }
 
-// mustName returns the stored name (location prefix included) of "probe".
-func mustName(t *testing.T, st *storage.Storage) string {
-	t.Helper()
-	saveString(t, st, "probe", "p")
-	for e, err := range st.Driver().List(t.Context(), "", storage.ListOptions{}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasSuffix(e.Name, "/probe") {
-			return e.Name
-		}
-	}
-	t.Fatal("probe not listed")
-	return ""
-}
-
 // TestConflictRaceSmallObjectRetries loses the conditional create at commit
 // (another writer takes the name just before) and retries under the name
 // OnConflict returns, with the bytes kept in memory.
@@ -211,7 +195,7 @@ func TestConflictRaceSmallObjectRetries(t *testing.T) {
 	e := env(t)
 	st := newStorage(t, e.config())
 	drv := st.Driver().(*gcs.Driver)
-	name := strings.TrimSuffix(mustName(t, st), "probe") + "race/small.txt"
+	name := fullName(st, "race/small.txt")
 	var conflicts []string
 	got, err := drv.Write(t.Context(), name, strings.NewReader("mine"), &storage.WriteOptions{
 		Size: 4,
@@ -227,9 +211,8 @@ func TestConflictRaceSmallObjectRetries(t *testing.T) {
 	if err != nil || got != name+".2" || len(conflicts) != 1 {
 		t.Fatalf("Write = %q, %v; conflicts %q", got, err, conflicts)
 	}
-	rel := strings.TrimPrefix(name, strings.SplitN(name, "/", 2)[0]+"/")
-	expectContent(t, st, rel, "theirs")
-	expectContent(t, st, rel+".2", "mine")
+	expectContent(t, st, "race/small.txt", "theirs")
+	expectContent(t, st, "race/small.txt.2", "mine")
 }
 
 // TestConflictRaceLargeStreamFails: when another writer takes the name
@@ -392,8 +375,7 @@ func TestPublicACL(t *testing.T) {
 	e := env(t)
 	isPublic := func(st *storage.Storage, name string) bool {
 		t.Helper()
-		full := strings.TrimSuffix(mustName(t, st), "probe") + name
-		rules, err := st.Driver().(*gcs.Driver).Bucket().Object(full).ACL().List(t.Context())
+		rules, err := st.Driver().(*gcs.Driver).Bucket().Object(fullName(st, name)).ACL().List(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -468,8 +450,7 @@ func TestDriverOptions(t *testing.T) {
 		DriverOptions: &gcs.SaveOptions{StorageClass: "NEARLINE"}}); err != nil {
 		t.Fatal(err)
 	}
-	full := strings.TrimSuffix(mustName(t, st), "probe") + "cold.txt"
-	a, err := st.Driver().(*gcs.Driver).Bucket().Object(full).Attrs(t.Context())
+	a, err := st.Driver().(*gcs.Driver).Bucket().Object(fullName(st, "cold.txt")).Attrs(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,12 +111,22 @@ func newStorage(t testing.TB, cfg gcs.Config, opts ...storage.Option) *storage.S
 	if err != nil {
 		t.Fatal(err)
 	}
+	prefixes.Store(st, prefix+"/")
 	t.Cleanup(func() {
 		drv := st.Driver().(*gcs.Driver)
 		emptyPrefix(t, drv.Bucket(), prefix+"/")
 		st.Close()
 	})
 	return st
+}
+
+// prefixes maps each storage of newStorage to its location prefix.
+var prefixes sync.Map
+
+// fullName is the stored name (location prefix included) of name in st.
+func fullName(st *storage.Storage, name string) string {
+	p, _ := prefixes.Load(st)
+	return p.(string) + name
 }
 
 func newPrefix() string {
