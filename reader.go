@@ -141,6 +141,12 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 // WriteTo writes the rest of the object to w, using the driver's own
 // WriteTo (for example parallel ranged downloads) when its body has one.
 func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	if r.closed {
+		return 0, r.err("read", errClosed)
+	}
+	if err := r.ctx.Err(); err != nil {
+		return 0, r.err("read", err)
+	}
 	if r.random == nil && r.body == nil && r.pos < r.attrs.Size {
 		body, _, err := r.s.drv.Read(r.ctx, r.s.location+r.name, r.pos, -1)
 		if err != nil {
@@ -156,7 +162,7 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		return 0, nil
 	}
 	if wt, ok := src.(io.WriterTo); ok {
-		n, err := wt.WriteTo(w)
+		n, err := wt.WriteTo(ctxWriter{r.ctx, w})
 		r.pos += n
 		r.bodyPos += n
 		return n, r.err("read", err)
@@ -165,6 +171,19 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 }
 
 type onlyReader struct{ io.Reader }
+
+// ctxWriter stops a driver's WriteTo between writes once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
 
 // Close releases the stream.
 func (r *Reader) Close() error {

@@ -159,8 +159,17 @@ func (s *Storage) Driver() Driver { return s.drv }
 // Close releases the driver's resources.
 func (s *Storage) Close() error { return s.wrap("close", "", s.drv.Close()) }
 
+// invalidName is invalidName for names that the location prefix makes
+// longer: the stored key must fit in MaxNameLength too.
+func (s *Storage) invalidName(name string) string {
+	if len(s.location)+len(name) > MaxNameLength {
+		return "name longer than 1024 bytes with the location prefix"
+	}
+	return invalidName(name)
+}
+
 func (s *Storage) check(ctx context.Context, op, name string) error {
-	if reason := invalidName(name); reason != "" {
+	if reason := s.invalidName(name); reason != "" {
 		return errorf(op, name, ErrInvalidName, reason)
 	}
 	if err := ctx.Err(); err != nil {

@@ -25,7 +25,7 @@ type URLSigner interface {
 // name survives the round trip through any HTTP server or CDN: space, '+',
 // '%', '?', '#', '&', quotes and non-ASCII included.
 func (s *Storage) URL(name string) (string, error) {
-	if reason := invalidName(name); reason != "" {
+	if reason := s.invalidName(name); reason != "" {
 		return "", errorf("url", name, ErrInvalidName, reason)
 	}
 	var base string
