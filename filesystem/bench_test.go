@@ -39,11 +39,13 @@ func BenchmarkSave(b *testing.B) {
 			p := filepath.Join(dir, "raw.bin")
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if err := os.WriteFile(p, data, 0o644); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		// What a careful user writes for an atomic replace: a temporary file
 		// renamed over the name.
@@ -51,6 +53,7 @@ func BenchmarkSave(b *testing.B) {
 			p, tmp := filepath.Join(dir, "rawrename.bin"), filepath.Join(dir, "rawrename.tmp")
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if err := os.WriteFile(tmp, data, 0o644); err != nil {
 					b.Fatal(err)
@@ -59,6 +62,7 @@ func BenchmarkSave(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
 			st, err := filesystem.New(dir)
@@ -68,11 +72,13 @@ func BenchmarkSave(b *testing.B) {
 			defer st.Close()
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }
@@ -96,16 +102,19 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				got, err := os.ReadFile(raw)
 				if err != nil || len(got) != sz.n {
 					b.Fatal(len(got), err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				r, err := st.Open(ctx, "obj.bin")
 				if err != nil {
@@ -117,6 +126,7 @@ func BenchmarkOpen(b *testing.B) {
 				}
 				r.Close()
 			}
+			reportCPU(b, cpu)
 		})
 		st.Close()
 	}

@@ -64,11 +64,13 @@ func BenchmarkSave(b *testing.B) {
 			s := &rawMap{m: map[string][]byte{}}
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if err := s.save("obj.bin", bytes.NewReader(data)); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
 			st, err := memory.New()
@@ -78,11 +80,13 @@ func BenchmarkSave(b *testing.B) {
 			defer st.Close()
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }
@@ -105,15 +109,18 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if got := raw.open("obj.bin"); len(got) != sz.n {
 					b.Fatal(len(got))
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				r, err := st.Open(ctx, "obj.bin")
 				if err != nil {
@@ -125,6 +132,7 @@ func BenchmarkOpen(b *testing.B) {
 				}
 				r.Close()
 			}
+			reportCPU(b, cpu)
 		})
 		st.Close()
 	}
