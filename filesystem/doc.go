@@ -59,8 +59,8 @@
 // inode, size and modification time, so every write gets a new one. Content
 // type, the other HTTP headers (Cache-Control, Content-Disposition,
 // Content-Encoding, Content-Language) and user metadata live in a JSON
-// sidecar, .storage-meta/<name>.json, written (atomically, by rename) after
-// the data file is committed and removed with it. The sidecar records the data
+// sidecar, .storage-meta/<name>/.storage-meta.json, written (atomically, by
+// rename) after the data file is committed and removed with it. The sidecar records the data
 // file's size and modification time; a sidecar that does not match its data
 // file (a crash between the two steps, a concurrent overwrite from another
 // process, a file replaced by hand) is ignored. Without a valid sidecar the
