@@ -58,11 +58,12 @@ func (e *aclRefusedError) Is(target error) bool {
 	return target == storage.ErrUnsupported
 }
 
-// changedError: the object was replaced while a parallel download read it.
+// changedError: the object was replaced while a parallel download or a
+// multipart copy read it.
 type changedError struct{ err error }
 
 func (e *changedError) Error() string {
-	return "s3: object changed during a parallel download: " + e.err.Error()
+	return "s3: object changed while it was read in parts: " + e.err.Error()
 }
 func (e *changedError) Unwrap() error { return e.err }
 

@@ -35,34 +35,40 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 				yield(storage.Entry{}, err)
 				return
 			}
-			objs, dirs := page.Contents, page.CommonPrefixes
+			// With EncodingType url, keys come back percent-encoded (XML
+			// cannot carry every character); merge on the decoded names,
+			// whose byte order is the listing's.
+			objs := make([]storage.Entry, 0, len(page.Contents))
+			for _, o := range page.Contents {
+				// ModTime truncated to the second, the precision of the
+				// Last-Modified header that Stat and Open report.
+				objs = append(objs, storage.Entry{Name: unescapeKey(aws.ToString(o.Key)), Size: aws.ToInt64(o.Size),
+					ModTime: aws.ToTime(o.LastModified).UTC().Truncate(time.Second), ETag: aws.ToString(o.ETag)})
+			}
+			dirs := make([]storage.Entry, 0, len(page.CommonPrefixes))
+			for _, p := range page.CommonPrefixes {
+				dirs = append(dirs, storage.Entry{Name: unescapeKey(aws.ToString(p.Prefix)), IsDir: true})
+			}
 			for len(objs) > 0 || len(dirs) > 0 {
 				var e storage.Entry
-				var key string
-				if len(dirs) == 0 || len(objs) > 0 && aws.ToString(objs[0].Key) < aws.ToString(dirs[0].Prefix) {
-					o := objs[0]
-					objs = objs[1:]
-					key = aws.ToString(o.Key)
-					// Truncated to the second, the precision of the
-					// Last-Modified header Stat and Open report.
-					e = storage.Entry{Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified).UTC().Truncate(time.Second), ETag: aws.ToString(o.ETag)}
+				if len(dirs) == 0 || len(objs) > 0 && objs[0].Name < dirs[0].Name {
+					e, objs = objs[0], objs[1:]
 				} else {
-					key = aws.ToString(dirs[0].Prefix)
-					dirs = dirs[1:]
-					e.IsDir = true
+					e, dirs = dirs[0], dirs[1:]
 				}
-				// With EncodingType url, keys come back percent-encoded
-				// (XML cannot carry every character).
-				if k, err := url.QueryUnescape(key); err == nil {
-					key = k
-				}
-				e.Name = key
 				if !yield(e, nil) {
 					return
 				}
 			}
 		}
 	}
+}
+
+func unescapeKey(k string) string {
+	if u, err := url.QueryUnescape(k); err == nil {
+		return u
+	}
+	return k
 }
 
 // Copy implements storage.Driver with CopyObject, and with a multipart copy
@@ -80,6 +86,9 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	if p.kmsKey != nil && p.sse == "" {
 		p.sse = types.ServerSideEncryptionAwsKms
 	}
+	if dst == src {
+		return nil // S3 refuses a copy onto itself that changes nothing
+	}
 	source := copySource(d.cfg.Bucket, src)
 	size := aws.ToInt64(head.ContentLength)
 	if size <= copyPartThreshold {
@@ -87,7 +96,6 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 			Bucket:               &d.cfg.Bucket,
 			Key:                  aws.String(dst),
 			CopySource:           aws.String(source),
-			CopySourceIfMatch:    head.ETag,
 			StorageClass:         p.storageClass,
 			ServerSideEncryption: p.sse,
 			SSEKMSKeyId:          p.kmsKey,
@@ -125,5 +133,9 @@ func (d *Driver) multipartCopy(ctx context.Context, dst, source string, etag *st
 		return &part{size: l, copyRange: httpRange(o, l)}, nil
 	}
 	w := &writer{d: d, opts: &storage.WriteOptions{}, p: p, copySource: source, copyETag: etag}
-	return w.multipart(ctx, dst, next)
+	err := w.multipart(ctx, dst, next)
+	if isPreconditionFailed(err) {
+		return &changedError{err}
+	}
+	return err
 }

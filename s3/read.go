@@ -140,7 +140,9 @@ func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, er
 }
 
 // body is the stream Read returns. Its WriteTo downloads what is left with
-// parallel ranged GETs when that is large enough.
+// parallel ranged GETs when that is large enough; so does Read once the
+// caller has read two download parts in a row (a reader that only peeks at
+// a large object costs no prefetch).
 type body struct {
 	d    *Driver
 	ctx  context.Context
@@ -149,9 +151,21 @@ type body struct {
 	rc   io.ReadCloser // nil: reopen at pos on the next Read
 	pos  int64         // absolute offset of the next byte
 	end  int64         // absolute end (exclusive)
+	seq  int64         // bytes read in a row from rc
+
+	pipe *io.PipeReader // parallel download feeding Read, once started
+	stop func()         // stops it and waits for it
 }
 
 func (b *body) Read(p []byte) (int, error) {
+	if b.pipe == nil && b.rc != nil && b.seq >= 2*b.d.dlPart && b.parallelWorth() {
+		b.startPipe()
+	}
+	if b.pipe != nil {
+		n, err := b.pipe.Read(p)
+		b.pos += int64(n)
+		return n, err
+	}
 	if b.pos >= b.end {
 		return 0, io.EOF
 	}
@@ -160,17 +174,47 @@ func (b *body) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		b.rc = rc
+		b.rc, b.seq = rc, 0
 	}
 	n, err := b.rc.Read(p)
 	b.pos += int64(n)
+	b.seq += int64(n)
 	if err == io.EOF && b.pos < b.end {
 		err = io.ErrUnexpectedEOF
 	}
 	return n, err
 }
 
+func (b *body) parallelWorth() bool {
+	return b.d.dlConc > 1 && b.end-b.pos >= 2*b.d.dlPart && b.etag != ""
+}
+
+// startPipe moves the rest of the download to a parallel copy into a pipe
+// that Read drains.
+func (b *body) startPipe() {
+	ctx, cancel := context.WithCancel(b.ctx)
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	rc, start := b.rc, b.pos
+	b.rc = nil
+	go func() {
+		defer close(done)
+		_, err := b.parallel(ctx, rc, start, pw)
+		pw.CloseWithError(err)
+	}()
+	b.pipe = pr
+	b.stop = func() {
+		pr.Close()
+		cancel()
+		<-done
+	}
+}
+
 func (b *body) Close() error {
+	if b.stop != nil {
+		b.stop()
+		b.stop = nil
+	}
 	if b.rc == nil {
 		return nil
 	}
@@ -203,11 +247,22 @@ type onlyReader struct{ io.Reader }
 // pinned to the ETag of the first response, so a replaced object fails
 // instead of mixing versions.
 func (b *body) WriteTo(w io.Writer) (int64, error) {
-	d := b.d
-	if d.dlConc <= 1 || b.end-b.pos < 2*d.dlPart || b.etag == "" {
+	if b.pipe != nil || !b.parallelWorth() {
 		return io.Copy(w, onlyReader{b})
 	}
-	ctx, cancel := context.WithCancel(b.ctx)
+	rc := b.rc
+	b.rc = nil
+	n, err := b.parallel(b.ctx, rc, b.pos, w)
+	b.pos += n
+	return n, err
+}
+
+// parallel copies [start, end) to w with parallel ranged GETs; rc, when
+// not nil, is an open stream at start that serves the first part. It
+// touches no field of b that Read changes.
+func (b *body) parallel(parent context.Context, rc io.ReadCloser, start int64, w io.Writer) (int64, error) {
+	d := b.d
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	type chunk struct {
 		off, n int64
@@ -219,9 +274,6 @@ func (b *body) WriteTo(w io.Writer) (int64, error) {
 		free <- nil
 	}
 	queue := make(chan *chunk, d.dlConc)
-	rc := b.rc // serves the first chunk: its request is already answered
-	b.rc = nil
-	start := b.pos
 	go func() {
 		defer close(queue)
 		for off := start; off < b.end; off += d.dlPart {
@@ -273,9 +325,8 @@ func (b *body) WriteTo(w io.Writer) (int64, error) {
 	if rc != nil {
 		rc.Close()
 	}
-	b.pos += total
-	if werr != nil && errors.Is(werr, context.Canceled) && b.ctx.Err() != nil {
-		werr = b.ctx.Err()
+	if werr != nil && errors.Is(werr, context.Canceled) && parent.Err() != nil {
+		werr = parent.Err()
 	}
 	return total, werr
 }

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	sdk "github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -96,6 +98,53 @@ func TestParallelDownload(t *testing.T) {
 	})
 	if ranged < 4 {
 		t.Fatalf("%d ranged GETs pinned to the ETag, want at least 4", ranged)
+	}
+}
+
+// A plain reader (no WriteTo) switches to parallel ranged GETs after two
+// parts read in a row; closing it half-way stops every goroutine.
+func TestParallelPlainReader(t *testing.T) {
+	bucket := newBucket(t, false)
+	cfg, rec := recorded(t, bucket)
+	cfg.DownloadPartSize = 1 << 20
+	cfg.DownloadConcurrency = 3
+	st := newStorage(t, cfg)
+	ctx := t.Context()
+	const size = 7<<20 + 77
+	if _, err := st.Save(ctx, "big.bin", &genReader{n: size}, storage.SaveOptions{ContentType: "x/y", Size: size}); err != nil {
+		t.Fatal(err)
+	}
+	rec.reset()
+	r, err := st.Open(ctx, "big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	if _, err := io.CopyBuffer(h, struct{ io.Reader }{r}, make([]byte, 64<<10)); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if got, want := [32]byte(h.Sum(nil)), genSum(size); got != want {
+		t.Fatal("downloaded bytes differ")
+	}
+	if n := rec.count("GET", func(q *http.Request) bool { return q.Header.Get("If-Match") != "" }); n < 3 {
+		t.Fatalf("%d ranged GETs, want the rest fetched in parallel", n)
+	}
+	before := runtime.NumGoroutine()
+	r, err = st.Open(ctx, "big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.CopyN(io.Discard, struct{ io.Reader }{r}, 3<<20); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) { // idle HTTP conns may keep 2
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+2 {
+		t.Fatalf("%d goroutines after Close, %d before Open", n, before)
 	}
 }
 

@@ -176,6 +176,10 @@ func (w *writer) freeName(ctx context.Context, name string) (string, error) {
 			}
 		case isNotFound(err):
 			return name, nil
+		case errors.Is(w.d.ErrorKind(err), storage.ErrPermission):
+			// Allowed to write but not to read: the conditional commit
+			// still protects the name.
+			return name, nil
 		default:
 			return "", err
 		}
@@ -432,8 +436,10 @@ func (w *writer) multipart(ctx context.Context, name string, next func(context.C
 		}(num, pt)
 	}
 	parts.wg.Wait()
-	if nerr == nil {
-		nerr = context.Cause(pctx)
+	// A failed part cancels pctx with its error as the cause: report that,
+	// not the cancellation it caused elsewhere.
+	if cause := context.Cause(pctx); cause != nil && (nerr == nil || errors.Is(nerr, context.Canceled)) {
+		nerr = cause
 	}
 	if nerr != nil {
 		if ctx.Err() != nil {
