@@ -35,9 +35,12 @@ func (d *Driver) SignedURL(_ context.Context, name string, opts storage.SignOpti
 		method = http.MethodGet
 	}
 	so := &gcs.SignedURLOptions{
-		Scheme:         gcs.SigningSchemeV4,
-		Method:         method,
-		Expires:        time.Now().Add(opts.Expiry),
+		Scheme: gcs.SigningSchemeV4,
+		Method: method,
+		// The SDK signs whole seconds from its own clock reading, taken a
+		// moment later: half a second of slack makes X-Goog-Expires the
+		// requested duration rather than one second less.
+		Expires:        time.Now().Add(opts.Expiry + time.Second/2),
 		GoogleAccessID: d.s.accessID,
 		PrivateKey:     d.s.privateKey,
 		SignBytes:      d.s.signBytes,

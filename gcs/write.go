@@ -79,13 +79,23 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		chunk = chunkSize(so.ChunkSize)
 	}
 
-	// Reserve the buffers before reading: the read-ahead and the SDK's
-	// chunk (for a known small size, the exact object and its one request).
-	limit := int64(min(chunk, maxReadAhead))
-	if opts.Size >= 0 && opts.Size < int64(chunk) {
-		limit = opts.Size + 1
+	// A known size of at least one chunk streams at once. Otherwise reserve
+	// the buffers before reading: the read-ahead (for a known small size,
+	// the exact object) and the SDK's chunk.
+	if opts.Size >= int64(chunk) {
+		reserved, err := d.s.budget.acquire(ctx, int64(chunk))
+		if err != nil {
+			return "", err
+		}
+		defer d.s.budget.release(reserved)
+		return d.writeStream(ctx, name, r, chunk, opts, so)
 	}
-	reserved, err := d.s.budget.acquire(ctx, limit+int64(max(chunk, roundUp(int(limit), MinChunkSize))))
+	limit, sdkBuf := int64(min(chunk, maxReadAhead)), int64(chunk)
+	if opts.Size >= 0 {
+		limit = opts.Size + 1
+		sdkBuf = int64(roundUp(int(limit)+1, MinChunkSize))
+	}
+	reserved, err := d.s.budget.acquire(ctx, limit+sdkBuf)
 	if err != nil {
 		return "", err
 	}
@@ -103,6 +113,14 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 			reserved = need
 		}
 		return d.writeSmall(ctx, name, head, opts, so)
+	}
+	if more := min(limit+int64(chunk), d.s.budget.size) - reserved; more > 0 {
+		// r yielded more than opts.Size promised: reserve a whole chunk.
+		got, err := d.s.budget.acquire(ctx, more)
+		if err != nil {
+			return "", err
+		}
+		reserved += got
 	}
 	return d.writeStream(ctx, name, io.MultiReader(bytes.NewReader(head), r), chunk, opts, so)
 }
