@@ -205,9 +205,22 @@ func fromAttrs(a *blob.Attributes) *storage.Attributes {
 	return out
 }
 
-// Read implements storage.Driver: one Attributes call (for the headers and
-// metadata, which a blob.Reader does not carry) and one range reader.
+// Read implements storage.Driver. A whole-object read costs one Attributes
+// call (for the headers and metadata, which a blob.Reader does not carry)
+// and one reader; a ranged read (offset > 0 or length >= 0), which the
+// portable reader uses for seeks and ReadAt, costs the reader alone and
+// reports what the reader knows: size, modification time and content type.
 func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+	if offset > 0 || length >= 0 {
+		r, err := d.rangeReader(ctx, name, offset, length)
+		if err == nil {
+			return r, &storage.Attributes{Size: r.Size(), ModTime: r.ModTime().UTC(), ContentType: r.ContentType()}, nil
+		}
+		if d.ErrorKind(err) == storage.ErrNotExist || ctx.Err() != nil {
+			return nil, nil, err
+		}
+		// An offset past the end, for some drivers: clamp it below.
+	}
 	a, err := d.attributes(ctx, name)
 	if err != nil {
 		return nil, nil, err
@@ -215,11 +228,7 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 	if offset > a.Size {
 		offset = a.Size
 	}
-	var r *blob.Reader
-	err = retryTorn(ctx, func() (err error) {
-		r, err = d.b.NewRangeReader(ctx, name, offset, length, nil)
-		return err
-	})
+	r, err := d.rangeReader(ctx, name, offset, length)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -232,6 +241,14 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 		attrs.Size, attrs.ModTime = r.Size(), r.ModTime().UTC()
 	}
 	return r, attrs, nil
+}
+
+func (d *Driver) rangeReader(ctx context.Context, name string, offset, length int64) (r *blob.Reader, err error) {
+	err = retryTorn(ctx, func() error {
+		r, err = d.b.NewRangeReader(ctx, name, offset, length, nil)
+		return err
+	})
+	return r, err
 }
 
 // Stat implements storage.Driver.
