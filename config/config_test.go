@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/config"
+	_ "github.com/go-storages/storage/gocloud"
 	_ "github.com/go-storages/storage/memory"
 )
 
@@ -243,4 +244,25 @@ func Example() {
 	// Output:
 	// mem:///media?base_url=https%3A%2F%2Fcdn.example.com%2F (from $STORAGE_URL)
 	// https://cdn.example.com/media/hello.txt
+}
+
+func TestDescribeRedactsSecrets(t *testing.T) {
+	const secret = "AZsecretKEY123"
+	sts, err := config.Load(context.Background(), config.Options{Env: []string{
+		"STORAGE_URL=gocloud+mem://?bogus_key=" + secret,
+		"STORAGES_MEDIA_URL=mem://user:" + secret + "@/",
+	}})
+	if err == nil {
+		t.Fatalf("userinfo accepted by mem: %v", sts.Names())
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Fatalf("error shows the secret: %v", err)
+	}
+	sts, err = config.Load(context.Background(), config.Options{Env: []string{"STORAGE_URL=gocloud+mem://?bogus_key=" + secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sts.Describe("default"); strings.Contains(d, secret) || !strings.Contains(d, "REDACTED") {
+		t.Fatalf("Describe = %q", d)
+	}
 }
