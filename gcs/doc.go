@@ -22,8 +22,14 @@
 // does-not-exist precondition (ifGenerationMatch=0); see [Driver.Write] for
 // what a large stream can and cannot retry.
 //
-// Reads are lazy ranged reads; copying a large object out of a reader
-// (io.Copy, Reader.WriteTo) downloads parts in parallel with bounded memory.
+// Storage.Open sends the metadata request (the SDK's download response does
+// not expose every attribute the contract returns) and the download request
+// concurrently, and pins the generation, so a reader never mixes versions.
+// Seeks, ReadAt calls and ranged reads are ranged requests that cost nothing
+// until used, and a ranged read takes its attributes from the response, with
+// no metadata request. Copying a large object out of a reader (io.Copy,
+// Reader.WriteTo) downloads parts in parallel with bounded memory
+// (Config.DownloadPartSize x DownloadConcurrency, 32 MiB by default).
 // Copy is the server-side rewrite, repeated until done. Objects are private
 // unless saved with SaveOptions.Public (or Config.Public), which applies the
 // predefined ACL publicRead; a bucket with uniform bucket-level access refuses
