@@ -31,10 +31,12 @@ const (
 // benchEnv holds the three clients over one location prefix of the run's
 // container.
 type benchEnv struct {
-	st     *storage.Storage
-	cont   *container.Client
-	bucket *blob.Bucket
-	prefix string // the storage's location, with "/"
+	st        *storage.Storage
+	cont      *container.Client
+	bucket    *blob.Bucket
+	prefix    string // the storage's location, with "/"
+	container string
+	conn      string
 }
 
 func newBenchEnv(b *testing.B) *benchEnv {
@@ -53,7 +55,8 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 	prefix := u[len(cont.URL())+1 : len(u)-1]
-	return &benchEnv{st: st, cont: cont, bucket: bucket, prefix: prefix}
+	ae, name := env(b)
+	return &benchEnv{st: st, cont: cont, bucket: bucket, prefix: prefix, container: name, conn: ae.ConnectionString}
 }
 
 // pattern yields size bytes of a repeated 1 MiB random block, without
@@ -153,6 +156,13 @@ func BenchmarkUpload256MiB(b *testing.B) {
 			return err
 		})
 	})
+	nomd5 := newStorage(b, azure.Config{Container: e.container, DisableMD5: true})
+	b.Run("impl=driver-nomd5", func(b *testing.B) {
+		run(b, func(name string) error {
+			_, err := nomd5.Save(ctx, name, newPattern(largeSize), storage.SaveOptions{ContentType: "application/octet-stream", Conflict: storage.Overwrite})
+			return err
+		})
+	})
 	b.Run("impl=sdk", func(b *testing.B) {
 		run(b, func(name string) error {
 			_, err := e.cont.NewBlockBlobClient(e.prefix+name).UploadStream(ctx, newPattern(largeSize), &blockblob.UploadStreamOptions{
@@ -197,6 +207,20 @@ func BenchmarkDownload256MiB(b *testing.B) {
 	b.Run("impl=driver", func(b *testing.B) {
 		run(b, func() (int64, error) {
 			r, err := e.st.Open(ctx, "down.bin")
+			if err != nil {
+				return 0, err
+			}
+			defer r.Close()
+			return io.Copy(io.Discard, r)
+		})
+	})
+	par, err := azure.New(ctx, azure.Config{ConnectionString: e.conn, Container: e.container, DownloadConcurrency: 4})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("impl=driver-parallel4", func(b *testing.B) {
+		run(b, func() (int64, error) {
+			r, err := par.Open(ctx, e.prefix+"down.bin")
 			if err != nil {
 				return 0, err
 			}

@@ -176,7 +176,7 @@ func locationOf(t testing.TB, st *storage.Storage, name string) string {
 // TestLargeStreamStaged uploads a stream of several blocks and reads it back
 // through the parallel download.
 func TestLargeStreamStaged(t *testing.T) {
-	st := newStorage(t, azure.Config{BlockSize: 256 << 10, Concurrency: 3})
+	st := newStorage(t, azure.Config{BlockSize: 256 << 10, Concurrency: 3, DownloadConcurrency: 3})
 	ctx := t.Context()
 	data := randBytes(t, 5<<20+123)
 	name, err := st.Save(ctx, "big.bin", onlyReader{bytes.NewReader(data)}, storage.SaveOptions{})
@@ -557,6 +557,7 @@ func TestConfigErrors(t *testing.T) {
 		{Container: "c", AccountKey: "k"},
 		{Container: "c", ConnectionString: "x", BlockSize: 10},
 		{Container: "c", ConnectionString: "x", Concurrency: -1},
+		{Container: "c", ConnectionString: "x", DownloadConcurrency: -1},
 		{Container: "c", ConnectionString: "x", AccessTier: "Tepid"},
 	} {
 		if _, err := azure.NewDriver(ctx, cfg); !errors.Is(err, storage.ErrInvalidArgument) {
@@ -578,4 +579,70 @@ func TestEnvConnectionString(t *testing.T) {
 	if !st.Capabilities().SignedURL {
 		t.Fatal("connection string with a key should sign")
 	}
+}
+
+// TestLostRaceAtCommit creates the name while a staged upload is running:
+// the conditional commit fails; a stream (consumed) reports ErrExist, a file
+// is staged again under the name OnConflict gives.
+func TestLostRaceAtCommit(t *testing.T) {
+	st := newStorage(t, azure.Config{BlockSize: 256 << 10})
+	drv := st.Driver()
+	ctx := t.Context()
+	prefix := strings.TrimSuffix(locationOf(t, st, "x"), "x")
+	data := randBytes(t, 1<<20)
+	racer := func(name string) io.Reader {
+		done := false
+		src := bytes.NewReader(data)
+		return readerFunc(func(p []byte) (int, error) {
+			if !done && src.Len() < len(data)/2 {
+				done = true
+				if _, err := st.Save(ctx, name, strings.NewReader("first"), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
+					return 0, err
+				}
+			}
+			return src.Read(p)
+		})
+	}
+	var asked []string
+	onConflict := func(taken string) (string, error) {
+		asked = append(asked, taken)
+		return taken + ".2", nil
+	}
+	_, err := drv.Write(ctx, prefix+"race.bin", racer("race.bin"), &storage.WriteOptions{Size: -1, OnConflict: onConflict})
+	if !errors.Is(err, storage.ErrExist) || len(asked) != 1 {
+		t.Fatalf("stream: %v (OnConflict asked %q)", err, asked)
+	}
+	checkContent(t, st, "race.bin", []byte("first"))
+
+	// A file: the upload is staged again under the new name.
+	path := filepath.Join(t.TempDir(), "race.bin")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	asked = nil
+	created := false
+	onConflictFile := func(taken string) (string, error) {
+		asked = append(asked, taken)
+		return taken + ".2", nil
+	}
+	// BeforeCommit runs after the name was found free and before the
+	// commit: the rival appears in between.
+	name, err := drv.Write(ctx, prefix+"race-file.bin", f, &storage.WriteOptions{Size: -1, OnConflict: onConflictFile, BeforeCommit: func() error {
+		if !created {
+			created = true
+			_, err := st.Save(ctx, "race-file.bin", strings.NewReader("first"), storage.SaveOptions{Conflict: storage.Overwrite})
+			return err
+		}
+		return nil
+	}})
+	if err != nil || name != prefix+"race-file.bin.2" || len(asked) != 1 {
+		t.Fatalf("file: %q %v (asked %q)", name, err, asked)
+	}
+	checkContent(t, st, "race-file.bin.2", data)
+	checkContent(t, st, "race-file.bin", []byte("first"))
 }

@@ -17,8 +17,8 @@ import (
 
 // Read implements storage.Driver: one GET (ranged unless the whole object is
 // asked for), whose body streams. The attributes come from the response.
-// Bodies implement io.WriterTo with parallel ranged downloads (see
-// [Config.Concurrency]). The body of a whole-object read also seeks (no I/O
+// Bodies implement io.WriterTo, with parallel ranged downloads when
+// [Config.DownloadConcurrency] asks for them. The body of a whole-object read also seeks (no I/O
 // until the next Read) and reads at offsets (io.ReaderAt), with ranged GETs
 // bound to the version opened (If-Match); small ReadAt calls share a 256 KiB
 // window fetched once.
@@ -270,8 +270,9 @@ func (b *body) Close() error {
 	return nil
 }
 
-// WriteTo writes the rest of the body to w. When more than two chunks are
-// left it fetches them in parallel, Concurrency at a time, each into its own
+// WriteTo writes the rest of the body to w. With a DownloadConcurrency of 2
+// or more, when more than two chunks are left, it fetches them in parallel,
+// DownloadConcurrency at a time, each into its own
 // buffer, and writes them in order: memory stays at Concurrency chunks. The
 // open response serves the first chunk; the others are ranged GETs bound to
 // the same version of the blob (If-Match).
@@ -280,7 +281,7 @@ func (b *body) WriteTo(w io.Writer) (int64, error) {
 		return 0, errClosedBody
 	}
 	chunk := b.d.cfg.BlockSize
-	conc := b.d.cfg.Concurrency
+	conc := b.d.cfg.DownloadConcurrency
 	if conc < 2 || b.end-b.pos <= 2*chunk {
 		return io.Copy(w, onlyReader{b})
 	}

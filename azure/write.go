@@ -322,6 +322,64 @@ func (d *Driver) putBuffer(b *buffer) {
 	d.budget.Release(d.cfg.BlockSize)
 }
 
+// bufferSet is the buffers of one staged upload: at most max, taken from the
+// driver's pool under the budget when first needed, then recycled within the
+// upload (no garbage per block), and given back by close.
+type bufferSet struct {
+	d    *Driver
+	free chan *buffer
+	n    int
+}
+
+func newBufferSet(d *Driver, max int, first *buffer) *bufferSet {
+	s := &bufferSet{d: d, free: make(chan *buffer, max)}
+	if first != nil {
+		s.n = 1
+	}
+	return s
+}
+
+// get returns a free buffer of the set, a new one while the set is below
+// its size and the budget allows, or waits for one to come back.
+func (s *bufferSet) get(ctx context.Context) (*buffer, error) {
+	select {
+	case b := <-s.free:
+		return b, nil
+	default:
+	}
+	if s.n < cap(s.free) {
+		if s.n == 0 {
+			b, err := s.d.getBuffer(ctx) // nothing to wait for but the budget
+			if err == nil {
+				s.n++
+			}
+			return b, err
+		}
+		if s.d.budget.TryAcquire(s.d.cfg.BlockSize) {
+			s.n++
+			b := s.d.bufs.Get().(*[]byte)
+			return &buffer{b: b, data: *b}, nil
+		}
+	}
+	select {
+	case b := <-s.free:
+		return b, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// put gives a buffer back to the set; it never blocks.
+func (s *bufferSet) put(b *buffer) { s.free <- b }
+
+// close returns the set's buffers to the driver; every buffer must have
+// been put back.
+func (s *bufferSet) close() {
+	for range s.n {
+		s.d.putBuffer(<-s.free)
+	}
+}
+
 // fromStream uploads a body that is not a file.
 func (u *upload) fromStream(ctx context.Context, name string, r io.Reader) (string, error) {
 	d := u.d
@@ -380,27 +438,58 @@ func (u *upload) staged(ctx context.Context, name string, r io.Reader, first []b
 	}
 	gen, err := newBlockIDs()
 	if err != nil {
+		if firstBuf != nil {
+			d.putBuffer(firstBuf)
+		}
 		return "", err
 	}
 	bb := d.cont.NewBlockBlobClient(name)
+	bufs := newBufferSet(d, d.cfg.Concurrency+1, firstBuf)
+	defer bufs.close()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(d.cfg.Concurrency)
 	var ids []string
 	var readErr error
+	// The MD5 is computed by its own goroutine, in block order, beside the
+	// reading and the staging; a block's buffer is released once it was
+	// both staged and hashed.
 	var h hash.Hash
-	if !d.cfg.DisableMD5 {
+	type hashJob struct {
+		data []byte
+		done chan struct{}
+	}
+	var hashCh chan hashJob
+	hashDone := make(chan struct{})
+	if d.cfg.DisableMD5 {
+		close(hashDone)
+	} else {
 		h = md5.New()
+		hashCh = make(chan hashJob, d.cfg.Concurrency+2)
+		go func() {
+			defer close(hashDone)
+			for j := range hashCh {
+				h.Write(j.data)
+				close(j.done)
+			}
+		}()
 	}
 	stage := func(i int, blk []byte, bf *buffer) {
-		if h != nil {
-			h.Write(blk)
+		var hashed chan struct{}
+		if hashCh != nil {
+			hashed = make(chan struct{})
+			hashCh <- hashJob{blk, hashed}
 		}
 		id := gen.id(i)
 		ids = append(ids, id)
 		g.Go(func() error {
-			if bf != nil {
-				defer d.putBuffer(bf)
-			}
+			defer func() {
+				if hashed != nil {
+					<-hashed
+				}
+				if bf != nil {
+					bufs.put(bf)
+				}
+			}()
 			_, err := bb.StageBlock(gctx, id, streaming.NopCloser(bytes.NewReader(blk)), nil)
 			return err
 		})
@@ -410,16 +499,16 @@ loop:
 	for i := 0; ; i++ {
 		if i >= MaxBlocks {
 			if buf != nil {
-				d.putBuffer(buf)
+				bufs.put(buf)
 			}
-			readErr = invalidf("azure: a stream of unknown size is limited to %d blocks of %d bytes; give SaveOptions.Size or a larger Config.BlockSize", MaxBlocks, d.cfg.BlockSize)
+			readErr = invalidf("azure: a stream is limited to %d blocks of Config.BlockSize (%d bytes); use a larger BlockSize, or save from an *os.File", MaxBlocks, d.cfg.BlockSize)
 			break
 		}
 		stage(i, data, buf)
 		if last {
 			break
 		}
-		nb, err := d.getBuffer(gctx)
+		nb, err := bufs.get(gctx)
 		if err != nil {
 			readErr = err
 			break
@@ -430,16 +519,20 @@ loop:
 		case io.ErrUnexpectedEOF:
 			last = true
 		case io.EOF:
-			d.putBuffer(nb)
+			bufs.put(nb)
 			break loop
 		default:
-			d.putBuffer(nb)
+			bufs.put(nb)
 			readErr = err
 			break loop
 		}
 		data, buf = nb.data[:n], nb
 	}
+	if hashCh != nil {
+		close(hashCh)
+	}
 	stageErr := g.Wait()
+	<-hashDone
 	switch {
 	case readErr != nil && !errors.Is(readErr, context.Canceled):
 		return "", readErr
