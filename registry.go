@@ -104,6 +104,7 @@ var driverPackages = map[string]string{
 //	azblob://container/media?storage_account=acct
 //	file:///var/media?base_url=https://example.com/media/
 //	mem://
+//	gocloud+file:///var/media  (any gocloud.dev bucket URL, through package gocloud)
 //
 // The scheme picks the driver, which must have been imported (its package
 // registers the scheme). These query parameters work with every scheme:
@@ -196,6 +197,8 @@ func ParseURL(rawURL string) (*ParsedURL, error) {
 		reason := "no driver registered for this scheme"
 		if pkg, ok := driverPackages[u.Scheme]; ok {
 			reason += " (import " + pkg + ")"
+		} else if strings.HasPrefix(u.Scheme, "gocloud+") {
+			reason += " (import github.com/go-storages/storage/gocloud)"
 		}
 		return nil, urlError(&URLParamError{Scheme: u.Scheme, Reason: reason})
 	}
