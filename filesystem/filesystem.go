@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/go-storages/storage"
@@ -74,6 +75,11 @@ type Driver struct {
 	cfg   Config
 	seed  maphash.Seed
 	locks [64]sync.Mutex // per-name commit locks (data file + sidecar), by hash
+	// hasMeta is false while the sidecar tree is known not to exist (not at
+	// start, none written since), so removing a sidecar costs no syscall.
+	// Sidecars another process writes meanwhile are still safe: a sidecar
+	// that does not match its file is ignored.
+	hasMeta atomic.Bool
 }
 
 // NewDriver opens (creating it when missing) the root directory.
@@ -97,7 +103,11 @@ func NewDriver(cfg Config) (*Driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("filesystem: %w", err)
 	}
-	return &Driver{root: root, cfg: cfg, seed: maphash.MakeSeed()}, nil
+	d := &Driver{root: root, cfg: cfg, seed: maphash.MakeSeed()}
+	if _, err := root.Lstat(metaDir); !isNotExist(err) {
+		d.hasMeta.Store(true)
+	}
+	return d, nil
 }
 
 // Root returns the root directory's path as given in Config.Root.

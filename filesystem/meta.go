@@ -81,6 +81,7 @@ func (d *Driver) writeMeta(name string, fi fs.FileInfo, m *meta, fsync bool) err
 		return err
 	}
 	p := metaPath(name)
+	d.hasMeta.Store(true)
 	f, tmp, err := d.createTemp(path.Dir(p), d.cfg.FilePerm)
 	if err != nil {
 		return err
@@ -126,6 +127,9 @@ func (d *Driver) readMeta(name string, fi fs.FileInfo) (*meta, error) {
 
 // removeMeta removes the sidecar of name, if any, and its empty directories.
 func (d *Driver) removeMeta(name string) {
+	if !d.hasMeta.Load() {
+		return
+	}
 	p := metaPath(name)
 	if err := d.root.Remove(p); err == nil {
 		d.prune(path.Dir(p), ".")

@@ -390,3 +390,36 @@ func TestPermissionDenied(t *testing.T) {
 		t.Errorf("read = %q", got)
 	}
 }
+
+// Two storages over one directory (two processes, say): a sidecar that one
+// left behind is never applied to the other's new object.
+func TestTwoStoragesOneDirectory(t *testing.T) {
+	dir := t.TempDir()
+	a := newStorage(t, filesystem.Config{Root: dir})
+	b := newStorage(t, filesystem.Config{Root: dir})
+	ctx := context.Background()
+	mustSave(t, a, "x.txt", "from a", storage.SaveOptions{Metadata: map[string]string{"k": "a"}})
+	if err := b.Delete(ctx, "x.txt"); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, b, "x.txt", "from b", storage.SaveOptions{Conflict: storage.Fail})
+	for _, st := range []*storage.Storage{a, b} {
+		at, err := st.Stat(ctx, "x.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at.Metadata != nil || at.ContentType != "text/plain; charset=utf-8" {
+			t.Errorf("stale sidecar applied: %+v", at)
+		}
+	}
+	if n, err := b.Driver().(*filesystem.Driver).CleanTemp(ctx, -time.Hour); err != nil || n != 0 {
+		// The sidecar is stale but its object exists: CleanTemp keeps it.
+		t.Errorf("CleanTemp = %d, %v", n, err)
+	}
+	if err := a.Delete(ctx, "x.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, dir); len(got) != 0 {
+		t.Errorf("left on disk: %q", got)
+	}
+}
