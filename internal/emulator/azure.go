@@ -87,16 +87,16 @@ func parseConnectionString(cs string) (AzureEnv, error) {
 	return env, nil
 }
 
-func startAzurite() (AzureEnv, error) {
+func startAzurite() (AzureEnv, *proc, error) {
 	cache, err := ensure(context.Background(), nil, azuriteTool)
 	if err != nil {
-		return AzureEnv{}, err
+		return AzureEnv{}, nil, err
 	}
 	node, err := nodeBinary()
 	if err != nil {
-		return AzureEnv{}, err
+		return AzureEnv{}, nil, err
 	}
-	_, ports, err := start(spec{
+	p, ports, err := start(spec{
 		name:  "azurite",
 		ports: 1,
 		command: func(ports []int, dir string) ([]string, []string) {
@@ -123,7 +123,7 @@ func startAzurite() (AzureEnv, error) {
 		},
 	})
 	if err != nil {
-		return AzureEnv{}, err
+		return AzureEnv{}, nil, err
 	}
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d/%s", ports[0], azuriteAccount)
 	return AzureEnv{
@@ -132,7 +132,7 @@ func startAzurite() (AzureEnv, error) {
 		AccountName:  azuriteAccount,
 		AccountKey:   azuriteKey,
 		BlobEndpoint: endpoint,
-	}, nil
+	}, p, nil
 }
 
 func nodeBinary() (string, error) {

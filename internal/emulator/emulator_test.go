@@ -242,3 +242,34 @@ func TestStopRemovesData(t *testing.T) {
 		t.Errorf("process group %d still alive after stop: %v", p.pid, err)
 	}
 }
+
+func TestDeadEmulatorReported(t *testing.T) {
+	svc := &service[string]{start: func() (string, *proc, error) {
+		p, _, err := start(spec{
+			name:  "mortal",
+			ports: 1,
+			command: func([]int, string) ([]string, []string) {
+				return []string{"/bin/sh", "-c", "echo last words; sleep 300"}, nil
+			},
+			ready: func(context.Context, *http.Client, []int) error { return nil },
+		})
+		return "addr", p, err
+	}}
+	if got, err := svc.get(); err != nil || got != "addr" {
+		t.Fatal(got, err)
+	}
+	p := svc.proc
+	defer p.stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.logTail(), "last words") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	syscall.Kill(-p.pid, syscall.SIGKILL)
+	for !p.poll() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, err := svc.get()
+	if err == nil || !strings.Contains(err.Error(), "died") || !strings.Contains(err.Error(), "last words") {
+		t.Fatalf("error = %v, want death report with log", err)
+	}
+}

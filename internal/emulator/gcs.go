@@ -33,12 +33,12 @@ func gcsEnv() (GCSEnv, error) {
 	return fakeGCSService.get()
 }
 
-func startFakeGCS() (GCSEnv, error) {
+func startFakeGCS() (GCSEnv, *proc, error) {
 	cache, err := ensure(context.Background(), nil, fakeGCSTool)
 	if err != nil {
-		return GCSEnv{}, err
+		return GCSEnv{}, nil, err
 	}
-	_, ports, err := start(spec{
+	p, ports, err := start(spec{
 		name:  "fake-gcs-server",
 		ports: 1,
 		command: func(ports []int, dir string) ([]string, []string) {
@@ -60,7 +60,7 @@ func startFakeGCS() (GCSEnv, error) {
 		},
 	})
 	if err != nil {
-		return GCSEnv{}, err
+		return GCSEnv{}, nil, err
 	}
-	return GCSEnv{Host: "127.0.0.1:" + strconv.Itoa(ports[0])}, nil
+	return GCSEnv{Host: "127.0.0.1:" + strconv.Itoa(ports[0])}, p, nil
 }

@@ -58,13 +58,13 @@ func firstEnv(def string, names ...string) string {
 	return def
 }
 
-func startMinIO() (S3Env, error) {
+func startMinIO() (S3Env, *proc, error) {
 	cache, err := ensure(context.Background(), nil, minioTool)
 	if err != nil {
-		return S3Env{}, err
+		return S3Env{}, nil, err
 	}
 	env := S3Env{Region: "us-east-1", AccessKey: "gost-" + rand.Text()[:10], SecretKey: rand.Text()}
-	_, ports, err := start(spec{
+	p, ports, err := start(spec{
 		name:  "minio",
 		ports: 2,
 		command: func(ports []int, dir string) ([]string, []string) {
@@ -93,8 +93,8 @@ func startMinIO() (S3Env, error) {
 		},
 	})
 	if err != nil {
-		return S3Env{}, err
+		return S3Env{}, nil, err
 	}
 	env.Endpoint = fmt.Sprintf("http://127.0.0.1:%d", ports[0])
-	return env, nil
+	return env, p, nil
 }

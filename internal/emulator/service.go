@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -13,16 +14,24 @@ type service[T any] struct {
 	mu      sync.Mutex
 	started bool
 	env     T
+	proc    *proc
 	err     error
-	start   func() (T, error)
+	start   func() (T, *proc, error)
 }
 
 func (s *service[T]) get() (T, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.started {
-		s.env, s.err = s.start()
+		s.env, s.proc, s.err = s.start()
 		s.started = true
+	}
+	if s.err == nil && s.proc.poll() {
+		// It died under the tests: say so (with its log) rather than hand
+		// out an address nobody answers at.
+		var zero T
+		s.env, s.err = zero, fmt.Errorf("emulator: %s died during the tests (%s)\n--- last lines of its log ---\n%s",
+			s.proc.name, s.proc.statusString(), s.proc.logTail())
 	}
 	return s.env, s.err
 }
@@ -31,7 +40,7 @@ func (s *service[T]) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var zero T
-	s.started, s.env, s.err = false, zero, nil
+	s.started, s.env, s.proc, s.err = false, zero, nil, nil
 }
 
 var (
