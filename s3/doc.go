@@ -39,12 +39,16 @@
 //
 // # Reads
 //
-// Open sends one ranged GetObject and takes the attributes from its
-// response, without a HEAD first. Copying a reader to a writer (io.Copy
-// uses the reader's WriteTo) downloads objects larger than two parts with
-// parallel ranged GETs pinned to the object's ETag, in order and with
-// bounded memory ([Config.DownloadConcurrency] buffers of
-// [Config.DownloadPartSize] bytes).
+// Open sends one GetObject and takes the attributes from its response,
+// without a HEAD first; ranged reads send a Range header. Objects larger
+// than two download parts are downloaded with parallel ranged GETs pinned to
+// the object's ETag, written in order with bounded memory
+// ([Config.DownloadConcurrency] buffers of [Config.DownloadPartSize] bytes):
+// at once when the reader is copied to a writer (io.Copy uses its WriteTo),
+// and after two parts read in a row through a plain Read (so a reader that
+// only peeks at a large object costs no prefetch). A reader of an object up
+// to 1 MiB seeks and reads at offsets in memory after one more request, so
+// jumping around a small file costs no request per jump.
 //
 // # Visibility and URLs
 //
