@@ -139,12 +139,14 @@ type Config struct {
 	// per call with a *SaveOptions in SaveOptions.DriverOptions.
 	AccessTier blob.AccessTier
 
-	// DisableMD5 skips computing the MD5 of bodies larger than one block
-	// (files and streams uploaded in blocks), which the service then does
-	// not know; Capabilities.Checksums is false. Bodies of one block always
-	// carry their MD5. False: the MD5 is computed while uploading and stored
-	// with the blob (Content-MD5).
-	DisableMD5 bool
+	// DisableChecksums skips the checksum of bodies larger than one block
+	// (files and streams uploaded in blocks), whose blobs then have none;
+	// Capabilities.Checksums is false. False: their CRC32C (hardware
+	// accelerated, unlike MD5, so uploads keep their speed) is computed
+	// while uploading and kept in the blob's metadata under "gost_crc32c",
+	// which Stat and Read report as Checksums.CRC32C and leave out of
+	// Metadata. Bodies of one block always carry their MD5 (Content-MD5).
+	DisableChecksums bool
 
 	// StrictMetadataKeys refuses, with an error matching
 	// storage.ErrInvalidArgument that names the key, metadata keys Azure
@@ -369,7 +371,7 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		SignedPutURL:       canSign,
 		SignaturesEnforced: canSign,
 		PublicObjects:      false,
-		Checksums:          !d.cfg.DisableMD5,
+		Checksums:          !d.cfg.DisableChecksums,
 	}
 }
 

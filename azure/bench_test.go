@@ -156,10 +156,10 @@ func BenchmarkUpload256MiB(b *testing.B) {
 			return err
 		})
 	})
-	nomd5 := newStorage(b, azure.Config{Container: e.container, DisableMD5: true})
-	b.Run("impl=driver-nomd5", func(b *testing.B) {
+	nosum := newStorage(b, azure.Config{Container: e.container, DisableChecksums: true})
+	b.Run("impl=driver-nosum", func(b *testing.B) {
 		run(b, func(name string) error {
-			_, err := nomd5.Save(ctx, name, newPattern(largeSize), storage.SaveOptions{ContentType: "application/octet-stream", Conflict: storage.Overwrite})
+			_, err := nosum.Save(ctx, name, newPattern(largeSize), storage.SaveOptions{ContentType: "application/octet-stream", Conflict: storage.Overwrite})
 			return err
 		})
 	})

@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"net/http"
@@ -94,7 +96,7 @@ func TestRoundTripSmallAndHeaders(t *testing.T) {
 func TestMetadataKeyWithDash(t *testing.T) {
 	// Default: encoded, round-trips.
 	st := newStorage(t, azure.Config{})
-	meta := map[string]string{"x-trace_id": "1", "9lives": "2", "__dunder": "3", "plain_key": "4"}
+	meta := map[string]string{"x-trace_id": "1", "9lives": "2", "__dunder": "3", "plain_key": "4", "gost_crc32c": "5"}
 	name, err := st.Save(t.Context(), "k.txt", strings.NewReader("x"), storage.SaveOptions{Metadata: meta})
 	if err != nil {
 		t.Fatal(err)
@@ -211,19 +213,31 @@ func TestLargeStreamStaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkContent(t, st, name2, data)
-	checkMD5(t, st, name, data)
-	checkMD5(t, st, name2, data)
+	checkSums(t, st, name, data)
+	checkSums(t, st, name2, data)
 }
 
-// checkMD5 checks the MD5 the service reports for name.
-func checkMD5(t *testing.T, st *storage.Storage, name string, data []byte) {
+// checkSums checks that Stat reports at least one checksum of name and that
+// each is right, and that the checksum's metadata entry stays hidden.
+func checkSums(t *testing.T, st *storage.Storage, name string, data []byte) {
 	t.Helper()
 	a, err := st.Stat(t.Context(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum := md5.Sum(data); !bytes.Equal(a.Checksums.MD5, sum[:]) {
-		t.Fatalf("%s: MD5 %x, want %x", name, a.Checksums.MD5, sum)
+	c := a.Checksums
+	if c.MD5 == nil && c.CRC32C == nil {
+		t.Fatalf("%s: no checksum", name)
+	}
+	if sum := md5.Sum(data); c.MD5 != nil && !bytes.Equal(c.MD5, sum[:]) {
+		t.Fatalf("%s: MD5 %x, want %x", name, c.MD5, sum)
+	}
+	want := crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli))
+	if c.CRC32C != nil && binary.BigEndian.Uint32(c.CRC32C) != want {
+		t.Fatalf("%s: CRC32C %x, want %08x", name, c.CRC32C, want)
+	}
+	if len(a.Metadata) != 0 {
+		t.Fatalf("%s: metadata %q", name, a.Metadata)
 	}
 }
 
@@ -264,7 +278,7 @@ func TestFileUploadSections(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkContent(t, st, name, data[100:])
-	checkMD5(t, st, name, data[100:])
+	checkSums(t, st, name, data[100:])
 	// Rename policy with a file: the second save gets another name.
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		t.Fatal(err)
@@ -645,4 +659,33 @@ func TestLostRaceAtCommit(t *testing.T) {
 	}
 	checkContent(t, st, "race-file.bin.2", data)
 	checkContent(t, st, "race-file.bin", []byte("first"))
+}
+
+// TestReplacedWhileOpen: reads of a reader whose blob was replaced after
+// Open never mix versions; they fail with ErrNotExist (that version is gone).
+func TestReplacedWhileOpen(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	ctx := t.Context()
+	old := randBytes(t, 600<<10)
+	if _, err := st.Save(ctx, "v.bin", bytes.NewReader(old), storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := st.Open(ctx, "v.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := st.Save(ctx, "v.bin", bytes.NewReader(randBytes(t, 600<<10)), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
+		t.Fatal(err)
+	}
+	p := make([]byte, 10)
+	if _, err := r.ReadAt(p, 300<<10); !errors.Is(err, storage.ErrNotExist) {
+		t.Fatalf("ReadAt after replace: %v", err)
+	}
+	if _, err := r.Seek(500<<10, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Read(p); !errors.Is(err, storage.ErrNotExist) {
+		t.Fatalf("Read after seek and replace: %v", err)
+	}
 }

@@ -2,6 +2,7 @@ package azure
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"mime"
 	"net/http"
@@ -17,9 +18,13 @@ import (
 // ErrorKind implements storage.Driver. The *azcore.ResponseError stays
 // reachable with errors.As on the error the Storage returns.
 func (d *Driver) ErrorKind(err error) error {
-	var re *azcore.ResponseError
 	var changed *changedError
-	if !errors.As(err, &re) || errors.As(err, &changed) {
+	if errors.As(err, &changed) {
+		// The version the reader opened is gone.
+		return storage.ErrNotExist
+	}
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) {
 		return nil
 	}
 	switch bloberror.Code(re.ErrorCode) {
@@ -93,6 +98,11 @@ func isIdentifier(k string) bool {
 // keyPrefix marks a metadata name that encodes a key Azure would refuse.
 const keyPrefix = "__"
 
+// crcKey is the metadata name under which the CRC32C of a blob uploaded in
+// blocks is kept (8 hex digits); Stat and Read report it as
+// Checksums.CRC32C and leave it out of Metadata.
+const crcKey = "gost_crc32c"
+
 // encodeKey returns the Azure name of a portable metadata key (lower-case
 // ASCII letters, digits, '-' and '_'). A C# identifier that does not start
 // with "__" is kept; any other key is stored as "__" followed by the key with
@@ -100,7 +110,7 @@ const keyPrefix = "__"
 // hex digits), which decodeKey reverses: "x-trace_id" is stored as
 // "__x_2dtrace_5fid". With strict set, such a key is an error instead.
 func encodeKey(k string, strict bool) (string, error) {
-	if isIdentifier(k) && !strings.HasPrefix(k, keyPrefix) {
+	if isIdentifier(k) && !strings.HasPrefix(k, keyPrefix) && !strings.EqualFold(k, crcKey) {
 		return k, nil
 	}
 	if strict {
@@ -190,8 +200,8 @@ func needsEncoding(v string) bool {
 var wordDecoder = &mime.WordDecoder{}
 
 // decodeMetadata turns the SDK's map into the portable one: lower-case
-// keys, RFC 2047 values decoded.
-func decodeMetadata(m map[string]*string) map[string]string {
+// keys, RFC 2047 values decoded; the CRC32C entry goes to crc.
+func decodeMetadata(m map[string]*string, crc *[]byte) map[string]string {
 	if len(m) == 0 {
 		return nil
 	}
@@ -206,7 +216,17 @@ func decodeMetadata(m map[string]*string) map[string]string {
 				s = dec
 			}
 		}
-		out[decodeKey(strings.ToLower(k))] = s
+		lk := strings.ToLower(k)
+		if lk == crcKey {
+			if b, err := hex.DecodeString(s); err == nil && len(b) == 4 {
+				*crc = b
+			}
+			continue
+		}
+		out[decodeKey(lk)] = s
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -28,8 +28,8 @@ func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, er
 		ContentLanguage:    deref(p.ContentLanguage),
 		ETag:               etag(p.ETag),
 		ModTime:            modTime(p.LastModified),
-		Metadata:           decodeMetadata(p.Metadata),
 	}
+	a.Metadata = decodeMetadata(p.Metadata, &a.Checksums.CRC32C)
 	if p.ContentLength != nil {
 		a.Size = *p.ContentLength
 	}

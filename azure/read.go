@@ -18,10 +18,10 @@ import (
 // Read implements storage.Driver: one GET (ranged unless the whole object is
 // asked for), whose body streams. The attributes come from the response.
 // Bodies implement io.WriterTo, with parallel ranged downloads when
-// [Config.DownloadConcurrency] asks for them. The body of a whole-object read also seeks (no I/O
-// until the next Read) and reads at offsets (io.ReaderAt), with ranged GETs
-// bound to the version opened (If-Match); small ReadAt calls share a 256 KiB
-// window fetched once.
+// [Config.DownloadConcurrency] asks for them. The body of a whole-object
+// read also seeks (no I/O until the next Read) and reads at offsets
+// (io.ReaderAt), with ranged GETs bound to the version opened (If-Match);
+// small ReadAt calls share a 256 KiB window fetched once.
 func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
 	bc := d.cont.NewBlobClient(name)
 	if length == 0 {
@@ -84,8 +84,8 @@ func downloadAttrs(r *blob.DownloadResponse) *storage.Attributes {
 		ContentLanguage:    deref(r.ContentLanguage),
 		ETag:               etag(r.ETag),
 		ModTime:            modTime(r.LastModified),
-		Metadata:           decodeMetadata(r.Metadata),
 	}
+	a.Metadata = decodeMetadata(r.Metadata, &a.Checksums.CRC32C)
 	if r.ContentLength != nil {
 		a.Size = *r.ContentLength
 	}
@@ -166,6 +166,9 @@ func (b *body) Read(p []byte) (int, error) {
 	b.pos += int64(n)
 	if err == io.EOF && b.pos < b.end {
 		err = io.ErrUnexpectedEOF
+	}
+	if hasStatus(err, http.StatusPreconditionFailed) {
+		err = &changedError{err} // a retry found another version
 	}
 	return n, err
 }
@@ -381,7 +384,8 @@ func (b *body) fetch(ctx context.Context, off int64, buf []byte) error {
 	return err
 }
 
-// changedError: the blob was replaced after it was opened.
+// changedError: the blob was replaced after it was opened, so the version
+// being read no longer exists (ErrorKind maps it to storage.ErrNotExist).
 type changedError struct{ err error }
 
 func (e *changedError) Error() string {

@@ -7,9 +7,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"hash"
+	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -88,6 +91,10 @@ func httpHeaders(o *storage.WriteOptions) *blob.HTTPHeaders {
 	}
 }
 
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func newCRC32C() hash.Hash { return crc32.New(castagnoli) }
+
 // fileRange returns the current offset and the remaining size of a regular
 // file.
 func fileRange(f *os.File) (off, size int64, ok bool) {
@@ -163,14 +170,19 @@ func (u *upload) claim(ctx context.Context, name string) (string, error) {
 	}
 }
 
-// commit commits the staged blocks under name, with the MD5 of the whole
-// body when known.
-func (u *upload) commit(ctx context.Context, name string, ids []string, md5sum []byte) error {
-	h := *u.headers
-	h.BlobContentMD5 = md5sum
+// commit commits the staged blocks under name, with the CRC32C of the whole
+// body (nil: unknown) in the blob's metadata.
+func (u *upload) commit(ctx context.Context, name string, ids []string, crc hash.Hash) error {
+	meta := u.meta
+	if crc != nil {
+		meta = make(map[string]*string, len(u.meta)+1)
+		maps.Copy(meta, u.meta)
+		v := hex.EncodeToString(crc.Sum(nil))
+		meta[crcKey] = &v
+	}
 	_, err := u.d.cont.NewBlockBlobClient(name).CommitBlockList(ctx, ids, &blockblob.CommitBlockListOptions{
-		HTTPHeaders:      &h,
-		Metadata:         u.meta,
+		HTTPHeaders:      u.headers,
+		Metadata:         meta,
 		Tier:             u.tier,
 		Tags:             u.tags,
 		AccessConditions: u.conditions(),
@@ -209,7 +221,7 @@ func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, siz
 	bs := u.blockSize(size)
 	if size <= bs {
 		var sum []byte
-		if !u.d.cfg.DisableMD5 {
+		if !u.d.cfg.DisableChecksums {
 			h := md5.New()
 			if _, err := io.Copy(h, io.NewSectionReader(f, off, size)); err != nil {
 				return "", err
@@ -232,19 +244,19 @@ func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, siz
 	if err := u.beforeCommit(); err != nil {
 		return "", err
 	}
-	// The MD5 of the file, read once more beside the staging (from the
+	// The CRC32C of the file, read once more beside the staging (from the
 	// page cache, usually).
-	var sum []byte
+	var sum hash.Hash
 	var sumErr error
 	hashed := make(chan struct{})
 	go func() {
 		defer close(hashed)
-		if u.d.cfg.DisableMD5 {
+		if u.d.cfg.DisableChecksums {
 			return
 		}
-		h := md5.New()
+		h := newCRC32C()
 		if _, sumErr = io.Copy(h, io.NewSectionReader(f, off, size)); sumErr == nil {
-			sum = h.Sum(nil)
+			sum = h
 		}
 	}()
 	for {
@@ -450,8 +462,8 @@ func (u *upload) staged(ctx context.Context, name string, r io.Reader, first []b
 	g.SetLimit(d.cfg.Concurrency)
 	var ids []string
 	var readErr error
-	// The MD5 is computed by its own goroutine, in block order, beside the
-	// reading and the staging; a block's buffer is released once it was
+	// The CRC32C is computed by its own goroutine, in block order, beside
+	// the reading and the staging; a block's buffer is released once it was
 	// both staged and hashed.
 	var h hash.Hash
 	type hashJob struct {
@@ -460,10 +472,10 @@ func (u *upload) staged(ctx context.Context, name string, r io.Reader, first []b
 	}
 	var hashCh chan hashJob
 	hashDone := make(chan struct{})
-	if d.cfg.DisableMD5 {
+	if d.cfg.DisableChecksums {
 		close(hashDone)
 	} else {
-		h = md5.New()
+		h = newCRC32C()
 		hashCh = make(chan hashJob, d.cfg.Concurrency+2)
 		go func() {
 			defer close(hashDone)
@@ -547,11 +559,7 @@ loop:
 	if err := u.beforeCommit(); err != nil {
 		return "", err
 	}
-	var sum []byte
-	if h != nil {
-		sum = h.Sum(nil)
-	}
-	err = u.commit(ctx, name, ids, sum)
+	err = u.commit(ctx, name, ids, h)
 	if err == nil {
 		return name, nil
 	}
