@@ -140,7 +140,7 @@ func (d *Driver) lock(name string) *sync.Mutex {
 	return &d.locks[maphash.String(d.seed, name)%uint64(len(d.locks))]
 }
 
-// errEscapes is what os.Root reports (as an unexported error) when a name or
+// errEscapesText is what os.Root reports (as an unexported error) when a name or
 // a symlink would leave the root; ErrorKind matches it by its text.
 const errEscapesText = "path escapes from parent"
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/go-storages/storage"
@@ -339,5 +340,28 @@ func TestSidecarsOfRelatedNames(t *testing.T) {
 	}
 	if got := files(t, rootOf(st)); len(got) != 0 {
 		t.Errorf("left on disk: %q", got)
+	}
+}
+
+func TestErrorKind(t *testing.T) {
+	d, err := filesystem.NewDriver(filesystem.Config{Root: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for errno, want := range map[syscall.Errno]error{
+		syscall.ENOENT:       storage.ErrNotExist,
+		syscall.ENOTDIR:      storage.ErrNotExist,
+		syscall.EEXIST:       storage.ErrExist,
+		syscall.EACCES:       storage.ErrPermission,
+		syscall.EPERM:        storage.ErrPermission,
+		syscall.EROFS:        storage.ErrPermission,
+		syscall.ENAMETOOLONG: storage.ErrInvalidName,
+		syscall.EIO:          nil,
+	} {
+		err := &fs.PathError{Op: "openat", Path: "x", Err: errno}
+		if got := d.ErrorKind(err); got != want {
+			t.Errorf("ErrorKind(%v) = %v, want %v", errno, got, want)
+		}
 	}
 }
