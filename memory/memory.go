@@ -4,7 +4,7 @@
 // snapshot.
 //
 // It supports atomic conditional create, range reads, metadata and headers,
-// checksums (MD5) and server-side copy. Public URLs need a base URL
+// checksums (MD5, computed on the first Stat and kept) and server-side copy. Public URLs need a base URL
 // ([storage.WithBaseURL]) that points at something serving the storage, such
 // as http.FileServer(http.FS(st.FS(ctx))); signed URLs need a signer
 // ([storage.WithSigner], see package hmacurl).
@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-storages/storage"
@@ -43,11 +44,40 @@ type Driver struct {
 	mu      sync.RWMutex
 	objects map[string]*object
 	closed  bool
+	version atomic.Uint64 // ETags: a new one for every write
 }
 
 type object struct {
 	data  []byte // never modified after insertion
 	attrs storage.Attributes
+	md5   *lazyMD5 // shared with copies of the same bytes
+}
+
+// lazyMD5 computes an object's MD5 on the first Stat rather than on every
+// Save: hashing is most of the CPU time of a Save, and most objects are
+// never asked for their checksum.
+type lazyMD5 struct {
+	once sync.Once
+	done atomic.Bool
+	sum  []byte
+}
+
+// get returns the MD5 of data, computing it once.
+func (l *lazyMD5) get(data []byte) []byte {
+	l.once.Do(func() {
+		s := md5.Sum(data)
+		l.sum = s[:]
+		l.done.Store(true)
+	})
+	return l.sum
+}
+
+// peek returns the MD5 if it was computed already, else nil.
+func (l *lazyMD5) peek() []byte {
+	if l.done.Load() {
+		return l.sum
+	}
+	return nil
 }
 
 var errClosed = errors.New("memory: storage is closed")
@@ -81,8 +111,7 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 			return "", err
 		}
 	}
-	sum := md5.Sum(data)
-	obj := &object{data: data, attrs: storage.Attributes{
+	obj := &object{data: data, md5: &lazyMD5{}, attrs: storage.Attributes{
 		Size:               int64(len(data)),
 		ContentType:        opts.ContentType,
 		CacheControl:       opts.CacheControl,
@@ -90,8 +119,7 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		ContentEncoding:    opts.ContentEncoding,
 		ContentLanguage:    opts.ContentLanguage,
 		Metadata:           maps.Clone(opts.Metadata),
-		Checksums:          storage.Checksums{MD5: sum[:]},
-		ETag:               fmt.Sprintf(`"%x"`, sum),
+		ETag:               fmt.Sprintf(`"%x"`, d.version.Add(1)),
 	}}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -188,7 +216,7 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 	}
 	data := o.data
 	if offset == 0 && length < 0 {
-		return readCloser{bytes.NewReader(data)}, o.copyAttrs(), nil
+		return readCloser{bytes.NewReader(data)}, o.copyAttrs(false), nil
 	}
 	if offset > int64(len(data)) {
 		offset = int64(len(data))
@@ -197,17 +225,23 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 	if length >= 0 && offset+length < end {
 		end = offset + length
 	}
-	return io.NopCloser(bytes.NewReader(data[offset:end])), o.copyAttrs(), nil
+	return io.NopCloser(bytes.NewReader(data[offset:end])), o.copyAttrs(false), nil
 }
 
 type readCloser struct{ *bytes.Reader }
 
 func (readCloser) Close() error { return nil }
 
-func (o *object) copyAttrs() *storage.Attributes {
+// copyAttrs returns a copy of the attributes. With withSum it computes the
+// MD5 if needed; without it (reads) it includes the MD5 only when known.
+func (o *object) copyAttrs(withSum bool) *storage.Attributes {
 	a := o.attrs
 	a.Metadata = maps.Clone(a.Metadata)
-	a.Checksums.MD5 = slices.Clone(a.Checksums.MD5)
+	sum := o.md5.peek()
+	if withSum {
+		sum = o.md5.get(o.data)
+	}
+	a.Checksums.MD5 = slices.Clone(sum)
 	return &a
 }
 
@@ -220,7 +254,7 @@ func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, er
 	if err != nil {
 		return nil, err
 	}
-	return o.copyAttrs(), nil
+	return o.copyAttrs(true), nil
 }
 
 // Delete implements storage.Driver.
@@ -293,8 +327,10 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	if !ok {
 		return storage.ErrNotExist
 	}
-	c := &object{data: o.data, attrs: *o.copyAttrs()}
+	c := &object{data: o.data, md5: o.md5, attrs: *o.copyAttrs(false)}
+	c.attrs.Checksums = storage.Checksums{}
 	c.attrs.ModTime = time.Now().UTC()
+	c.attrs.ETag = fmt.Sprintf(`"%x"`, d.version.Add(1))
 	d.objects[dst] = c
 	return nil
 }
