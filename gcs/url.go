@@ -1,0 +1,82 @@
+package gcs
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+
+	"github.com/go-storages/storage"
+)
+
+// Scheme is the URL scheme this package registers with storage.Register:
+// importing the package makes storage.Open understand
+//
+//	gs://bucket/prefix?base_url=https://cdn.example.com/
+//	gs://bucket?endpoint=http://127.0.0.1:4443&emulator=true
+//
+// The host is Config.Bucket and the path, if any, the location prefix.
+// Parameters, besides the common ones (base_url, location, conflict,
+// max_name_length; see storage.Open), with gocloud.dev's gcsblob names
+// accepted where it has one:
+//
+//   - credentials_file: Config.ServiceAccountFile (a service-account key).
+//   - endpoint: Config.Endpoint; emulator (bool): Config.Emulator.
+//   - access_id (gocloud.dev): Config.GoogleAccessID; private_key_path
+//     (gocloud.dev): a PEM file with Config.PrivateKey, read when the
+//     storage opens.
+//   - sign_hostname: Config.SignHostname.
+//   - chunk_size, budget (bytes, a budget of this storage's own),
+//     download_part_size, download_concurrency: the tuning of Config.
+//   - public (bool): Config.Public.
+//
+// gocloud.dev's anonymous has no equivalent and is refused as unknown.
+const Scheme = "gs"
+
+func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
+
+func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
+	cfg := Config{Bucket: u.Host}
+	if u.Opaque != "" || cfg.Bucket == "" {
+		q.Fail("", "want gs://bucket[/prefix]")
+	}
+	q.SetLocation(u.Path)
+	cfg.ServiceAccountFile = q.String("credentials_file")
+	cfg.Endpoint = q.String("endpoint")
+	if cfg.Endpoint != "" {
+		if e, err := url.Parse(cfg.Endpoint); err != nil || e.Host == "" || (e.Scheme != "http" && e.Scheme != "https") {
+			q.Fail("endpoint", "want a URL such as http://127.0.0.1:4443")
+		}
+	}
+	cfg.Emulator = q.Bool("emulator")
+	cfg.GoogleAccessID = q.String("access_id")
+	keyPath := q.String("private_key_path")
+	cfg.SignHostname = q.String("sign_hostname")
+	cfg.ChunkSize = int(urlNonNegative(q, "chunk_size"))
+	if n := urlNonNegative(q, "budget"); n > 0 {
+		cfg.Budget = NewBudget(n)
+	}
+	cfg.DownloadPartSize = urlNonNegative(q, "download_part_size")
+	cfg.DownloadConcurrency = int(urlNonNegative(q, "download_concurrency"))
+	cfg.Public = q.Bool("public")
+	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
+		c := cfg
+		if keyPath != "" {
+			key, err := os.ReadFile(keyPath)
+			if err != nil {
+				return nil, fmt.Errorf("gcs: private_key_path: %w", err)
+			}
+			c.PrivateKey = key
+		}
+		return New(ctx, c, opts...)
+	}, nil
+}
+
+func urlNonNegative(q *storage.URLQuery, name string) int64 {
+	n := q.Int(name)
+	if n < 0 {
+		q.Fail(name, "must not be negative")
+		return 0
+	}
+	return n
+}
