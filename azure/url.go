@@ -1,0 +1,123 @@
+package azure
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/go-storages/storage"
+)
+
+// Scheme is the URL scheme this package registers with storage.Register:
+// importing the package makes storage.Open understand
+//
+//	azblob://container/prefix?storage_account=acct&base_url=https://cdn.example.com/
+//	azblob://container?connection_string=...
+//
+// The host is Config.Container and the path, if any, the location prefix.
+// Without credentials in the URL the driver falls back to
+// AZURE_STORAGE_CONNECTION_STRING. Parameters, besides the common ones
+// (base_url, location, conflict, max_name_length; see storage.Open), with
+// gocloud.dev's azureblob names accepted where it has one:
+//
+//   - connection_string: Config.ConnectionString (secret).
+//   - storage_account, or account_name: Config.AccountName.
+//   - account_key: Config.AccountKey (secret); sas_token: Config.SASToken
+//     (secret).
+//   - service_url: Config.ServiceURL. Or, as gocloud.dev builds it:
+//     domain (default blob.core.windows.net), protocol (https or http),
+//     localemu (bool: protocol://domain/account, as for Azurite) and cdn
+//     (bool: protocol://domain, without the account).
+//   - credential=default: authenticate with azidentity's
+//     DefaultAzureCredential (environment, workload or managed identity,
+//     Azure CLI), as gocloud.dev's azureblob does without a key.
+//   - block_size, concurrency, download_concurrency, upload_budget (bytes,
+//     a budget of this storage's own): the tuning of Config.
+//   - access_tier: Config.AccessTier (Hot, Cool, Cold, Archive).
+//   - disable_checksums (bool): Config.DisableChecksums.
+//   - strict_metadata_keys (bool): Config.StrictMetadataKeys.
+const Scheme = "azblob"
+
+func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
+
+func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
+	cfg := Config{Container: u.Host}
+	if u.Opaque != "" || cfg.Container == "" {
+		q.Fail("", "want azblob://container[/prefix]")
+	}
+	q.SetLocation(u.Path)
+	cfg.ConnectionString = q.Secret("connection_string")
+	cfg.AccountName = q.String("storage_account", "account_name")
+	cfg.AccountKey = q.Secret("account_key")
+	cfg.SASToken = q.Secret("sas_token")
+	cfg.ServiceURL = q.String("service_url")
+	domain := q.String("domain")
+	protocol := q.Enum([]string{"https", "http"}, "protocol")
+	localemu := q.Bool("localemu")
+	cdn := q.Bool("cdn")
+	if cfg.ServiceURL != "" {
+		if e, err := url.Parse(cfg.ServiceURL); err != nil || e.Host == "" || (e.Scheme != "http" && e.Scheme != "https") {
+			q.Fail("service_url", "want a URL such as https://acct.blob.core.windows.net/")
+		}
+		if domain != "" || protocol != "" || localemu || cdn {
+			q.Fail("service_url", "give service_url or domain/protocol/localemu/cdn, not both")
+		}
+	} else if domain != "" || protocol != "" || localemu || cdn {
+		if protocol == "" {
+			protocol = "https"
+		}
+		if domain == "" {
+			domain = "blob.core.windows.net"
+		}
+		switch {
+		case localemu && cdn:
+			q.Fail("cdn", "cdn and localemu exclude each other")
+		case localemu:
+			if cfg.AccountName == "" {
+				q.Fail("localemu", "needs storage_account")
+			}
+			cfg.ServiceURL = protocol + "://" + domain + "/" + cfg.AccountName
+		case cdn:
+			cfg.ServiceURL = protocol + "://" + domain
+		default:
+			if cfg.AccountName == "" {
+				q.Fail("domain", "needs storage_account")
+			}
+			cfg.ServiceURL = protocol + "://" + cfg.AccountName + "." + domain
+		}
+	}
+	useDefaultCredential := q.Enum([]string{"default"}, "credential") == "default"
+	cfg.BlockSize = urlNonNegative(q, "block_size")
+	cfg.Concurrency = int(urlNonNegative(q, "concurrency"))
+	cfg.DownloadConcurrency = int(urlNonNegative(q, "download_concurrency"))
+	cfg.DisableChecksums = q.Bool("disable_checksums")
+	cfg.StrictMetadataKeys = q.Bool("strict_metadata_keys")
+	if n := urlNonNegative(q, "upload_budget"); n > 0 {
+		cfg.UploadBudget = semaphore.NewWeighted(n)
+	}
+	cfg.AccessTier = blob.AccessTier(q.Enum([]string{"Hot", "Cool", "Cold", "Archive"}, "access_tier"))
+	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
+		c := cfg
+		if useDefaultCredential {
+			cred, err := azidentity.NewDefaultAzureCredential(nil)
+			if err != nil {
+				return nil, fmt.Errorf("azure: credential=default: %w", err)
+			}
+			c.Credential = cred
+		}
+		return New(ctx, c, opts...)
+	}, nil
+}
+
+func urlNonNegative(q *storage.URLQuery, name string) int64 {
+	n := q.Int(name)
+	if n < 0 {
+		q.Fail(name, "must not be negative")
+		return 0
+	}
+	return n
+}
