@@ -33,8 +33,11 @@ import (
 	"github.com/go-storages/storage/wrap/instrument"
 
 	// The backends this binary can use; each registers its URL scheme.
+	_ "github.com/go-storages/storage/azure"
 	_ "github.com/go-storages/storage/filesystem"
+	_ "github.com/go-storages/storage/gcs"
 	_ "github.com/go-storages/storage/memory"
+	_ "github.com/go-storages/storage/s3"
 )
 
 func main() {

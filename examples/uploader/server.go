@@ -35,7 +35,9 @@ type server struct {
 //	POST /files         upload (multipart/form-data, field "file"), returns the file as JSON
 //	GET  /files         list the uploads as JSON
 //	GET  /media/{name}  the files themselves, for backends without a CDN
-//	                    (point base_url here, as in the development config)
+//	                    (point base_url here, as in the development config;
+//	                    the storage must then have no location prefix, since
+//	                    public URLs include it and this route does not)
 func newHandler(ctx context.Context, st *storage.Storage, log *slog.Logger, maxBytes int64) http.Handler {
 	s := &server{st: st, log: log, maxBytes: maxBytes}
 	mux := http.NewServeMux()
