@@ -23,7 +23,9 @@
 // default one is 64 MiB, see [Config.Budget]). Objects up to one part are sent
 // with a single PutObject. A failed or cancelled multipart upload is aborted
 // (with a fresh context, so the abort runs even when ctx is cancelled): no
-// orphaned parts, no visible object.
+// orphaned parts, no visible object. (A process that dies mid-upload cannot
+// abort: a bucket lifecycle rule AbortIncompleteMultipartUpload is the
+// safety net for that.)
 //
 // Exclusive creates (the Fail and Rename conflict policies) send
 // If-None-Match: * on PutObject or CompleteMultipartUpload, so they cannot

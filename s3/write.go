@@ -92,7 +92,7 @@ func (w *writer) seekable(ctx context.Context, name string, ra io.ReaderAt, off,
 		if err := w.beforeCommit(); err != nil {
 			return "", err
 		}
-		return w.put(ctx, name, func() io.ReadSeeker { return io.NewSectionReader(ra, off, size) }, size)
+		return w.put(ctx, name, func() io.ReadSeeker { return newSection(ra, off, size) }, size)
 	}
 	for {
 		var err error
@@ -108,7 +108,7 @@ func (w *writer) seekable(ctx context.Context, name string, ra io.ReaderAt, off,
 			}
 			o, l := off+i*ps, min(ps, size-i*ps)
 			i++
-			return &part{size: l, open: func() io.ReadSeeker { return io.NewSectionReader(ra, o, l) }}, nil
+			return &part{size: l, open: func() io.ReadSeeker { return newSection(ra, o, l) }}, nil
 		}
 		err = w.multipart(ctx, name, next)
 		if err == nil || w.opts.OnConflict == nil || !isPreconditionFailed(err) {
