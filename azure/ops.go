@@ -127,7 +127,7 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	srcURL := d.cont.NewBlobClient(src).URL()
 	dbc := d.cont.NewBlobClient(dst)
 	if d.sharedKey != nil && sa.Size <= maxSyncCopy {
-		su, err := d.signKey(src, sas.BlobPermissions{Read: true}, time.Now().Add(15*time.Minute), "")
+		su, err := d.signKey(src, sas.BlobPermissions{Read: true}, time.Now().Add(15*time.Minute))
 		if err != nil {
 			return err
 		}

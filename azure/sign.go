@@ -41,7 +41,7 @@ func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOp
 	expiry := time.Now().Add(opts.Expiry)
 	switch {
 	case d.sharedKey != nil:
-		return d.signKey(name, perms, expiry, "")
+		return d.signKey(name, perms, expiry)
 	case d.token != nil:
 		if opts.Expiry > MaxUserDelegationExpiry {
 			return "", invalidf("azure: a user-delegation SAS is valid for at most 7 days")
@@ -74,7 +74,7 @@ func (d *Driver) sasValues(name string, perms sas.BlobPermissions, expiry time.T
 }
 
 // signKey returns a SAS URL for name signed with the account key.
-func (d *Driver) signKey(name string, perms sas.BlobPermissions, expiry time.Time, _ string) (string, error) {
+func (d *Driver) signKey(name string, perms sas.BlobPermissions, expiry time.Time) (string, error) {
 	qp, err := d.sasValues(name, perms, expiry).SignWithSharedKey(d.sharedKey)
 	if err != nil {
 		return "", err
