@@ -19,11 +19,19 @@ var DefaultBudget = NewBudget(DefaultBudgetSize)
 // shares it. Uploads wait for room rather than fail. Seekable inputs (read
 // at offsets, straight from the file) need no buffers and no budget. A
 // Budget is safe for concurrent use.
+//
+// Freed buffers are reused while any upload runs, and are dropped when the
+// last one ends: buffers in use plus buffers kept for reuse never exceed
+// the budget's size, and an idle budget holds no memory.
 type Budget struct {
 	size int64
 	sem  *semaphore.Weighted
 	used atomic.Int64
-	pool sync.Pool // *[]byte of cap poolSize, recycled part buffers
+
+	mu    sync.Mutex
+	free  [][]byte // freed buffers kept for reuse
+	kept  int64    // bytes in free
+	inUse int64    // bytes handed out, under mu
 }
 
 // NewBudget returns a budget of size bytes (at least 5 MiB, one part).
@@ -46,18 +54,40 @@ func (b *Budget) get(ctx context.Context, n int64) ([]byte, error) {
 		return nil, err
 	}
 	b.used.Add(n)
-	if p, ok := b.pool.Get().(*[]byte); ok && int64(cap(*p)) >= n {
-		return (*p)[:n], nil
+	b.mu.Lock()
+	b.inUse += n
+	var buf []byte
+	for i, f := range b.free {
+		if int64(len(f)) == n {
+			buf = f
+			b.free = append(b.free[:i], b.free[i+1:]...)
+			b.kept -= n
+			break
+		}
 	}
-	return make([]byte, n), nil
+	if buf == nil && b.kept > 0 {
+		// None fits: drop them, so that kept plus in use stays within size.
+		b.free, b.kept = nil, 0
+	}
+	b.mu.Unlock()
+	if buf == nil {
+		buf = make([]byte, n)
+	}
+	return buf, nil
 }
 
-// put returns a buffer obtained from get.
+// put returns a buffer obtained from get (with its length unchanged).
 func (b *Budget) put(buf []byte) {
-	b.used.Add(-int64(len(buf)))
-	b.sem.Release(int64(len(buf)))
-	if cap(buf) >= MinPartSize {
-		buf = buf[:cap(buf)]
-		b.pool.Put(&buf)
+	n := int64(len(buf))
+	b.mu.Lock()
+	b.inUse -= n
+	if b.inUse == 0 {
+		b.free, b.kept = nil, 0 // idle: hold nothing
+	} else {
+		b.free = append(b.free, buf)
+		b.kept += n
 	}
+	b.mu.Unlock()
+	b.used.Add(-n)
+	b.sem.Release(n)
 }
