@@ -13,7 +13,10 @@
 // the block list is committed only after every block was staged, the body
 // was read to the end and the checksums matched, so a failed or cancelled
 // upload never leaves a visible blob. The Fail and Rename conflict policies
-// use If-None-Match: * and cannot lose a race.
+// use If-None-Match: * and cannot lose a race; see [Driver.Write] for what
+// happens when another writer takes the name during a large streamed upload
+// (the upload fails with storage.ErrExist, as blocks cannot move to another
+// name; a file is uploaded again under the new name).
 //
 // Reads are lazy ranged GETs; with [Config.DownloadConcurrency], copying
 // the object to an io.Writer (io.Copy from a storage.Reader) downloads
