@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -688,4 +689,67 @@ func TestReplacedWhileOpen(t *testing.T) {
 	if _, err := r.Read(p); !errors.Is(err, storage.ErrNotExist) {
 		t.Fatalf("Read after seek and replace: %v", err)
 	}
+}
+
+// TestNoGoroutineLeak: after uploads (completed, failed, cancelled) and
+// parallel downloads (completed and abandoned), no goroutine of this package
+// is left.
+func TestNoGoroutineLeak(t *testing.T) {
+	st := newStorage(t, azure.Config{BlockSize: 128 << 10, Concurrency: 3, DownloadConcurrency: 3})
+	ctx := t.Context()
+	data := randBytes(t, 1<<20)
+	if _, err := st.Save(ctx, "g.bin", onlyReader{bytes.NewReader(data)}, storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = st.Save(ctx, "g-fail.bin", &failingReader{r: rand32{}, n: 600 << 10, err: errors.New("boom")}, storage.SaveOptions{})
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	_, _ = st.Save(cctx, "g-cancel.bin", onlyReader{bytes.NewReader(data)}, storage.SaveOptions{})
+	r, err := st.Open(ctx, "g.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	// A download whose writer fails midway.
+	r, err = st.Open(ctx, "g.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(&failWriter{n: 300 << 10}, r); err == nil {
+		t.Fatal("copy to a failing writer succeeded")
+	}
+	r.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		leaked := 0
+		for _, g := range strings.Split(stacks, "\n\n") {
+			if strings.Contains(g, "storage/azure.") && !strings.Contains(g, "TestNoGoroutineLeak") {
+				leaked++
+			}
+		}
+		if leaked == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines of the driver left:\n%s", leaked, stacks)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+type failWriter struct{ n int }
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		n := w.n
+		w.n = 0
+		return n, errors.New("disk full")
+	}
+	w.n -= len(p)
+	return len(p), nil
 }
