@@ -51,6 +51,7 @@ import (
 	"io"
 	"iter"
 	"maps"
+	"net/http"
 	"strings"
 	"sync"
 	"syscall"
@@ -364,6 +365,10 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 
 // SignedURL implements storage.Driver with blob.Bucket.SignedURL.
 func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOptions) (string, error) {
+	if opts.Method == http.MethodPut && !d.caps.SignedPutURL || opts.Method != http.MethodPut && !d.caps.SignedURL {
+		// Not declared: refuse rather than hand out a URL of unknown worth.
+		return "", fmt.Errorf("%w: signed %s URLs are not declared for this bucket (see gocloud.CapabilitiesFor)", storage.ErrUnsupported, opts.Method)
+	}
 	so := &blob.SignedURLOptions{Expiry: opts.Expiry, Method: opts.Method, ContentType: opts.ContentType}
 	u, err := d.b.SignedURL(ctx, name, so)
 	if gcerrors.Code(err) == gcerrors.Unimplemented {
