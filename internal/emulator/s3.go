@@ -88,7 +88,16 @@ func startMinIO() (S3Env, *proc, error) {
 			if _, err := get(ctx, c, base+"/minio/health/live", http.StatusOK); err != nil {
 				return err
 			}
-			_, err := get(ctx, c, base+"/minio/health/ready", http.StatusOK)
+			if _, err := get(ctx, c, base+"/minio/health/ready", http.StatusOK); err != nil {
+				return err
+			}
+			// MinIO can pass its health checks and still answer S3 calls with
+			// 503 XMinioServerNotInitialized for a few seconds: wait until an
+			// (anonymous, so refused) ListBuckets gets a real answer.
+			resp, err := get(ctx, c, base+"/", 0)
+			if err == nil && resp.StatusCode >= 500 {
+				err = fmt.Errorf("GET %s/: %s (S3 API not initialised yet)", base, resp.Status)
+			}
 			return err
 		},
 	})
