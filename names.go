@@ -30,42 +30,81 @@ func ValidateName(name string) error {
 }
 
 func invalidName(name string) string {
+	reason, _ := scanName(name)
+	return reason
+}
+
+// Byte classes for scanName.
+const (
+	plain   = iota // unreserved in a URL path: kept as is
+	escaped        // valid in a name, percent-encoded in a URL
+	slash
+	invalid // backslash, C0 controls, DEL
+	nonASCII
+)
+
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = nonASCII
+		case c < 0x20 || c == 0x7f || c == '\\':
+			t[c] = invalid
+		case c == '/':
+			t[c] = slash
+		case keep[c]:
+			t[c] = plain
+		default:
+			t[c] = escaped
+		}
+	}
+	return t
+}()
+
+// scanName validates name in one pass and returns the reason it is
+// invalid ("" when valid) and how many bytes percent-encoding adds to it in
+// a URL path.
+func scanName(name string) (reason string, extra int) {
 	switch {
 	case name == "":
-		return "empty name"
+		return "empty name", 0
 	case len(name) > MaxNameLength:
-		return "name longer than 1024 bytes"
+		return "name longer than 1024 bytes", 0
 	case name[0] == '/':
-		return "absolute name"
+		return "absolute name", 0
 	}
 	segStart := 0
 	for i := 0; i < len(name); {
-		c := name[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c < 0x20 || c == 0x7f:
-				return "control character in name"
-			case c == '\\':
-				return "backslash in name"
-			case c == '/':
-				if r := badSegment(name[segStart:i]); r != "" {
-					return r
-				}
-				segStart = i + 1
+		switch nameClass[name[i]] {
+		case plain:
+			i++
+		case escaped:
+			extra += 2
+			i++
+		case slash:
+			if r := badSegment(name[segStart:i]); r != "" {
+				return r, 0
 			}
 			i++
-			continue
+			segStart = i
+		case invalid:
+			if name[i] == '\\' {
+				return "backslash in name", 0
+			}
+			return "control character in name", 0
+		default:
+			r, size := utf8.DecodeRuneInString(name[i:])
+			if r == utf8.RuneError && size == 1 {
+				return "invalid UTF-8 in name", 0
+			}
+			if unicode.IsControl(r) {
+				return "control character in name", 0
+			}
+			extra += 2 * size
+			i += size
 		}
-		r, size := utf8.DecodeRuneInString(name[i:])
-		if r == utf8.RuneError && size == 1 {
-			return "invalid UTF-8 in name"
-		}
-		if unicode.IsControl(r) {
-			return "control character in name"
-		}
-		i += size
 	}
-	return badSegment(name[segStart:])
+	return badSegment(name[segStart:]), extra
 }
 
 func badSegment(seg string) string {

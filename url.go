@@ -25,7 +25,11 @@ type URLSigner interface {
 // name survives the round trip through any HTTP server or CDN: space, '+',
 // '%', '?', '#', '&', quotes and non-ASCII included.
 func (s *Storage) URL(name string) (string, error) {
-	if reason := s.invalidName(name); reason != "" {
+	reason, extra := scanName(name)
+	if reason == "" && len(s.location)+len(name) > MaxNameLength {
+		reason = "name longer than 1024 bytes with the location prefix"
+	}
+	if reason != "" {
 		return "", errorf("url", name, ErrInvalidName, reason)
 	}
 	var base string
@@ -38,7 +42,7 @@ func (s *Storage) URL(name string) (string, error) {
 		base = s.baseURLs[fnv32a(name)%uint32(len(s.baseURLs))]
 	}
 	var b strings.Builder
-	b.Grow(len(base) + len(s.escLocation) + escapedLen(name))
+	b.Grow(len(base) + len(s.escLocation) + len(name) + extra)
 	b.WriteString(base)
 	b.WriteString(s.escLocation)
 	appendEscaped(&b, name)
