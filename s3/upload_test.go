@@ -6,12 +6,12 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/s3"
@@ -188,11 +188,15 @@ func TestOnePartIsSinglePut(t *testing.T) {
 // from a file.
 func TestCancelledUploadAborts(t *testing.T) {
 	bucket := newBucket(t, false)
-	st := newStorage(t, smallParts(t, bucket))
 	for _, kind := range []string{"stream", "file"} {
 		t.Run(kind, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
+			cfg := smallParts(t, bucket)
+			// Cancel as the third part goes out: deterministic, whatever the
+			// machine's speed.
+			cfg.HTTPClient = &http.Client{Transport: cancelOnPart{next: http.DefaultTransport, part: "3", cancel: cancel}}
+			st := newStorage(t, cfg)
 			var r io.Reader
 			if kind == "stream" {
 				g := &genReader{n: 1 << 30}
@@ -204,7 +208,6 @@ func TestCancelledUploadAborts(t *testing.T) {
 				r = g
 			} else {
 				r = genFile(t, 8*s3.MinPartSize)
-				time.AfterFunc(300*time.Millisecond, cancel)
 			}
 			_, err := st.Save(ctx, "big-"+kind, r, storage.SaveOptions{ContentType: "x/y"})
 			if !errors.Is(err, context.Canceled) {
@@ -340,4 +343,19 @@ func TestBudgetRespected(t *testing.T) {
 	}
 	t.Logf("peak %d MiB of a %d MiB budget", peak>>20, budget.Size()>>20)
 	_ = aws.String
+}
+
+// cancelOnPart cancels a context when the request for one upload part is
+// sent, then sends it on.
+type cancelOnPart struct {
+	next   http.RoundTripper
+	part   string
+	cancel context.CancelFunc
+}
+
+func (c cancelOnPart) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Query().Get("partNumber") == c.part {
+		c.cancel()
+	}
+	return c.next.RoundTrip(req)
 }
