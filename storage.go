@@ -121,7 +121,10 @@ func WithMaxNameLength(n int) Option {
 }
 
 // WithSigner signs URLs with signer instead of the driver, for drivers
-// without native signing (see package hmacurl).
+// without native signing (see package hmacurl). The driver chain is still
+// asked first, so a wrapper can refuse a signed URL (a read-only storage
+// refuses PUT); a driver's ErrUnsupported is ignored and its own URL, if
+// any, discarded.
 func WithSigner(signer URLSigner) Option {
 	return func(s *Storage) error {
 		s.signer = signer

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -71,6 +72,12 @@ func (s *Storage) SignedURL(ctx context.Context, name string, opts SignOptions) 
 		opts.Expiry = DefaultSignExpiry
 	}
 	if s.signer != nil {
+		// The driver chain still decides whether the URL may exist: a
+		// wrapper (read-only, instrumentation) sees the call and can refuse
+		// it; only a driver's lack of native signing is ignored.
+		if _, err := s.drv.SignedURL(ctx, s.location+name, opts); err != nil && !errors.Is(err, ErrUnsupported) {
+			return "", s.wrap(op, name, err)
+		}
 		u, err := s.signer.SignURL(ctx, name, opts)
 		return u, s.wrap(op, name, err)
 	}

@@ -1,15 +1,18 @@
 package readonly_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/hmacurl"
 	"github.com/go-storages/storage/memory"
 	"github.com/go-storages/storage/wrap/readonly"
 )
@@ -74,4 +77,25 @@ func Example() {
 	_, err := static.Save(ctx, "logo.svg", strings.NewReader("defaced"), storage.SaveOptions{Conflict: storage.Overwrite})
 	fmt.Println(errors.Is(err, fs.ErrPermission))
 	// Output: true
+}
+
+// A signer given with storage.WithSigner cannot hand out signed PUT URLs
+// for a read-only storage: the wrapper sees the call and refuses it.
+func TestSignerRespectsReadOnly(t *testing.T) {
+	ctx := context.Background()
+	sg, err := hmacurl.New("https://files.example.com/signed/", bytes.Repeat([]byte("k"), 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memory.New(storage.WithSigner(sg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro := st.Wrap(readonly.Wrap)
+	if _, err := ro.SignedURL(ctx, "a.txt", storage.SignOptions{Method: http.MethodPut}); !errors.Is(err, storage.ErrPermission) {
+		t.Fatalf("signed PUT on a read-only storage: %v, want ErrPermission", err)
+	}
+	if _, err := ro.SignedURL(ctx, "a.txt", storage.SignOptions{}); err != nil {
+		t.Fatalf("signed GET on a read-only storage: %v", err)
+	}
 }
