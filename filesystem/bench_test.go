@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
+	"github.com/go-storages/storage/internal/benchmetrics"
 )
 
 // The benchmarks put the driver side by side with what a user would write
@@ -39,13 +40,13 @@ func BenchmarkSave(b *testing.B) {
 			p := filepath.Join(dir, "raw.bin")
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				if err := os.WriteFile(p, data, 0o644); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 		// What a careful user writes for an atomic replace: a temporary file
 		// renamed over the name.
@@ -53,7 +54,7 @@ func BenchmarkSave(b *testing.B) {
 			p, tmp := filepath.Join(dir, "rawrename.bin"), filepath.Join(dir, "rawrename.tmp")
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				if err := os.WriteFile(tmp, data, 0o644); err != nil {
 					b.Fatal(err)
@@ -62,7 +63,7 @@ func BenchmarkSave(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
 			st, err := filesystem.New(dir)
@@ -72,13 +73,13 @@ func BenchmarkSave(b *testing.B) {
 			defer st.Close()
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 	}
 }
@@ -102,19 +103,19 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				got, err := os.ReadFile(raw)
 				if err != nil || len(got) != sz.n {
 					b.Fatal(len(got), err)
 				}
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				r, err := st.Open(ctx, "obj.bin")
 				if err != nil {
@@ -126,7 +127,7 @@ func BenchmarkOpen(b *testing.B) {
 				}
 				r.Close()
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 		st.Close()
 	}

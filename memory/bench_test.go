@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/benchmetrics"
 	"github.com/go-storages/storage/memory"
 )
 
@@ -68,13 +69,13 @@ func BenchmarkSave(b *testing.B) {
 			s := &rawMap{m: map[string][]byte{}}
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				if err := s.save("obj.bin", bytes.NewReader(data)); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
 			st, err := memory.New()
@@ -84,13 +85,13 @@ func BenchmarkSave(b *testing.B) {
 			defer st.Close()
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 	}
 }
@@ -113,18 +114,18 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				if got := raw.open("obj.bin"); len(got) != sz.n {
 					b.Fatal(len(got))
 				}
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := benchmetrics.CPU()
 			for b.Loop() {
 				r, err := st.Open(ctx, "obj.bin")
 				if err != nil {
@@ -136,7 +137,7 @@ func BenchmarkOpen(b *testing.B) {
 				}
 				r.Close()
 			}
-			reportCPU(b, cpu)
+			benchmetrics.ReportCPU(b, cpu)
 		})
 		st.Close()
 	}

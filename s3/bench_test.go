@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/benchmetrics"
 )
 
 // Benchmarks against the same service, in one run: this driver, the raw SDK
@@ -80,19 +80,9 @@ type heapPeak struct {
 	cpu  time.Duration // process CPU time at the start
 }
 
-// cpuTime is the CPU time (user + system) this process has used: unlike
-// wall time it hardly moves with the load of other processes, so it
-// compares the clients' own work on a busy machine. (The service runs in
-// another process and is not counted.)
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func startHeapPeak() *heapPeak {
 	runtime.GC()
-	h := &heapPeak{stop: make(chan struct{}), done: make(chan struct{}), cpu: cpuTime()}
+	h := &heapPeak{stop: make(chan struct{}), done: make(chan struct{}), cpu: benchmetrics.CPU()}
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	read := func() {
 		metrics.Read(sample)
@@ -122,7 +112,7 @@ func (h *heapPeak) report(b *testing.B) {
 	close(h.stop)
 	<-h.done
 	b.ReportMetric(float64(h.peak.Load())/(1<<20), "peak-heap-MiB")
-	b.ReportMetric((cpuTime()-h.cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((benchmetrics.CPU()-h.cpu).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 type discardAt struct{}

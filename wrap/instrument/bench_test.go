@@ -7,15 +7,14 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"syscall"
 	"testing"
-	"time"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/benchmetrics"
 	"github.com/go-storages/storage/memory"
 	"github.com/go-storages/storage/wrap/instrument"
 )
@@ -49,25 +48,16 @@ func benchStorages(b *testing.B) map[string]*storage.Storage {
 
 var modes = []string{"none", "off", "on"}
 
-// cpuTime returns the CPU time this process has used (user + system).
-// Reported per operation as cpu-ns/op next to the wall time, it is much less
-// disturbed by other processes competing for the cores.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // loop runs op b.N times and reports cpu-ns/op.
 func loop(b *testing.B, op func()) {
 	b.ReportAllocs()
-	start := cpuTime()
+	start := benchmetrics.CPU()
 	n := 0
 	for b.Loop() {
 		op()
 		n++
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(n), "cpu-ns/op")
+	b.ReportMetric(float64(benchmetrics.CPU()-start)/float64(n), "cpu-ns/op")
 }
 
 func BenchmarkStat(b *testing.B) {
