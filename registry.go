@@ -409,6 +409,29 @@ func (q *URLQuery) Int(names ...string) int64 {
 	return i
 }
 
+// Count returns a non-negative integer parameter (a size in bytes, a
+// concurrency); absent is 0, a negative value is a failure.
+func (q *URLQuery) Count(names ...string) int64 {
+	n := q.Int(names...)
+	if n < 0 {
+		name, _, _ := q.single(names)
+		q.Fail(name, "must not be negative")
+		return 0
+	}
+	return n
+}
+
+// CheckHTTPURL fails parameter name unless v is empty or an absolute http or
+// https URL; example shows the expected form in the message.
+func (q *URLQuery) CheckHTTPURL(name, v, example string) {
+	if v == "" {
+		return
+	}
+	if u, err := url.Parse(v); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		q.Fail(name, "want a URL such as "+example)
+	}
+}
+
 // Duration returns a duration parameter, written as Go writes durations
 // ("90s", "1h30m") or as a number of seconds; absent is 0. Negative
 // durations are refused.

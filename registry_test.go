@@ -248,3 +248,25 @@ func ExampleOpen() {
 	// storage: open: invalid argument: mem URL: parameter "conflict": invalid value "sometimes"; want one of rename, overwrite, fail
 	// mem URL: parameter "colour": unknown parameter
 }
+
+// Count and CheckHTTPURL, the checks every cloud driver's URL opener shares.
+func TestCountAndCheckHTTPURL(t *testing.T) {
+	storage.Register("regcheck", storage.URLOpenerFunc(func(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
+		q.Count("part_size")
+		q.CheckHTTPURL("endpoint", q.String("endpoint"), "http://127.0.0.1:9000")
+		return func(_ context.Context, opts ...storage.Option) (*storage.Storage, error) {
+			return storage.New(memory.NewDriver(), opts...)
+		}, nil
+	}))
+	ctx := context.Background()
+	if st, err := storage.Open(ctx, "regcheck://x?part_size=5&endpoint=http://127.0.0.1:9000"); err != nil {
+		t.Fatalf("valid parameters: %v", err)
+	} else {
+		st.Close()
+	}
+	_, err := storage.Open(ctx, "regcheck://x?part_size=-1&endpoint=ftp://host")
+	if err == nil || !strings.Contains(err.Error(), "part_size") || !strings.Contains(err.Error(), "must not be negative") ||
+		!strings.Contains(err.Error(), "endpoint") || !strings.Contains(err.Error(), "http://127.0.0.1:9000") {
+		t.Fatalf("bad parameters: %v, want both named", err)
+	}
+}

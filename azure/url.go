@@ -60,9 +60,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	localemu := q.Bool("localemu")
 	cdn := q.Bool("cdn")
 	if cfg.ServiceURL != "" {
-		if e, err := url.Parse(cfg.ServiceURL); err != nil || e.Host == "" || (e.Scheme != "http" && e.Scheme != "https") {
-			q.Fail("service_url", "want a URL such as https://acct.blob.core.windows.net/")
-		}
+		q.CheckHTTPURL("service_url", cfg.ServiceURL, "https://acct.blob.core.windows.net/")
 		if domain != "" || protocol != "" || localemu || cdn {
 			q.Fail("service_url", "give service_url or domain/protocol/localemu/cdn, not both")
 		}
@@ -91,12 +89,12 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		}
 	}
 	useDefaultCredential := q.Enum([]string{"default"}, "credential") == "default"
-	cfg.BlockSize = urlNonNegative(q, "block_size")
-	cfg.Concurrency = int(urlNonNegative(q, "concurrency"))
-	cfg.DownloadConcurrency = int(urlNonNegative(q, "download_concurrency"))
+	cfg.BlockSize = q.Count("block_size")
+	cfg.Concurrency = int(q.Count("concurrency"))
+	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
 	cfg.DisableChecksums = q.Bool("disable_checksums")
 	cfg.StrictMetadataKeys = q.Bool("strict_metadata_keys")
-	if n := urlNonNegative(q, "upload_budget"); n > 0 {
+	if n := q.Count("upload_budget"); n > 0 {
 		cfg.UploadBudget = semaphore.NewWeighted(n)
 	}
 	cfg.AccessTier = blob.AccessTier(q.Enum([]string{"Hot", "Cool", "Cold", "Archive"}, "access_tier"))
@@ -111,13 +109,4 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		}
 		return New(ctx, c, opts...)
 	}, nil
-}
-
-func urlNonNegative(q *storage.URLQuery, name string) int64 {
-	n := q.Int(name)
-	if n < 0 {
-		q.Fail(name, "must not be negative")
-		return 0
-	}
-	return n
 }

@@ -43,21 +43,17 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	q.SetLocation(u.Path)
 	cfg.ServiceAccountFile = q.String("credentials_file")
 	cfg.Endpoint = q.String("endpoint")
-	if cfg.Endpoint != "" {
-		if e, err := url.Parse(cfg.Endpoint); err != nil || e.Host == "" || (e.Scheme != "http" && e.Scheme != "https") {
-			q.Fail("endpoint", "want a URL such as http://127.0.0.1:4443")
-		}
-	}
+	q.CheckHTTPURL("endpoint", cfg.Endpoint, "http://127.0.0.1:4443")
 	cfg.Emulator = q.Bool("emulator")
 	cfg.GoogleAccessID = q.String("access_id")
 	keyPath := q.String("private_key_path")
 	cfg.SignHostname = q.String("sign_hostname")
-	cfg.ChunkSize = int(urlNonNegative(q, "chunk_size"))
-	if n := urlNonNegative(q, "budget"); n > 0 {
+	cfg.ChunkSize = int(q.Count("chunk_size"))
+	if n := q.Count("budget"); n > 0 {
 		cfg.Budget = NewBudget(n)
 	}
-	cfg.DownloadPartSize = urlNonNegative(q, "download_part_size")
-	cfg.DownloadConcurrency = int(urlNonNegative(q, "download_concurrency"))
+	cfg.DownloadPartSize = q.Count("download_part_size")
+	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
 	cfg.Public = q.Bool("public")
 	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
 		c := cfg
@@ -70,13 +66,4 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		}
 		return New(ctx, c, opts...)
 	}, nil
-}
-
-func urlNonNegative(q *storage.URLQuery, name string) int64 {
-	n := q.Int(name)
-	if n < 0 {
-		q.Fail(name, "must not be negative")
-		return 0
-	}
-	return n
 }

@@ -64,11 +64,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 			cfg.Endpoint = "https://" + cfg.Endpoint
 		}
 	}
-	if cfg.Endpoint != "" {
-		if e, err := url.Parse(cfg.Endpoint); err != nil || e.Host == "" || (e.Scheme != "http" && e.Scheme != "https") {
-			q.Fail("endpoint", "want a URL such as https://s3.example.com or a host name")
-		}
-	}
+	q.CheckHTTPURL("endpoint", cfg.Endpoint, "https://s3.example.com or a host name")
 	cfg.UsePathStyle = q.Bool("use_path_style", "s3ForcePathStyle")
 	cfg.AccessKeyID = q.Secret("access_key_id")
 	cfg.SecretAccessKey = q.Secret("secret_access_key")
@@ -76,11 +72,11 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	if (cfg.AccessKeyID == "") != (cfg.SecretAccessKey == "") {
 		q.Fail("access_key_id", "access_key_id and secret_access_key go together")
 	}
-	cfg.PartSize = urlNonNegative(q, "part_size")
-	cfg.Concurrency = int(urlNonNegative(q, "concurrency"))
-	cfg.DownloadPartSize = urlNonNegative(q, "download_part_size")
-	cfg.DownloadConcurrency = int(urlNonNegative(q, "download_concurrency"))
-	if n := urlNonNegative(q, "budget"); n > 0 {
+	cfg.PartSize = q.Count("part_size")
+	cfg.Concurrency = int(q.Count("concurrency"))
+	cfg.DownloadPartSize = q.Count("download_part_size")
+	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
+	if n := q.Count("budget"); n > 0 {
 		cfg.Budget = NewBudget(n)
 	}
 	cfg.Public = q.Bool("public")
@@ -110,13 +106,4 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		}
 		return New(ctx, c, opts...)
 	}, nil
-}
-
-func urlNonNegative(q *storage.URLQuery, name string) int64 {
-	n := q.Int(name)
-	if n < 0 {
-		q.Fail(name, "must not be negative")
-		return 0
-	}
-	return n
 }
