@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"syscall"
 )
 
 // Reader reads one object. It is returned by [Storage.Open]: it streams,
@@ -139,7 +140,9 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // WriteTo writes the rest of the object to w, using the driver's own
-// WriteTo (for example parallel ranged downloads) when its body has one.
+// WriteTo (for example parallel ranged downloads) when its body has one. A
+// local file is handed to w's ReadFrom when w has one, so io.Copy to an
+// http.ResponseWriter sends it with sendfile.
 func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	if r.closed {
 		return 0, r.err("read", errClosed)
@@ -157,6 +160,18 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	var src io.Reader = r.body
 	if r.random != nil {
 		src = r.random
+		// A local file (the filesystem driver's body) goes to a writer
+		// that can take it whole, such as a net/http response or a TCP
+		// connection, so the kernel copies it (sendfile) instead of this
+		// process; ctx was checked above.
+		if _, isFile := r.random.(syscall.Conn); isFile {
+			if rf, ok := w.(io.ReaderFrom); ok {
+				n, err := rf.ReadFrom(r.random)
+				r.pos += n
+				r.bodyPos += n
+				return n, r.err("read", err)
+			}
+		}
 	}
 	if src == nil {
 		return 0, nil
