@@ -11,6 +11,41 @@
 // works on every storage: the local filesystem, memory, S3, GCS, Azure or a
 // third party's.
 //
+//	res, err := staticfiles.Collect(ctx, st, []staticfiles.Source{
+//		{FS: os.DirFS("static")},
+//		{FS: os.DirFS("node_modules/bootstrap/dist"), Prefix: "vendor/bootstrap"},
+//	}, staticfiles.Options{Compress: &staticfiles.WhiteNoise})
+//
+// # Reference rewriting
+//
+// References are found with real tokenizers (github.com/tdewolff/parse/v2's
+// CSS and JS lexers), so comments, unrelated strings, template literals and
+// regular expressions are never touched, and every byte outside a rewritten
+// reference is kept. CSS: url(...) quoted or not (blanks inside the
+// parentheses allowed, which breaks Django), @import "x" and @import url(x),
+// /*# sourceMappingURL=x */ on its own line. JS: //# sourceMappingURL=x at a
+// line start, and with Options.JSModules the specifiers of import ... from,
+// export ... from, import "x" and import("x") that start with "./", "../" or
+// "/". Skipped, as Django does: any "scheme:" (data:, http:, ...),
+// "//host/...", absolute paths outside StaticURL, fragment-only references.
+// The ?query and #fragment of a reference are kept (the ?#iefix font hack
+// too).
+//
+// Rewritten references follow Django's templates where Django has one, so
+// that the rewritten bytes (and so the hashes) are Django's: url("x") and
+// @import url("x") in CSS. Deliberate differences, each tested: references
+// in CSS comments and strings are left alone (Django rewrites them);
+// fragment-only url(#x) is left as written (Django 3.2 quoted it, 4.2 leaves
+// it); a percent-encoded reference keeps its encoding ("a%20b.png" becomes
+// "a%20b.<hash>.png"; Django decodes it); JS module specifiers keep their
+// quotes and spacing (Django rewrites `import "x";` as `import"x";`) and
+// bare specifiers ("lodash") are not files (Django's import("x") pattern
+// tries to find them); ".mjs" files are JS too; reference cycles are
+// collected (see [Collect]) where Django fails.
+//
+// Like Django, the original names keep the source bytes as they are; only
+// the hashed copies hold rewritten references.
+//
 // # Manifest
 //
 // [Manifest] reads and writes staticfiles.json byte for byte as Django
