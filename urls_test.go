@@ -78,19 +78,6 @@ func TestEscapePath(t *testing.T) {
 	}
 }
 
-func FuzzEscapePath(f *testing.F) {
-	for _, n := range validNames {
-		f.Add(n)
-	}
-	f.Fuzz(func(t *testing.T, name string) {
-		esc := storage.EscapePath(name)
-		back, err := url.PathUnescape(esc)
-		if err != nil || back != name {
-			t.Fatalf("PathUnescape(EscapePath(%q)) = %q, %v", name, back, err)
-		}
-	})
-}
-
 func TestURLSharding(t *testing.T) {
 	for n := 2; n <= 5; n++ {
 		var bases []string
