@@ -1,0 +1,182 @@
+//go:build staticbench
+
+// Package bench measures staticfiles.Collect on a realistic tree (see
+// run.sh). It is not part of the test suite: run.sh runs it with the
+// staticbench build tag.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/emulator"
+	"github.com/go-storages/storage/staticfiles"
+	"github.com/go-storages/storage/staticfiles/internal/stbackends"
+)
+
+func TestMain(m *testing.M) { emulator.Main(m) }
+
+// peakHeap samples the heap in use every 10 ms until stop is called.
+func peakHeap() (stop func() uint64) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 { close(done); wg.Wait(); return peak.Load() }
+}
+
+func corpus(t *testing.T) fs.FS {
+	dir := os.Getenv("STATIC_TREE")
+	if dir == "" {
+		t.Fatal("STATIC_TREE is not set (run.sh sets it)")
+	}
+	return os.DirFS(dir)
+}
+
+type row struct {
+	what   string
+	d      time.Duration
+	heap   uint64
+	detail string
+}
+
+func report(t *testing.T, rows []row) {
+	fmt.Printf("\n| run | time | peak heap | detail |\n|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Printf("| %s | %.2f s | %.0f MiB | %s |\n", r.what, r.d.Seconds(), float64(r.heap)/(1<<20), r.detail)
+	}
+}
+
+func collect(t *testing.T, st *storage.Storage, src fs.FS, o staticfiles.Options) (*staticfiles.Result, row) {
+	runtime.GC()
+	stop := peakHeap()
+	start := time.Now()
+	res, err := staticfiles.Collect(context.Background(), st, []staticfiles.Source{{FS: src}}, o)
+	d := time.Since(start)
+	h := stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, row{d: d, heap: h, detail: fmt.Sprintf("%d files, %d uploaded (%.1f MB), %d unchanged, %d compressed, %d variants",
+		res.Collected, res.Uploaded, float64(res.Bytes)/1e6, res.Unchanged, res.Compressed, res.Variants)}
+}
+
+// plainUpload writes every file of src twice (its name and a second name,
+// as many objects as a collect writes) with conc parallel Saves: the floor.
+func plainUpload(t *testing.T, st *storage.Storage, src fs.FS, conc int) (int, row) {
+	var names []string
+	fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, p)
+		}
+		return err
+	})
+	runtime.GC()
+	stop := peakHeap()
+	start := time.Now()
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(conc)
+	for _, n := range names {
+		for _, dst := range []string{n, "copy/" + n} {
+			g.Go(func() error {
+				f, err := src.Open(n)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				_, err = st.Save(ctx, dst, f, storage.SaveOptions{ContentType: staticfiles.ContentType(n), Conflict: storage.Overwrite})
+				return err
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	d := time.Since(start)
+	return 2 * len(names), row{d: d, heap: stop(), detail: fmt.Sprintf("%d objects, %d parallel Saves", 2*len(names), conc)}
+}
+
+// TestUploadMinIO: first run vs a plain parallel upload of the same
+// objects through the same storage, then the rerun of the unchanged tree.
+func TestUploadMinIO(t *testing.T) {
+	src := corpus(t)
+	conc := 32
+	floorSt := stbackends.S3(t)
+	_, floor := plainUpload(t, floorSt, src, conc)
+	floor.what = "plain parallel upload (floor)"
+	st := stbackends.S3(t)
+	_, first := collect(t, st, src, staticfiles.Options{JSModules: true, Concurrency: conc})
+	first.what = fmt.Sprintf("collect, first run (%.2fx the floor)", first.d.Seconds()/floor.d.Seconds())
+	_, rerun := collect(t, st, src, staticfiles.Options{JSModules: true, Concurrency: conc})
+	rerun.what = "collect, rerun of the unchanged tree"
+	report(t, []row{floor, first, rerun})
+}
+
+// TestCompress: precompression of the tree (into memory, so only the
+// collect and compression work is measured), WhiteNoise's preset and the
+// fast one, then a rerun.
+func TestCompress(t *testing.T) {
+	src := corpus(t)
+	var rows []row
+	for _, p := range []struct {
+		name string
+		c    staticfiles.Compression
+	}{{"brotli 11 + gzip 9 (WhiteNoise)", staticfiles.WhiteNoise}, {"brotli 5 + zstd 19 (Fast)", staticfiles.Fast}} {
+		st, err := storage.Open(context.Background(), "mem://")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := p.c
+		res, r := collect(t, st, src, staticfiles.Options{JSModules: true, Compress: &c})
+		var br, gz, zs, orig int64
+		for e, err := range st.List(context.Background(), "", storage.ListOptions{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case hasSuffix(e.Name, ".br"):
+				br += e.Size
+			case hasSuffix(e.Name, ".gz"):
+				gz += e.Size
+			case hasSuffix(e.Name, ".zst"):
+				zs += e.Size
+			}
+		}
+		orig = res.SourceBytes
+		r.what = "compress " + p.name
+		r.detail += fmt.Sprintf("; variants of both names: br %.2f MB, gz %.2f MB, zst %.2f MB; source %.1f MB",
+			float64(br)/1e6, float64(gz)/1e6, float64(zs)/1e6, float64(orig)/1e6)
+		rows = append(rows, r)
+		_, again := collect(t, st, src, staticfiles.Options{JSModules: true, Compress: &c})
+		again.what = "rerun " + p.name
+		rows = append(rows, again)
+	}
+	report(t, rows)
+}
+
+func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(suf):] == suf }
