@@ -42,11 +42,14 @@ type HandlerOptions struct {
 	// DefaultMaxAge; negative sends "no-cache".
 	MaxAge time.Duration
 
-	// FontCORSOrigin is the Access-Control-Allow-Origin sent with fonts
-	// (cross-origin font loads need it when the page and the CDN differ).
-	// "" means "*"; NoFontCORS sends none.
-	FontCORSOrigin string
-	NoFontCORS     bool
+	// CORSOrigin is the Access-Control-Allow-Origin sent with fonts
+	// (browsers load fonts from another origin, such as a CDN's, only
+	// with it). "" means "*". NoCORS sends none.
+	CORSOrigin string
+	NoCORS     bool
+	// CORSAllFiles sends it with every file, as WhiteNoise does: module
+	// scripts and fetch() from another origin need it too.
+	CORSAllFiles bool
 
 	// IndexFile, when set (such as "index.html"), is served for a path
 	// ending in "/": "/docs/" serves "docs/index.html", and "/docs"
@@ -122,8 +125,8 @@ func NewHandler(ctx context.Context, st *storage.Storage, opts HandlerOptions) (
 	if h.opts.OnDemand {
 		h.opts.CacheBytes = -1
 	}
-	if h.opts.FontCORSOrigin == "" {
-		h.opts.FontCORSOrigin = "*"
+	if h.opts.CORSOrigin == "" {
+		h.opts.CORSOrigin = "*"
 	}
 	h.hdr = newHeaderValues(h.opts)
 	if err := h.Reload(ctx); err != nil {

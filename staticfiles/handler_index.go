@@ -175,7 +175,7 @@ func (h *Handler) newFile(name string, vs [numEnc]*storage.Entry, m *Manifest) *
 	} else {
 		f.cacheControl = h.hdr.maxAge
 	}
-	if !h.opts.NoFontCORS && isFont(ct) {
+	if !h.opts.NoCORS && (h.opts.CORSAllFiles || isFont(ct)) {
 		f.cors = h.hdr.cors
 	}
 	for i, e := range vs {
@@ -237,6 +237,6 @@ func newHeaderValues(o HandlerOptions) headerValues {
 		acceptRanges: one("bytes"),
 		immutable:    one(ImmutableCacheControl),
 		maxAge:       one(maxAge),
-		cors:         one(o.FontCORSOrigin),
+		cors:         one(o.CORSOrigin),
 	}
 }

@@ -164,10 +164,13 @@ func checkHeaders(t *testing.T, rec *httptest.ResponseRecorder, status int, want
 }
 
 func TestHandlerOptions(t *testing.T) {
-	h, _, _ := newHandler(t, staticfiles.HandlerOptions{MaxAge: time.Hour, FontCORSOrigin: "https://app.example.com"})
+	h, _, _ := newHandler(t, staticfiles.HandlerOptions{MaxAge: time.Hour, CORSOrigin: "https://app.example.com"})
 	checkHeaders(t, do(h, req{target: "/plain.txt"}), 200, map[string]string{"Cache-Control": "public, max-age=3600"})
 	checkHeaders(t, do(h, req{target: "/fonts/f.woff2"}), 200, map[string]string{"Access-Control-Allow-Origin": "https://app.example.com"})
-	h, _, _ = newHandler(t, staticfiles.HandlerOptions{MaxAge: -1, NoFontCORS: true})
+	checkHeaders(t, do(h, req{target: "/plain.txt"}), 200, map[string]string{"Access-Control-Allow-Origin": ""})
+	h, _, _ = newHandler(t, staticfiles.HandlerOptions{CORSAllFiles: true})
+	checkHeaders(t, do(h, req{target: "/plain.txt"}), 200, map[string]string{"Access-Control-Allow-Origin": "*"})
+	h, _, _ = newHandler(t, staticfiles.HandlerOptions{MaxAge: -1, NoCORS: true, CORSAllFiles: true})
 	checkHeaders(t, do(h, req{target: "/plain.txt"}), 200, map[string]string{"Cache-Control": "no-cache"})
 	checkHeaders(t, do(h, req{target: "/fonts/f.woff2"}), 200, map[string]string{"Access-Control-Allow-Origin": ""})
 	// A manifest given explicitly wins over the stored one.
