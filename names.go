@@ -159,9 +159,16 @@ func SafeName(untrusted string) (string, error) {
 
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
+// maxGeneratedSegment is the longest path segment, in bytes, that Rename
+// generates: NAME_MAX on Linux, macOS and the BSDs, and the segment limit of
+// MinIO and other S3-compatible stores backed by a filesystem.
+const maxGeneratedSegment = 255
+
 // availableName returns a new candidate for a taken name: same directory and
 // extension, "_" plus 7 random letters and digits after the base name,
-// shortening the base name so the result fits in maxLen bytes.
+// shortening the base name so the result fits in maxLen bytes and its last
+// segment in maxGeneratedSegment bytes (or in the taken segment's own length
+// when that is longer: a backend that stored it takes one as long).
 func availableName(name string, maxLen int) (string, bool) {
 	dir, file := path.Split(name)
 	root, ext := splitExt(file)
@@ -172,7 +179,8 @@ func availableName(name string, maxLen int) (string, bool) {
 	for i, b := range rnd {
 		suffix[i+1] = alnum[int(b)%len(alnum)]
 	}
-	if over := len(dir) + len(root) + len(suffix) + len(ext) - maxLen; over > 0 {
+	segMax := min(maxLen-len(dir), max(maxGeneratedSegment, len(file)))
+	if over := len(root) + len(suffix) + len(ext) - segMax; over > 0 {
 		if over >= len(root) {
 			return "", false
 		}

@@ -77,10 +77,15 @@ func TestAvailableNameMaxLength(t *testing.T) {
 		"深/文文文文文文文文文文文文.tar.gz",
 		"d/😀😀😀😀😀😀😀😀😀😀",
 		strings.Repeat("x/", 300) + strings.Repeat("y", 300) + ".bin",
+		"d/" + strings.Repeat("z", 246) + ".txt",
+		"d/" + strings.Repeat("z", 251) + ".txt",
+		strings.Repeat("é", 125) + ".txt",
+		"d/" + strings.Repeat("文", 82) + ".txt",
 	} {
 		dir := name[:strings.LastIndexByte(name, '/')+1]
 		_, ext := splitExt(name[len(dir):])
 		minimum := len(dir) + len("_1234567") + len(ext) + 1 // one byte of root at least
+		segMax := max(255, len(name)-len(dir))               // the generated segment's limit
 		for limit := 1; limit <= len(name)+20; limit++ {
 			got, ok := availableName(name, limit)
 			if !ok {
@@ -101,7 +106,10 @@ func TestAvailableNameMaxLength(t *testing.T) {
 			if err := ValidateName(got); err != nil {
 				t.Fatalf("availableName(%q, %d) = %q: %v", name, limit, got, err)
 			}
-			if limit >= len(name)+8 && len(got) != len(name)+8 {
+			if seg := len(got) - len(dir); seg > segMax {
+				t.Fatalf("availableName(%q, %d) = %q: a %d-byte segment", name, limit, got, seg)
+			}
+			if want := min(len(name)+8, len(dir)+segMax); limit >= want && len(got) < want-3 {
 				t.Fatalf("availableName(%q, %d) = %q: shortened with room to spare", name, limit, got)
 			}
 		}
@@ -129,5 +137,24 @@ func TestQuote(t *testing.T) {
 	got := quote(long)
 	if len(got) > 220 || !strings.HasSuffix(got, `..."`) {
 		t.Errorf("quote of a long name: %d bytes %q", len(got), got[len(got)-10:])
+	}
+}
+
+// TestAvailableNameLongSegment: a taken name whose last segment is near the
+// 255-byte segment limit gets a candidate whose segment still fits (issue 9,
+// item 6), and a longer segment (which some backends store) does not grow.
+func TestAvailableNameLongSegment(t *testing.T) {
+	for n := 240; n <= 300; n++ {
+		for _, ext := range []string{".txt", ""} {
+			name := "dir/" + strings.Repeat("s", n-len(ext)) + ext
+			got, ok := availableName(name, MaxNameLength)
+			if !ok {
+				t.Fatalf("availableName of a %d-byte segment found no room", n)
+			}
+			seg := got[len("dir/"):]
+			if want := max(255, n); len(seg) > want || !strings.HasSuffix(seg, ext) {
+				t.Fatalf("availableName of a %d-byte segment %q gave a %d-byte segment %q", n, ext, len(seg), seg)
+			}
+		}
 	}
 }

@@ -65,8 +65,10 @@ const (
 	DefaultPolicy ConflictPolicy = iota
 	// Rename saves under an available name instead: same directory and
 	// extension, "_" and 7 random letters and digits added to the base name
-	// (Django's get_available_name), shortened to honour the maximum name
-	// length. The check and the write are one atomic step.
+	// (Django's get_available_name), the base name shortened so the name
+	// fits the maximum name length and its last segment fits 255 bytes (a
+	// filesystem's and MinIO's segment limit; a longer segment the backend
+	// stored keeps its length). The check and the write are one atomic step.
 	Rename
 	// Overwrite replaces the existing object.
 	Overwrite

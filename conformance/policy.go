@@ -131,6 +131,40 @@ func policyCases() []testCase {
 				t.Fatalf("Rename with a %d-byte limit gave %q", len(dir)+20, got)
 			}
 		}},
+		{"rename-long-segment", func(t *testing.T, s *suite) {
+			// A last segment of 250 bytes: the generated name must keep it
+			// within the 255 bytes a filesystem (and MinIO) takes.
+			st, ctx := s.fresh(t)
+			root := strings.Repeat("s", 246)
+			name := "long/" + root + ".txt"
+			put(t, st, name, []byte("first"), storage.SaveOptions{})
+			got, err := save(t, st, ctx, name, strings.NewReader("second"), storage.SaveOptions{Conflict: storage.Rename})
+			if err != nil {
+				t.Fatalf("second Save(Rename) of a 250-byte segment: %v", err)
+			}
+			seg := strings.TrimPrefix(got, "long/")
+			if len(seg) > 255 || !renamedLike("long/", root[:len(root)-(len(name)-len("long/")+8-255)], ".txt").MatchString(got) {
+				t.Fatalf("Rename of a 250-byte segment gave %q (a %d-byte segment)", got, len(seg))
+			}
+			expectBytes(t, st, name, []byte("first"))
+			expectBytes(t, st, got, []byte("second"))
+		}},
+		{"rename-long-segment-repeatedly", func(t *testing.T, s *suite) {
+			// Every segment length the suffix used to push over 255 bytes.
+			st, ctx := s.fresh(t)
+			for n := 248; n <= 255; n++ {
+				name := fmt.Sprintf("seg%d/%s.bin", n, strings.Repeat("é", (n-4)/2)+strings.Repeat("x", (n-4)%2))
+				put(t, st, name, []byte("first"), storage.SaveOptions{})
+				got, err := save(t, st, ctx, name, strings.NewReader("second"), storage.SaveOptions{Conflict: storage.Rename})
+				if err != nil {
+					t.Fatalf("second Save(Rename) of a %d-byte segment: %v", n, err)
+				}
+				if seg := got[strings.LastIndexByte(got, '/')+1:]; len(seg) > 255 || !utf8.ValidString(seg) || !strings.HasSuffix(seg, ".bin") {
+					t.Fatalf("Rename of a %d-byte segment gave %q (%d bytes)", n, seg, len(seg))
+				}
+				expectBytes(t, st, got, []byte("second"))
+			}
+		}},
 		{"rename-no-room", func(t *testing.T, s *suite) {
 			st, ctx := s.fresh(t)
 			dir := uniq(t) + "room/"

@@ -38,6 +38,10 @@
 // entries of [CapabilitiesFor] follow gocloud.dev's code and documentation
 // and are not exercised here.
 //
+// fileblob cannot hold a key segment over 233 bytes (it writes through a
+// temporary file named after the key plus 21 bytes): ENAMETOOLONG is
+// storage.ErrInvalidName.
+//
 // Public objects are not supported (gocloud.dev has no portable ACLs).
 // Signed URLs are the bucket's own (blob.Bucket.SignedURL) where its driver
 // has them; [storage.WithSigner] stands in for the others.
@@ -382,6 +386,11 @@ func (d *Driver) ErrorKind(err error) error {
 	if errors.Is(err, syscall.ENOTDIR) {
 		// fileblob: a path below a file ("a.txt/b").
 		return storage.ErrNotExist
+	}
+	if errors.Is(err, syscall.ENAMETOOLONG) {
+		// fileblob: a key segment its files cannot hold (see the
+		// package documentation).
+		return storage.ErrInvalidName
 	}
 	switch gcerrors.Code(err) {
 	case gcerrors.NotFound:

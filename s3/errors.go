@@ -94,6 +94,10 @@ func (d *Driver) ErrorKind(err error) error {
 		return storage.ErrExist
 	case "AccessControlListNotSupported", "NotImplemented":
 		return storage.ErrUnsupported
+	case "XMinioInvalidObjectName":
+		// MinIO (and other stores backed by a filesystem) refuse names that
+		// their disks cannot hold, such as a segment over 255 bytes.
+		return storage.ErrInvalidName
 	case "InvalidArgument", "InvalidRequest", "InvalidStorageClass", "KeyTooLongError",
 		"EntityTooLarge", "InvalidEncryptionAlgorithmError", "KMS.NotFoundException":
 		return storage.ErrInvalidArgument

@@ -2,6 +2,10 @@ package s3
 
 import (
 	"testing"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/go-storages/storage"
 )
 
 func TestPartSizeFor(t *testing.T) {
@@ -85,5 +89,13 @@ func TestBudgetIdleHoldsNothing(t *testing.T) {
 	b.put(x)
 	if b.kept != 0 || len(b.free) != 0 || b.InUse() != 0 {
 		t.Fatalf("idle budget keeps %d bytes", b.kept)
+	}
+}
+
+func TestErrorKindMinioInvalidName(t *testing.T) {
+	d := &Driver{}
+	err := &smithy.GenericAPIError{Code: "XMinioInvalidObjectName", Message: "Object name contains unsupported characters."}
+	if k := d.ErrorKind(err); k != storage.ErrInvalidName {
+		t.Fatalf("ErrorKind(XMinioInvalidObjectName) = %v, want ErrInvalidName", k)
 	}
 }

@@ -186,3 +186,23 @@ func TestErrorsKeepSDKError(t *testing.T) {
 	}
 	_ = http.StatusOK
 }
+
+// MinIO refuses a segment over 255 bytes with XMinioInvalidObjectName,
+// which is an invalid name, not an error without a kind. AWS stores such a
+// name; then the object must read back.
+func TestLongSegmentName(t *testing.T) {
+	bucket := newBucket(t, false)
+	st := newStorage(t, config(t, bucket))
+	name := "dir/" + strings.Repeat("n", 256)
+	got, err := st.Save(t.Context(), name, strings.NewReader("x"), storage.SaveOptions{Conflict: storage.Fail})
+	if err != nil {
+		if !errors.Is(err, storage.ErrInvalidName) {
+			t.Fatalf("Save of a 256-byte segment = %v, want ErrInvalidName (or success)", err)
+		}
+		return
+	}
+	t.Logf("the service stores a 256-byte segment")
+	if _, err := st.Stat(t.Context(), got); err != nil {
+		t.Fatal(err)
+	}
+}
