@@ -99,6 +99,12 @@ func Collect(ctx context.Context, dst *storage.Storage, sources []Source, opts O
 	if err := r.scan(ctx); err != nil {
 		return nil, err
 	}
+	// The one listing of the destination (and the previous manifest) is
+	// read while the sources are hashed.
+	lctx, cancel := context.WithCancel(ctx)
+	listed := make(chan destState, 1)
+	go func() { listed <- r.destination(lctx) }()
+	defer func() { cancel(); <-listed }()
 	if err := r.hash(ctx); err != nil {
 		return nil, err
 	}
@@ -119,7 +125,12 @@ func Collect(ctx context.Context, dst *storage.Storage, sources []Source, opts O
 	m.finish()
 	m.st = dst
 	r.res.Manifest = m
-	if err := r.upload(ctx, m); err != nil {
+	dest := <-listed
+	listed <- dest // for the deferred receive
+	if dest.err != nil {
+		return nil, dest.err
+	}
+	if err := r.upload(ctx, m, dest); err != nil {
 		return nil, err
 	}
 	r.res.Duration = time.Since(start)
@@ -435,31 +446,66 @@ func (r *run) rewrite(ctx context.Context) error {
 	}
 	r.prog.phase(PhaseRewrite, len(nodes), 0)
 	known := func(t *srcFile) (string, bool) { return t.hash, t.hash != "" }
-	for _, scc := range r.components(nodes) {
-		if err := ctx.Err(); err != nil {
-			return err
+	// Components of one level reference only lower levels: each level is
+	// done in parallel.
+	comps := r.components(nodes)
+	compOf := map[int]int{}
+	for c, scc := range comps {
+		for _, v := range scc {
+			compOf[v] = c
 		}
-		if len(scc) == 1 && !r.selfRef(scc[0]) {
-			f := r.files[scc[0]]
-			data, err := r.readSource(f)
-			if err != nil {
-				return err
+	}
+	level := make([]int, len(comps))
+	var levels [][][]int
+	for c, scc := range comps {
+		for _, v := range scc {
+			for _, fr := range r.files[v].refs {
+				if d, ok := compOf[fr.target]; ok && fr.target >= 0 && d != c {
+					level[c] = max(level[c], level[d]+1)
+				}
 			}
-			if err := r.checkSame(f, data); err != nil {
-				return err
-			}
-			f.edits = r.edits(f, known)
-			out := applyEdits(data, f.edits)
-			f.sum, f.finalSize = md5.Sum(out), int64(len(out))
-			f.hash = hex.EncodeToString(f.sum[:])[:12]
-			f.hashed = hashedName(f.name, f.hash)
-			r.prog.add(PhaseRewrite, 1, f.size)
-			continue
 		}
-		if err := r.rewriteCycle(scc, known); err != nil {
+		for len(levels) <= level[c] {
+			levels = append(levels, nil)
+		}
+		levels[level[c]] = append(levels[level[c]], scc)
+	}
+	for _, lv := range levels {
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(workers())
+		for _, scc := range lv {
+			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				if len(scc) == 1 && !r.selfRef(scc[0]) {
+					return r.rewriteOne(r.files[scc[0]], known)
+				}
+				return r.rewriteCycle(scc, known)
+			})
+		}
+		if err := g.Wait(); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// rewriteOne rewrites a file outside any cycle: its targets are done.
+func (r *run) rewriteOne(f *srcFile, known func(*srcFile) (string, bool)) error {
+	data, err := r.readSource(f)
+	if err != nil {
+		return err
+	}
+	if err := r.checkSame(f, data); err != nil {
+		return err
+	}
+	f.edits = r.edits(f, known)
+	out := applyEdits(data, f.edits)
+	f.sum, f.finalSize = md5.Sum(out), int64(len(out))
+	f.hash = hex.EncodeToString(f.sum[:])[:12]
+	f.hashed = hashedName(f.name, f.hash)
+	r.prog.add(PhaseRewrite, 1, f.size)
 	return nil
 }
 

@@ -94,6 +94,9 @@ func kindOf(name string) rewriteKind {
 // findRefs returns the references of data, a file of the given kind, in
 // order. It never modifies data (the lexers' end marker is restored).
 func findRefs(kind rewriteKind, data []byte, jsModules bool) []ref {
+	if !mayHaveRefs(kind, data, jsModules) {
+		return nil
+	}
 	switch kind {
 	case kindCSS:
 		return findCSSRefs(data)
@@ -101,6 +104,32 @@ func findRefs(kind rewriteKind, data []byte, jsModules bool) []ref {
 		return findJSRefs(data, jsModules)
 	}
 	return nil
+}
+
+// mayHaveRefs is a quick scan that rules out files without any reference
+// (most of a large tree's JS), so that only the others are tokenized.
+func mayHaveRefs(kind rewriteKind, data []byte, jsModules bool) bool {
+	if bytes.Contains(data, []byte("sourceMappingURL=")) {
+		return true
+	}
+	switch kind {
+	case kindJS:
+		return jsModules && (bytes.Contains(data, []byte("import")) || bytes.Contains(data, []byte("export")))
+	case kindCSS:
+		for i := 0; ; {
+			j := bytes.IndexAny(data[i:], "(@")
+			if j < 0 {
+				return false
+			}
+			i += j
+			if data[i] == '(' && i >= 3 && bytes.EqualFold(data[i-3:i], []byte("url")) ||
+				data[i] == '@' && len(data)-i > 7 && bytes.EqualFold(data[i+1:i+7], []byte("import")) {
+				return true
+			}
+			i++
+		}
+	}
+	return false
 }
 
 func isCSSSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
@@ -205,7 +234,7 @@ func findJSRefs(data []byte, modules bool) []ref {
 	l := js.NewLexer(in)
 	var refs []ref
 	off := 0
-	var p1, p2 js.TokenType // the last two significant tokens
+	var p1, p2, p3 js.TokenType // the last three significant tokens
 	var pending *ref        // import("x") waiting for its ")" or ","
 	for {
 		tt, text := l.Next()
@@ -214,7 +243,7 @@ func findJSRefs(data []byte, modules bool) []ref {
 				break // end, or a lexing error that cannot go on: what was found stands
 			}
 			off += len(text)
-			p2, p1 = p1, tt
+			p3, p2, p1 = p2, p1, tt
 			pending = nil
 			continue
 		}
@@ -250,11 +279,11 @@ func findJSRefs(data []byte, modules bool) []ref {
 			case !relative || strings.ContainsRune(spec, '\\'):
 			case p1 == js.FromToken, p1 == js.ImportToken && p2 != js.DotToken:
 				refs = append(refs, r)
-			case p1 == js.OpenParenToken && p2 == js.ImportToken:
+			case p1 == js.OpenParenToken && p2 == js.ImportToken && p3 != js.DotToken:
 				pending = &r
 			}
 		}
-		p2, p1 = p1, tt
+		p3, p2, p1 = p2, p1, tt
 	}
 	return refs
 }

@@ -40,12 +40,8 @@ type unit struct {
 
 // upload plans from one listing of dst and the previous manifest, then
 // writes what changed, the manifest last, and removes old files.
-func (r *run) upload(ctx context.Context, m *Manifest) error {
-	existing, err := r.list(ctx)
-	if err != nil {
-		return err
-	}
-	prev, prevBytes := r.previous(ctx, existing)
+func (r *run) upload(ctx context.Context, m *Manifest, dest destState) error {
+	existing, prev, prevBytes := dest.existing, dest.prev, dest.prevBytes
 	tasks := r.plan(existing, prev)
 	newBytes := m.bytes()
 	manifestSame := bytes.Equal(prevBytes, newBytes)
@@ -89,6 +85,24 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// destState is what a run knows of the destination before writing.
+type destState struct {
+	existing  map[string]storage.Entry
+	prev      *Manifest
+	prevBytes []byte
+	err       error
+}
+
+// destination lists the destination and reads the previous manifest.
+func (r *run) destination(ctx context.Context) destState {
+	existing, err := r.list(ctx)
+	if err != nil {
+		return destState{err: err}
+	}
+	prev, prevBytes := r.previous(ctx, existing)
+	return destState{existing: existing, prev: prev, prevBytes: prevBytes}
 }
 
 // list is the one listing of the destination a run makes.
