@@ -235,7 +235,7 @@ func findJSRefs(data []byte, modules bool) []ref {
 	var refs []ref
 	off := 0
 	var p1, p2, p3 js.TokenType // the last three significant tokens
-	var pending *ref        // import("x") waiting for its ")" or ","
+	var pending *ref            // import("x") waiting for its ")" or ","
 	for {
 		tt, text := l.Next()
 		if tt == js.ErrorToken {
