@@ -98,6 +98,13 @@ type Capabilities struct {
 	SignedURL bool
 	// SignedPutURL: SignedURL works for PUT.
 	SignedPutURL bool
+	// SignedPutContentType: a PUT URL signed with SignOptions.ContentType
+	// makes the service refuse an upload that carries another Content-Type
+	// (S3 and GCS sign the header; hmacurl checks it). Without it,
+	// [Storage.SignedURL] refuses a PUT with a ContentType with
+	// ErrUnsupported rather than hand out a URL that would store any type
+	// (an Azure SAS, for one, cannot require a request header).
+	SignedPutContentType bool
 	// SignaturesEnforced: the service behind signed URLs refuses expired and
 	// tampered URLs. (An emulator that accepts any signature does not.)
 	SignaturesEnforced bool

@@ -147,7 +147,7 @@ func New(drv Driver, opts ...Option) (*Storage, error) {
 	}
 	s.caps = drv.Capabilities()
 	if s.signer != nil {
-		s.caps.SignedURL, s.caps.SignedPutURL, s.caps.SignaturesEnforced = true, true, true
+		s.caps.SignedURL, s.caps.SignedPutURL, s.caps.SignedPutContentType, s.caps.SignaturesEnforced = true, true, true, true
 	}
 	return s, nil
 }
@@ -498,7 +498,7 @@ func (s *Storage) Wrap(wrap func(Driver) Driver) *Storage {
 	c.drv = wrap(s.drv)
 	c.caps = c.drv.Capabilities()
 	if c.signer != nil {
-		c.caps.SignedURL, c.caps.SignedPutURL, c.caps.SignaturesEnforced = true, true, true
+		c.caps.SignedURL, c.caps.SignedPutURL, c.caps.SignedPutContentType, c.caps.SignaturesEnforced = true, true, true, true
 	}
 	return &c
 }

@@ -12,7 +12,10 @@ import (
 // with an http.Handler that verifies its URLs.
 type URLSigner interface {
 	// SignURL returns a signed URL for the object name (as the storage's
-	// users name it, without the location prefix).
+	// users name it, without the location prefix). A PUT URL signed with
+	// opts.ContentType must refuse uploads carrying another Content-Type
+	// (a storage with a signer declares SignedPutContentType); a signer that
+	// cannot enforce it returns an error matching ErrUnsupported.
 	SignURL(ctx context.Context, name string, opts SignOptions) (string, error)
 }
 
@@ -53,6 +56,10 @@ func (s *Storage) URL(name string) (string, error) {
 // SignedURL returns a URL that grants opts.Method (GET or PUT) on name until
 // the expiry, through the signer given with [WithSigner] or else the driver's
 // own signing. Without either it returns an error matching ErrUnsupported.
+//
+// A PUT with opts.ContentType is signed only where the URL will refuse an
+// upload of another Content-Type (Capabilities.SignedPutContentType);
+// elsewhere it fails with ErrUnsupported, never with a weaker URL.
 func (s *Storage) SignedURL(ctx context.Context, name string, opts SignOptions) (string, error) {
 	const op = "signedurl"
 	if err := s.check(ctx, op, name); err != nil {
@@ -70,6 +77,9 @@ func (s *Storage) SignedURL(ctx context.Context, name string, opts SignOptions) 
 	}
 	if opts.Expiry == 0 {
 		opts.Expiry = DefaultSignExpiry
+	}
+	if opts.Method == http.MethodPut && opts.ContentType != "" && !s.caps.SignedPutContentType {
+		return "", errorf(op, name, ErrUnsupported, "this driver cannot sign a PUT URL that enforces a content type")
 	}
 	if s.signer != nil {
 		// The driver chain still decides whether the URL may exist: a

@@ -478,7 +478,11 @@ func TestSignedURLs(t *testing.T) {
 	if _, code := get(t, strings.Replace(u, "sig=", "sig=A", 1)); code != http.StatusForbidden {
 		t.Fatalf("tampered: %d", code)
 	}
-	pu, err := st.SignedURL(ctx, "s/up.txt", storage.SignOptions{Method: http.MethodPut, ContentType: "text/plain"})
+	// A SAS cannot require the upload's Content-Type: refused, not weakened.
+	if _, err := st.SignedURL(ctx, "s/up.txt", storage.SignOptions{Method: http.MethodPut, ContentType: "text/plain"}); !errors.Is(err, storage.ErrUnsupported) {
+		t.Fatalf("SignedURL(PUT, ContentType): %v, want ErrUnsupported", err)
+	}
+	pu, err := st.SignedURL(ctx, "s/up.txt", storage.SignOptions{Method: http.MethodPut})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,11 +31,19 @@ const udkMinLifetime = time.Hour
 //
 // A PUT through the URL is a Put Blob request: the client must send the
 // header "x-ms-blob-type: BlockBlob" (Azure's rule). A SAS cannot require a
-// request Content-Type, so SignOptions.ContentType is not enforced on PUT;
-// for GET it is not used either (the stored content type is served).
+// request header: its signed fields cover permissions, times, addresses and
+// the response headers of a read (rsct, rscd, ...), not the Content-Type of
+// an upload. So a PUT with SignOptions.ContentType is refused with
+// storage.ErrUnsupported (Capabilities.SignedPutContentType is false) rather
+// than signed into a URL that would store any type; sign the PUT without a
+// content type and check the type after the upload, or upload through the
+// service. For GET the option is not used (the stored type is served).
 func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOptions) (string, error) {
 	perms := sas.BlobPermissions{Read: true}
 	if opts.Method == http.MethodPut {
+		if opts.ContentType != "" {
+			return "", errPutContentType
+		}
 		perms = sas.BlobPermissions{Create: true, Write: true}
 	}
 	expiry := time.Now().Add(opts.Expiry)
@@ -81,6 +89,8 @@ func (d *Driver) signKey(name string, perms sas.BlobPermissions, expiry time.Tim
 	}
 	return d.cont.NewBlobClient(name).URL() + "?" + qp.Encode(), nil
 }
+
+var errPutContentType = kindf(storage.ErrUnsupported, "azure: a SAS cannot require the Content-Type of an upload; sign the PUT without SignOptions.ContentType")
 
 // udkCache holds the user-delegation key until shortly before it expires.
 type udkCache struct {

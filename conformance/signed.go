@@ -58,7 +58,7 @@ func tamperSignature(t *testing.T, u string) string {
 }
 
 func signedCases() []testCase {
-	return []testCase{
+	return append([]testCase{
 		{"unsupported-without-capability", func(t *testing.T, s *suite) {
 			if s.caps.SignedURL {
 				t.Skip("driver declares SignedURL")
@@ -134,7 +134,11 @@ func signedCases() []testCase {
 			st, ctx := s.fresh(t)
 			name := "uploads/new file+1.csv"
 			track(t, st, name)
-			u, err := st.SignedURL(ctx, name, storage.SignOptions{Method: http.MethodPut, ContentType: "text/csv"})
+			so := storage.SignOptions{Method: http.MethodPut}
+			if s.caps.SignedPutContentType {
+				so.ContentType = "text/csv"
+			}
+			u, err := st.SignedURL(ctx, name, so)
 			if err != nil {
 				t.Fatalf("SignedURL(PUT): %v", err)
 			}
@@ -235,5 +239,5 @@ func signedCases() []testCase {
 			s.refused(t, http.MethodPut, u, []byte("overwritten!"), nil)
 			expectBytes(t, st, "readonly.txt", []byte("keep me"))
 		}},
-	}
+	}, signedTypeCases()...)
 }

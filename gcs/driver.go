@@ -36,16 +36,18 @@ func (d *Driver) Bucket() *gcs.BucketHandle { return d.bucket }
 // Capabilities implements storage.Driver.
 func (d *Driver) Capabilities() storage.Capabilities {
 	return storage.Capabilities{
-		ConditionalCreate:  true,
-		RangeRead:          true,
-		ServerSideCopy:     true,
-		Metadata:           true,
-		ContentType:        true,
-		SignedURL:          d.s.canSign,
-		SignedPutURL:       d.s.canSign,
-		SignaturesEnforced: d.s.canSign && !d.s.emulator,
-		PublicObjects:      true,
-		Checksums:          true,
+		ConditionalCreate: true,
+		RangeRead:         true,
+		ServerSideCopy:    true,
+		Metadata:          true,
+		ContentType:       true,
+		SignedURL:         d.s.canSign,
+		SignedPutURL:      d.s.canSign,
+		// V4 signs the content-type header of a PUT.
+		SignedPutContentType: d.s.canSign,
+		SignaturesEnforced:   d.s.canSign && !d.s.emulator,
+		PublicObjects:        true,
+		Checksums:            true,
 	}
 }
 

@@ -123,12 +123,14 @@ func CapabilitiesFor(scheme string) storage.Capabilities {
 		// URLSigner in fileblob.Options (secret_key_path in the URL) and
 		// are then declared with Config.Capabilities.
 		c.Checksums = true
-	case "s3":
-		// s3blob (AWS SDK v2) cannot sign a PUT URL for a given content
-		// type (SignOptions.ContentType): no SignedPutURL.
-		c.ConditionalCreate, c.SignedURL, c.SignaturesEnforced = true, true, true
-	case "gs", "azblob":
+	case "s3", "azblob":
+		// s3blob (AWS SDK v2) and azureblob sign PUT URLs but cannot make
+		// them require a content type (SignOptions.ContentType): no
+		// SignedPutContentType.
 		c.ConditionalCreate, c.SignedURL, c.SignedPutURL, c.SignaturesEnforced = true, true, true, true
+	case "gs":
+		// gcsblob signs the content-type header of a PUT.
+		c.ConditionalCreate, c.SignedURL, c.SignedPutURL, c.SignedPutContentType, c.SignaturesEnforced = true, true, true, true, true
 	}
 	return c
 }
@@ -372,6 +374,9 @@ func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOp
 	if opts.Method == http.MethodPut && !d.caps.SignedPutURL || opts.Method != http.MethodPut && !d.caps.SignedURL {
 		// Not declared: refuse rather than hand out a URL of unknown worth.
 		return "", fmt.Errorf("%w: signed %s URLs are not declared for this bucket (see gocloud.CapabilitiesFor)", storage.ErrUnsupported, opts.Method)
+	}
+	if opts.Method == http.MethodPut && opts.ContentType != "" && !d.caps.SignedPutContentType {
+		return "", fmt.Errorf("%w: this bucket's signed PUT URLs cannot require a content type (see gocloud.CapabilitiesFor)", storage.ErrUnsupported)
 	}
 	so := &blob.SignedURLOptions{Expiry: opts.Expiry, Method: opts.Method, ContentType: opts.ContentType}
 	u, err := d.b.SignedURL(ctx, name, so)

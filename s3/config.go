@@ -328,16 +328,18 @@ func (d *Driver) BaseURL() string { return d.baseURL }
 // Capabilities implements storage.Driver.
 func (d *Driver) Capabilities() storage.Capabilities {
 	return storage.Capabilities{
-		ConditionalCreate:  true,
-		RangeRead:          true,
-		ServerSideCopy:     true,
-		Metadata:           true,
-		ContentType:        true,
-		SignedURL:          true,
-		SignedPutURL:       true,
-		SignaturesEnforced: d.cfSigner == nil,
-		PublicObjects:      true,
-		Checksums:          true,
+		ConditionalCreate: true,
+		RangeRead:         true,
+		ServerSideCopy:    true,
+		Metadata:          true,
+		ContentType:       true,
+		SignedURL:         true,
+		SignedPutURL:      true,
+		// The content type is a signed header of the presigned PUT.
+		SignedPutContentType: true,
+		SignaturesEnforced:   d.cfSigner == nil,
+		PublicObjects:        true,
+		Checksums:            true,
 	}
 }
 

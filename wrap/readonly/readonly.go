@@ -33,7 +33,7 @@ func refuse(op string) error {
 // objects.
 func (d *Driver) Capabilities() storage.Capabilities {
 	c := d.next.Capabilities()
-	c.SignedPutURL = false
+	c.SignedPutURL, c.SignedPutContentType = false, false
 	c.PublicObjects = false
 	return c
 }
