@@ -24,6 +24,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,6 +59,11 @@ type Options struct {
 	Progress Progress
 	// Move deletes each source object once its copy succeeded.
 	Move bool
+	// Plain saves only the bytes, with the content type the destination
+	// name's extension gives (application/octet-stream without one) and no
+	// other header or metadata: for a destination that is a plain directory
+	// of files, where a filesystem storage then keeps no sidecar.
+	Plain bool
 }
 
 func (o Options) workers() int {
@@ -123,7 +130,7 @@ func Copy(ctx context.Context, dst, src *storage.Storage, items []Item, opts Opt
 	}
 	run(len(items), opts.workers(), func(i int) {
 		it := items[i]
-		n, err := copyItem(ctx, dst, src, it, opts.Progress)
+		n, err := copyItem(ctx, dst, src, it, opts.Progress, opts.Plain)
 		if err == nil && opts.Move {
 			err = src.Delete(ctx, it.Src)
 		}
@@ -195,10 +202,10 @@ func run(n, workers int, fn func(i int)) {
 // the bytes moved; see the package documentation for what is kept. p may be
 // nil.
 func CopyObject(ctx context.Context, dst *storage.Storage, dstName string, src *storage.Storage, srcName string, p Progress) (int64, error) {
-	return copyItem(ctx, dst, src, Item{Src: srcName, Dst: dstName, Size: -1}, p)
+	return copyItem(ctx, dst, src, Item{Src: srcName, Dst: dstName, Size: -1}, p, false)
 }
 
-func copyItem(ctx context.Context, dst, src *storage.Storage, it Item, p Progress) (int64, error) {
+func copyItem(ctx context.Context, dst, src *storage.Storage, it Item, p Progress, plain bool) (int64, error) {
 	if dst == src {
 		if it.Src == it.Dst {
 			return 0, &storage.Error{Op: "copy", Name: it.Src, Kind: storage.ErrInvalidArgument, Err: errors.New("source and destination are the same object")}
@@ -222,6 +229,19 @@ func copyItem(ctx context.Context, dst, src *storage.Storage, it Item, p Progres
 	defer r.Close()
 	a := r.Attributes()
 	cr := &countingReader{r: r, p: p}
+	if plain {
+		ct := mime.TypeByExtension(path.Ext(it.Dst))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		_, err = dst.Save(ctx, it.Dst, cr, storage.SaveOptions{
+			ContentType: ct,
+			Checksums:   storage.Checksums{MD5: a.Checksums.MD5, CRC32C: a.Checksums.CRC32C},
+			Conflict:    storage.Overwrite,
+			Size:        a.Size,
+		})
+		return cr.n, err
+	}
 	_, err = dst.Save(ctx, it.Dst, cr, storage.SaveOptions{
 		ContentType:        a.ContentType,
 		CacheControl:       a.CacheControl,
