@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
@@ -37,12 +39,23 @@ func startProgress(w io.Writer, files int, bytes int64) *progress {
 	pr.bytes = pr.p.AddBar(bytes,
 		mpb.PrependDecorators(decor.Name("bytes", decor.WC{C: decor.DindentRight, W: 6}), decor.Counters(decor.SizeB1024(0), "% .1f / % .1f", decor.WCSyncWidth)),
 		mpb.AppendDecorators(
-			decor.AverageSpeed(decor.SizeB1024(0), "% .1f", decor.WC{W: 12}),
+			rate(time.Now()),
 			decor.Name("  ETA "),
 			decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO), "done"),
 		),
 	)
 	return pr
+}
+
+// rate shows the average rate since start, as "12.3 MiB/s".
+func rate(start time.Time) decor.Decorator {
+	return decor.Any(func(s decor.Statistics) string {
+		secs := time.Since(start).Seconds()
+		if secs <= 0 {
+			return ""
+		}
+		return fmt.Sprintf("% .1f/s", decor.SizeB1024(float64(s.Current)/secs))
+	}, decor.WC{W: 13})
 }
 
 // Bytes implements transfer.Progress.
