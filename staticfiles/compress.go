@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
@@ -108,7 +107,7 @@ func Compressible(name string) bool {
 type compressor struct {
 	c      Compression
 	encs   []codec
-	brPool sync.Pool
+	brPool sync.Pool // pure-Go brotli writers (without the cbrotli build tag)
 	gzPool sync.Pool
 	zsPool sync.Pool
 }
@@ -156,17 +155,7 @@ func (z *compressor) compress(data []byte) ([]variant, error) {
 func (z *compressor) encode(e codec, w io.Writer, data []byte) error {
 	switch e {
 	case codecBrotli:
-		bw, _ := z.brPool.Get().(*brotli.Writer)
-		if bw == nil {
-			bw = brotli.NewWriterLevel(w, z.c.BrotliQuality)
-		} else {
-			bw.Reset(w)
-		}
-		defer z.brPool.Put(bw)
-		if _, err := bw.Write(data); err != nil {
-			return err
-		}
-		return bw.Close()
+		return z.brotli(w, data)
 	case codecGzip:
 		gw, _ := z.gzPool.Get().(*gzip.Writer)
 		if gw == nil {

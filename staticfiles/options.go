@@ -81,8 +81,11 @@ type Options struct {
 	// file that the current manifest and the KeepManifests-1 previous ones
 	// do not name but an older manifest did (with its variants and the
 	// older manifests). Zero (the default) removes nothing, so that a
-	// rolling deploy still serves the old pages. Previous manifests are
-	// kept as "staticfiles.<md5>.json" beside the manifest to know them.
+	// rolling deploy still serves the old pages. Every manifest a run
+	// publishes is also kept as "staticfiles.<md5 of it>.json" beside the
+	// manifest; their modification times order them, so runs less than the
+	// storage's time resolution apart (a second on S3) may be ordered
+	// either way. Files an unreadable old manifest names are kept.
 	KeepManifests int
 
 	// CacheControl is stored with hashed names (and their variants); empty
@@ -200,7 +203,9 @@ type Result struct {
 	// be written.
 	Unchanged int
 	// Uploaded is the number of objects written (hashed names, originals,
-	// variants and manifests), or that would be written in a dry run.
+	// variants and manifests), or that would be written in a dry run
+	// (variants not counted: whether one is worth keeping is known only
+	// once compressed).
 	Uploaded int
 	// Compressed is the number of contents compressed; Variants the number
 	// of variants kept (at most 95% of the original).

@@ -62,12 +62,12 @@ func (r *run) upload(ctx context.Context, m *Manifest, dest destState) error {
 	if !manifestSame {
 		// The versioned copy first, so that a published manifest always has
 		// its copy (KeepManifests finds the history through them).
+		// Written even when it exists (a manifest coming back), so that
+		// its modification time orders it among the versions.
 		versioned := hashedName(r.o.ManifestName, hashHex(newBytes))
-		if _, ok := existing[versioned]; !ok {
-			if err := r.save(ctx, versioned, bytes.NewReader(newBytes), int64(len(newBytes)), nil,
-				ContentType(r.o.ManifestName), r.o.CacheControl, ""); err != nil {
-				return err
-			}
+		if err := r.save(ctx, versioned, bytes.NewReader(newBytes), int64(len(newBytes)), nil,
+			ContentType(r.o.ManifestName), r.o.CacheControl, ""); err != nil {
+			return err
 		}
 		if err := r.save(ctx, r.o.ManifestName, bytes.NewReader(newBytes), int64(len(newBytes)), nil,
 			ContentType(r.o.ManifestName), "no-cache", ""); err != nil {

@@ -168,7 +168,7 @@ func TestCompress(t *testing.T) {
 			}
 		}
 		orig = res.SourceBytes
-		r.what = "compress " + p.name
+		r.what = "compress " + p.name + ", " + staticfiles.BrotliImplementation
 		r.detail += fmt.Sprintf("; variants of both names: br %.2f MB, gz %.2f MB, zst %.2f MB; source %.1f MB",
 			float64(br)/1e6, float64(gz)/1e6, float64(zs)/1e6, float64(orig)/1e6)
 		rows = append(rows, r)

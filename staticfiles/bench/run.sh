@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks of staticfiles.Collect on the realistic static tree (6,665 files,
 # 57 MB: Django admin plus five npm packages), not part of CI:
-#   staticfiles/bench/run.sh [upload|compress|django|all]   (default: all)
+#   staticfiles/bench/run.sh [upload|compress|compress-cgo|django|all]   (default: all)
 # upload:   to MinIO on loopback, first run vs a plain parallel upload of the same
 #           objects through the same storage, and the rerun of the unchanged tree.
-# compress: brotli 11 + gzip 9 (WhiteNoise's) and brotli 5 + zstd, into memory.
+# compress: brotli 11 + gzip 9 (WhiteNoise's) and brotli 5 + zstd, into memory
+#           (pure-Go brotli); compress-cgo: the same with libbrotli (cbrotli build
+#           tag, needs apt libbrotli-dev).
 # django:   Django 3.2 + WhiteNoise 6 collectstatic (CompressedManifestStaticFilesStorage)
 #           on the same tree to a local directory, for comparison (apt python3-django
 #           python3-whitenoise).
@@ -23,6 +25,9 @@ if [ "$what" = upload ] || [ "$what" = all ]; then
 fi
 if [ "$what" = compress ] || [ "$what" = all ]; then
   go test -tags staticbench -count=1 -timeout 60m -run TestCompress -v ./staticfiles/bench/
+fi
+if [ "$what" = compress-cgo ] || [ "$what" = all ]; then
+  CGO_ENABLED=1 go test -tags 'staticbench cbrotli' -count=1 -timeout 60m -run TestCompress -v ./staticfiles/bench/
 fi
 if [ "$what" = django ] || [ "$what" = all ]; then
   out=$(mktemp -d)
