@@ -520,6 +520,13 @@ loop:
 		if last {
 			break
 		}
+		// A recycled buffer may be free at once: look at the context
+		// before reading on, so a cancelled (or failed) upload reads no
+		// more of its input than the block in hand.
+		if err := gctx.Err(); err != nil {
+			readErr = err
+			break
+		}
 		nb, err := bufs.get(gctx)
 		if err != nil {
 			readErr = err

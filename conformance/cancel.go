@@ -121,6 +121,8 @@ func cancelCases() []testCase {
 		{"mid-write-new-name", stalled(storage.Fail, 70_000, false)},
 		{"mid-write-multi-megabyte", stalled(storage.Overwrite, 12<<20, true)},
 		{"mid-write-before-first-byte", stalled(storage.Overwrite, 0, true)},
+		{"stops-reading-stream", cancelStopsInput(false)},
+		{"stops-reading-seekable", cancelStopsInput(true)},
 		{"reader-error-overwrite", failing(storage.Overwrite, 70_000, true)},
 		{"reader-error-new-name", failing(storage.Rename, 70_000, false)},
 		{"reader-error-multi-megabyte", failing(storage.Overwrite, 12<<20, true)},
