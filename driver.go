@@ -39,7 +39,13 @@ type Driver interface {
 	// of the whole object, not of the range). A missing object is an error
 	// that ErrorKind maps to ErrNotExist. If the body also implements
 	// io.ReaderAt and io.Seeker over the whole object (a file, a byte slice),
-	// the portable reader uses it directly for seeks and ReadAt.
+	// the portable reader uses it directly for seeks and ReadAt; such a body
+	// must keep reading the version opened (a replaced version fails with an
+	// error matching ErrChanged). Otherwise the portable reader calls Read
+	// again for seeks and ReadAt, and compares the attributes of each
+	// response with those of the first (ETag; without ETags, Size and
+	// ModTime) to refuse another version: the attributes must describe the
+	// version whose bytes the body yields.
 	Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *Attributes, error)
 
 	// Stat returns the object's attributes.
@@ -74,6 +80,17 @@ type Driver interface {
 
 	// Close releases the driver's resources.
 	Close() error
+}
+
+// VersionReader is an optional interface of a [Driver] that can make a read
+// conditional on the object's version. The portable [Reader] uses it, when
+// the driver has it, for the ranged reads after a seek and for ReadAt.
+type VersionReader interface {
+	// ReadVersion is [Driver.Read] of the version whose ETag (as Read
+	// reported it) is etag. When the object has another version now, it
+	// fails with an error matching ErrChanged (ErrNotExist, or ErrChanged,
+	// when it was deleted).
+	ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *Attributes, error)
 }
 
 // Capabilities says what a driver supports. The zero value supports only the

@@ -30,6 +30,16 @@ var (
 	ErrChecksum error = &kind{"checksum mismatch", nil}
 	// ErrInvalidArgument: an option or argument other than the name is invalid. Matches fs.ErrInvalid.
 	ErrInvalidArgument error = &kind{"invalid argument", fs.ErrInvalid}
+	// ErrChanged: another writer changed the object during the operation.
+	// A [Reader] reads the one version it opened: a read that needs the
+	// backend again (after Seek, through ReadAt, a parallel download) fails
+	// with ErrChanged when that version was replaced or deleted meanwhile,
+	// never mixing bytes of two versions; open the object again to read the
+	// new one. A streamed Save that lost a race with a concurrent write of
+	// the same name on a backend that cannot commit it (see the driver's
+	// documentation) fails with ErrChanged too, and stored nothing; saving
+	// again is safe.
+	ErrChanged error = &kind{"object changed during the operation", nil}
 )
 
 type kind struct {
@@ -95,7 +105,7 @@ func KindOf(err error) error {
 	return nil
 }
 
-var kinds = []error{ErrNotExist, ErrExist, ErrInvalidName, ErrPermission, ErrUnsupported, ErrChecksum, ErrInvalidArgument}
+var kinds = []error{ErrNotExist, ErrExist, ErrInvalidName, ErrPermission, ErrUnsupported, ErrChecksum, ErrInvalidArgument, ErrChanged}
 
 // wrap turns a driver's error into an *Error. Errors that already carry a
 // kind keep it; otherwise the driver classifies them.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"syscall"
+	"time"
 )
 
 // Reader reads one object. It is returned by [Storage.Open]: it streams,
@@ -13,6 +15,12 @@ import (
 // without disturbing the stream position (io.ReaderAt, one ranged request per
 // call), and carries the object's attributes. It is not safe for concurrent
 // use, except ReadAt. Close it when done.
+//
+// A Reader reads the one version of the object it opened, after any
+// sequence of Read, Seek, ReadAt and WriteTo: when a read needs the backend
+// again and that version was replaced or deleted meanwhile, it fails with
+// an error matching [ErrChanged] (or [ErrNotExist] for a deleted object on
+// some backends), never returning bytes of another version.
 type Reader struct {
 	ctx   context.Context
 	s     *Storage
@@ -63,7 +71,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if r.body == nil {
-		body, _, err := r.s.drv.Read(r.ctx, r.s.location+r.name, r.pos, -1)
+		body, err := r.reopen("read", r.pos, -1)
 		if err != nil {
 			return 0, r.err("read", err)
 		}
@@ -127,7 +135,7 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 	if rest := r.attrs.Size - off; want > rest {
 		want = rest
 	}
-	body, _, err := r.s.drv.Read(r.ctx, r.s.location+r.name, off, want)
+	body, err := r.reopen("readat", off, want)
 	if err != nil {
 		return 0, r.err("readat", err)
 	}
@@ -151,7 +159,7 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		return 0, r.err("read", err)
 	}
 	if r.random == nil && r.body == nil && r.pos < r.attrs.Size {
-		body, _, err := r.s.drv.Read(r.ctx, r.s.location+r.name, r.pos, -1)
+		body, err := r.reopen("read", r.pos, -1)
 		if err != nil {
 			return 0, r.err("read", err)
 		}
@@ -186,6 +194,53 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 }
 
 type onlyReader struct{ io.Reader }
+
+// reopen reads the object again from off (n bytes, or to the end when n <
+// 0), for a Read after Seek or for ReadAt, and makes sure it is the version
+// the Reader opened: through [VersionReader] when the driver has it (the
+// request itself is conditional on the ETag), and in any case by comparing
+// what the response describes (its ETag, or without ETags its size and
+// modification time) with the attributes of Open. Another version fails
+// with ErrChanged.
+func (r *Reader) reopen(op string, off, n int64) (io.ReadCloser, error) {
+	var (
+		body io.ReadCloser
+		a    *Attributes
+		err  error
+	)
+	if vr, ok := r.s.drv.(VersionReader); ok && r.attrs.ETag != "" {
+		body, a, err = vr.ReadVersion(r.ctx, r.s.location+r.name, r.attrs.ETag, off, n)
+	} else {
+		body, a, err = r.s.drv.Read(r.ctx, r.s.location+r.name, off, n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if why := otherVersion(r.attrs, a); why != "" {
+		body.Close()
+		return nil, &Error{Op: op, Name: r.name, Kind: ErrChanged, Err: errors.New("replaced since it was opened (" + why + ")")}
+	}
+	return body, nil
+}
+
+// otherVersion says how b describes another version of the object than a,
+// or returns "" when nothing tells them apart.
+func otherVersion(a, b *Attributes) string {
+	switch {
+	case b == nil:
+		return ""
+	case a.ETag != "" && b.ETag != "":
+		if a.ETag != b.ETag {
+			return "ETag " + a.ETag + ", now " + b.ETag
+		}
+		return ""
+	case a.Size != b.Size:
+		return "size " + strconv.FormatInt(a.Size, 10) + ", now " + strconv.FormatInt(b.Size, 10)
+	case !a.ModTime.IsZero() && !b.ModTime.IsZero() && !a.ModTime.Equal(b.ModTime):
+		return "modified " + a.ModTime.Format(time.RFC3339Nano) + ", now " + b.ModTime.Format(time.RFC3339Nano)
+	}
+	return ""
+}
 
 // ctxWriter stops a driver's WriteTo between writes once ctx is done.
 type ctxWriter struct {

@@ -20,7 +20,9 @@
 //
 // Reads are lazy ranged GETs; with [Config.DownloadConcurrency], copying
 // the object to an io.Writer (io.Copy from a storage.Reader) downloads
-// ranges in parallel with bounded memory. Copy is server-side. Signed URLs are SAS URLs, signed with the
+// ranges in parallel with bounded memory. Every request after the first
+// carries If-Match with the blob's ETag, so a reader reads one version and
+// fails with storage.ErrChanged once it was replaced. Copy is server-side. Signed URLs are SAS URLs, signed with the
 // account key or, with a token credential, a user-delegation key cached until
 // shortly before it expires.
 //

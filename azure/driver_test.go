@@ -667,7 +667,7 @@ func TestLostRaceAtCommit(t *testing.T) {
 }
 
 // TestReplacedWhileOpen: reads of a reader whose blob was replaced after
-// Open never mix versions; they fail with ErrNotExist (that version is gone).
+// Open never mix versions; they fail with ErrChanged (that version is gone).
 func TestReplacedWhileOpen(t *testing.T) {
 	st := newStorage(t, azure.Config{})
 	ctx := t.Context()
@@ -684,13 +684,13 @@ func TestReplacedWhileOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := make([]byte, 10)
-	if _, err := r.ReadAt(p, 300<<10); !errors.Is(err, storage.ErrNotExist) {
+	if _, err := r.ReadAt(p, 300<<10); !errors.Is(err, storage.ErrChanged) {
 		t.Fatalf("ReadAt after replace: %v", err)
 	}
 	if _, err := r.Seek(500<<10, io.SeekStart); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Read(p); !errors.Is(err, storage.ErrNotExist) {
+	if _, err := r.Read(p); !errors.Is(err, storage.ErrChanged) {
 		t.Fatalf("Read after seek and replace: %v", err)
 	}
 }

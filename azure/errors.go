@@ -21,7 +21,7 @@ func (d *Driver) ErrorKind(err error) error {
 	var changed *changedError
 	if errors.As(err, &changed) {
 		// The version the reader opened is gone.
-		return storage.ErrNotExist
+		return storage.ErrChanged
 	}
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) {

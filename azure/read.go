@@ -385,10 +385,11 @@ func (b *body) fetch(ctx context.Context, off int64, buf []byte) error {
 }
 
 // changedError: the blob was replaced after it was opened, so the version
-// being read no longer exists (ErrorKind maps it to storage.ErrNotExist).
+// being read no longer exists. It matches storage.ErrChanged.
 type changedError struct{ err error }
 
 func (e *changedError) Error() string {
 	return "azure: the blob changed since it was opened: " + e.err.Error()
 }
-func (e *changedError) Unwrap() error { return e.err }
+func (e *changedError) Unwrap() error        { return e.err }
+func (e *changedError) Is(target error) bool { return target == storage.ErrChanged }

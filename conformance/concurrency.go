@@ -151,7 +151,7 @@ func concurrencyCases() []testCase {
 						var b bytes.Buffer
 						_, err = b.ReadFrom(r)
 						r.Close()
-						if errors.Is(err, storage.ErrNotExist) {
+						if errors.Is(err, storage.ErrChanged) || errors.Is(err, storage.ErrNotExist) {
 							// The version this reader opened was replaced
 							// before it was read: refusing to mix versions
 							// is allowed (a generation-pinned read).

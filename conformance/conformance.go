@@ -7,7 +7,7 @@
 //		})
 //	}
 //
-// Run groups its cases in subtests (save, open, stat, exists, delete, list,
+// Run groups its cases in subtests (save, open, versions, stat, exists, delete, list,
 // copy, policy, names, url, signed, checksums, metadata, contenttype, fs,
 // errors, cancel, concurrency, large), so one case or group runs with
 // -run 'TestConformance/list/'. Cases that need a capability the driver does
@@ -146,6 +146,7 @@ func groups() []group {
 	return []group{
 		{"save", saveCases()},
 		{"open", openCases()},
+		{"versions", versionCases()},
 		{"stat", statCases()},
 		{"exists", existsCases()},
 		{"delete", deleteCases()},

@@ -24,7 +24,9 @@
 //
 // Storage.Open sends the metadata request (the SDK's download response does
 // not expose every attribute the contract returns) and the download request
-// concurrently, and pins the generation, so a reader never mixes versions.
+// concurrently, and pins the generation, so a reader never mixes versions:
+// once that generation is replaced or deleted, its reads fail with
+// storage.ErrChanged.
 // Seeks, ReadAt calls and ranged reads are ranged requests that cost nothing
 // until used, and a ranged read takes its attributes from the response, with
 // no metadata request. Copying a large object out of a reader (io.Copy,

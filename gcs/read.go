@@ -70,15 +70,20 @@ func (d *Driver) readObject(ctx context.Context, name string) (io.ReadCloser, *s
 			return nil, nil, cmp.Or(aerr, rerr)
 		}
 		if r.Attrs.Generation != a.Generation {
-			// Replaced between the two requests: read the generation the
-			// attributes describe, or start again if it is gone already.
-			r.Close()
-			r, rerr = d.object(name).Generation(a.Generation).NewRangeReader(ctx, 0, -1)
-			if rerr != nil {
-				if errors.Is(rerr, gcs.ErrObjectNotExist) && attempt < 3 {
-					continue
+			// Replaced between the two requests: describe the generation
+			// the open stream reads, or start again if it is gone already.
+			a, aerr = d.object(name).Generation(r.Attrs.Generation).Attrs(ctx)
+			if aerr != nil {
+				r.Close()
+				if errors.Is(aerr, gcs.ErrObjectNotExist) {
+					if attempt < 5 {
+						continue
+					}
+					// Replaced again and again while opening: it exists,
+					// so this is not ErrNotExist.
+					return nil, nil, &changedError{aerr}
 				}
-				return nil, nil, rerr
+				return nil, nil, aerr
 			}
 		}
 		body := &lazyBody{ctx: ctx, d: d, obj: d.object(name).Generation(a.Generation), size: a.Size, r: r, fresh: true}
@@ -121,7 +126,7 @@ type lazyBody struct {
 func (b *lazyBody) open() error {
 	r, err := b.obj.NewRangeReader(b.ctx, b.pos, -1)
 	if err != nil {
-		return err
+		return pinnedError(err)
 	}
 	b.r = r
 	return nil
@@ -302,11 +307,12 @@ func parallelCopy(ctx context.Context, w io.Writer, obj *gcs.ObjectHandle, off, 
 	return written, err
 }
 
-// fetchRange fills buf with the bytes of obj at off.
+// fetchRange fills buf with the bytes of obj (pinned to a generation) at
+// off.
 func fetchRange(ctx context.Context, obj *gcs.ObjectHandle, off int64, buf []byte) error {
 	r, err := obj.NewRangeReader(ctx, off, int64(len(buf)))
 	if err != nil {
-		return err
+		return pinnedError(err)
 	}
 	defer r.Close()
 	if _, err := io.ReadFull(r, buf); err != nil {
@@ -314,3 +320,23 @@ func fetchRange(ctx context.Context, obj *gcs.ObjectHandle, off int64, buf []byt
 	}
 	return nil
 }
+
+// pinnedError is the error of a read pinned to a generation: a missing
+// generation means the object was replaced (or deleted) since it was
+// opened.
+func pinnedError(err error) error {
+	if errors.Is(err, gcs.ErrObjectNotExist) {
+		return &changedError{err}
+	}
+	return err
+}
+
+// changedError: the generation a reader opened is gone. It matches
+// storage.ErrChanged.
+type changedError struct{ err error }
+
+func (e *changedError) Error() string {
+	return "gcs: object changed since it was opened: " + e.err.Error()
+}
+func (e *changedError) Unwrap() error        { return e.err }
+func (e *changedError) Is(target error) bool { return target == storage.ErrChanged }

@@ -52,6 +52,12 @@
 // to 1 MiB seeks and reads at offsets in memory after one more request, so
 // jumping around a small file costs no request per jump.
 //
+// A reader reads one version: every request after the first (a seek, ReadAt,
+// the parallel parts, the reload of a small object, the resumption of a
+// stream that broke) carries If-Match with the ETag of the first response
+// (the driver implements storage.VersionReader), and a replaced object
+// fails with storage.ErrChanged.
+//
 // # Visibility and URLs
 //
 // No ACL is sent by default: objects are private unless the bucket policy

@@ -19,6 +19,17 @@ import (
 // Read implements storage.Driver with one GetObject (ranged unless the whole
 // object is read); the attributes come from its response.
 func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+	return d.read(ctx, name, "", offset, length)
+}
+
+// ReadVersion implements storage.VersionReader: Read with If-Match on etag,
+// so the portable reader's seeks and ReadAt calls read the version it
+// opened; another version fails with a changedError (storage.ErrChanged).
+func (d *Driver) ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+	return d.read(ctx, name, etag, offset, length)
+}
+
+func (d *Driver) read(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
 	if length == 0 {
 		a, err := d.Stat(ctx, name)
 		if err != nil {
@@ -30,8 +41,14 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 	if offset > 0 || length > 0 {
 		in.Range = aws.String(httpRange(offset, length))
 	}
+	if etag != "" {
+		in.IfMatch = aws.String(etag)
+	}
 	out, err := d.client.GetObject(ctx, in)
 	if err != nil {
+		if etag != "" && isPreconditionFailed(err) {
+			return nil, nil, &changedError{err}
+		}
 		if code, status := apiCode(err); code == "InvalidRange" || status == 416 {
 			// Offset at or past the end (or an empty object).
 			a, serr := d.Stat(ctx, name)
@@ -153,6 +170,8 @@ type body struct {
 	end  int64         // absolute end (exclusive)
 	seq  int64         // bytes read in a row from rc
 
+	resumed int // broken streams reopened so far
+
 	pipe *io.PipeReader // parallel download feeding Read, once started
 	stop func()         // stops it and waits for it
 }
@@ -182,7 +201,25 @@ func (b *body) Read(p []byte) (int, error) {
 	if err == io.EOF && b.pos < b.end {
 		err = io.ErrUnexpectedEOF
 	}
+	if err != nil && err != io.EOF && b.resumable(err) {
+		// The stream broke: go on with a ranged GET of the same version
+		// (If-Match), which fails with changedError if it is gone.
+		b.rc.Close()
+		b.rc = nil
+		b.resumed++
+		if n > 0 {
+			return n, nil
+		}
+		return b.Read(p)
+	}
 	return n, err
+}
+
+// maxResume bounds how many times one body reopens a broken stream.
+const maxResume = 3
+
+func (b *body) resumable(err error) bool {
+	return b.etag != "" && b.resumed < maxResume && b.ctx.Err() == nil && !errors.Is(err, context.Canceled)
 }
 
 func (b *body) parallelWorth() bool {
@@ -292,6 +329,7 @@ func (b *body) parallel(parent context.Context, rc io.ReadCloser, start int64, w
 			src := rc
 			rc = nil
 			go func() {
+				opened := src != nil
 				if src == nil {
 					var err error
 					if src, err = d.getRange(ctx, b.name, b.etag, c.off, c.n); err != nil {
@@ -301,6 +339,14 @@ func (b *body) parallel(parent context.Context, rc io.ReadCloser, start int64, w
 				}
 				_, err := io.ReadFull(src, c.buf[:c.n])
 				src.Close()
+				if err != nil && opened && ctx.Err() == nil {
+					// The stream Read opened broke: fetch the part again,
+					// pinned to its version like the others.
+					if src, err = d.getRange(ctx, b.name, b.etag, c.off, c.n); err == nil {
+						_, err = io.ReadFull(src, c.buf[:c.n])
+						src.Close()
+					}
+				}
 				c.done <- err
 			}()
 		}

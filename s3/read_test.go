@@ -174,7 +174,7 @@ func TestParallelDownloadObjectChanged(t *testing.T) {
 		return len(p), err
 	})
 	_, err = io.Copy(w, r)
-	if err == nil || errors.Is(err, storage.ErrExist) || errors.Is(err, storage.ErrNotExist) || !strings.Contains(err.Error(), "changed") {
+	if err == nil || !errors.Is(err, storage.ErrChanged) || errors.Is(err, storage.ErrExist) || errors.Is(err, storage.ErrNotExist) || !strings.Contains(err.Error(), "changed") {
 		t.Fatalf("io.Copy = %v, want an 'object changed' error", err)
 	}
 }
