@@ -447,3 +447,25 @@ func TestZstdVariant(t *testing.T) {
 		t.Errorf("zstd variant: %v", err)
 	}
 }
+
+// TestDistinctContentCompressedOnce: a file and its hashed copy, and two
+// files with the same bytes, are compressed once; every name gets variants.
+func TestDistinctContentCompressedOnce(t *testing.T) {
+	body := []byte(strings.Repeat("export const x = 1;\n", 200))
+	tree := fstest.MapFS{"a/x.js": {Data: body}, "b/x.js": {Data: body}, "c.css": {Data: []byte(strings.Repeat("p{}", 200))}}
+	st := newMem(t)
+	res := collect(t, st, tree, Options{Compress: &WhiteNoise})
+	if res.Compressed != 2 || res.Variants != 4 {
+		t.Errorf("compressed %d contents, %d variants; want 2 and 4", res.Compressed, res.Variants)
+	}
+	objs := readAll(t, st)
+	for name := range tree {
+		for _, n := range []string{name, hashedOf(res.Manifest, name)} {
+			for _, s := range []string{".br", ".gz"} {
+				if _, ok := objs[n+s]; !ok {
+					t.Errorf("%s%s missing", n, s)
+				}
+			}
+		}
+	}
+}

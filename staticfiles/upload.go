@@ -217,7 +217,18 @@ func (r *run) execute(ctx context.Context, units []*unit) error {
 		}
 		ubytes += u.size
 	}
-	sort.SliceStable(cunits, func(i, j int) bool { return cunits[i].size > cunits[j].size })
+	// Every distinct content is compressed once: units with the same bytes
+	// (the same file in two packages) share the variants.
+	groups := map[string][]*unit{}
+	var firsts []*unit
+	for _, u := range cunits {
+		k := string(u.sum)
+		if groups[k] == nil {
+			firsts = append(firsts, u)
+		}
+		groups[k] = append(groups[k], u)
+	}
+	sort.SliceStable(firsts, func(i, j int) bool { return firsts[i].size > firsts[j].size })
 	r.prog.phase(PhaseCompress, len(cunits), cbytes)
 	r.prog.phase(PhaseUpload, len(units), ubytes)
 
@@ -251,7 +262,7 @@ func (r *run) execute(ctx context.Context, units []*unit) error {
 	go func() { // feeds the compression workers
 		defer producers.Done()
 		defer close(cch)
-		for _, u := range cunits {
+		for _, u := range firsts {
 			select {
 			case cch <- u:
 			case <-gctx.Done():
@@ -264,7 +275,7 @@ func (r *run) execute(ctx context.Context, units []*unit) error {
 		g.Go(func() error {
 			defer producers.Done()
 			for u := range cch {
-				if err := r.compressUnit(gctx, comp, u, send); err != nil {
+				if err := r.compressUnit(gctx, comp, groups[string(u.sum)], send); err != nil {
 					return err
 				}
 			}
@@ -389,33 +400,44 @@ func (c *closingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// compressUnit reads a content once, compresses it, and hands its writes
-// (the names and their variants) to the upload workers.
-func (r *run) compressUnit(ctx context.Context, comp *compressor, u *unit, send func(func(context.Context) error) error) error {
-	f := u.f
+// compressUnit reads a content once, compresses it, and hands the writes
+// of every unit with that content (their names and variants) to the upload
+// workers.
+func (r *run) compressUnit(ctx context.Context, comp *compressor, group []*unit, send func(func(context.Context) error) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	data, err := r.read(u)
+	data, err := r.read(group[0])
 	if err != nil {
 		return err
 	}
 	vs, err := comp.compress(data)
 	if err != nil {
-		return fmt.Errorf("staticfiles: compress %q: %w", f.name, err)
+		return fmt.Errorf("staticfiles: compress %q: %w", group[0].f.name, err)
 	}
 	r.mu.Lock()
 	r.res.Compressed++
 	r.res.Variants += len(vs)
 	r.mu.Unlock()
-	r.prog.add(PhaseCompress, 1, u.size)
+	for _, u := range group {
+		r.prog.add(PhaseCompress, 1, u.size)
+		if err := send(r.variantsJob(u, data, vs)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// variantsJob writes u's names and their variants vs.
+func (r *run) variantsJob(u *unit, data []byte, vs []variant) func(context.Context) error {
+	f := u.f
 	var deletes []string
 	for _, n := range u.origStale { // variants of the original name not rewritten now
 		if !slices.ContainsFunc(vs, func(v variant) bool { return f.name+v.enc.suffix == n }) {
 			deletes = append(deletes, n)
 		}
 	}
-	return send(func(ctx context.Context) error {
+	return func(ctx context.Context) error {
 		if err := r.deleteAll(ctx, deletes); err != nil {
 			return err
 		}
@@ -439,7 +461,7 @@ func (r *run) compressUnit(ctx context.Context, comp *compressor, u *unit, send 
 		}
 		r.prog.add(PhaseUpload, 1, u.size)
 		return nil
-	})
+	}
 }
 
 func (r *run) deleteAll(ctx context.Context, names []string) error {
