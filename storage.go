@@ -366,6 +366,7 @@ func (s *Storage) Open(ctx context.Context, name string) (*Reader, error) {
 	if err != nil {
 		return nil, s.wrap(op, name, err)
 	}
+	attrs.ETag = ValidETag(attrs.ETag)
 	return newReader(ctx, s, name, body, attrs), nil
 }
 
@@ -396,6 +397,7 @@ func (s *Storage) Stat(ctx context.Context, name string) (*Attributes, error) {
 	if err != nil {
 		return nil, s.wrap(op, name, err)
 	}
+	a.ETag = ValidETag(a.ETag)
 	return a, nil
 }
 
@@ -454,6 +456,7 @@ func (s *Storage) List(ctx context.Context, prefix string, opts ListOptions) ite
 				return
 			}
 			e.Name = strings.TrimPrefix(e.Name, s.location)
+			e.ETag = ValidETag(e.ETag)
 			if !yield(e, nil) {
 				return
 			}

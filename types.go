@@ -18,8 +18,10 @@ type Attributes struct {
 	ContentDisposition string
 	ContentEncoding    string
 	ContentLanguage    string
-	// ETag identifies this version of the object (quoted or not, as the
-	// backend reports it). Empty when the backend has none.
+	// ETag identifies this version of the object: a valid HTTP entity tag
+	// ("…" or W/"…"; the portable layer quotes a backend's bare value, see
+	// [ValidETag]), the same from Stat, Open and List for the same unchanged
+	// object. Empty when the backend has none.
 	ETag string
 	// Checksums the backend knows of the stored bytes; any may be nil.
 	Checksums Checksums
@@ -27,7 +29,9 @@ type Attributes struct {
 	Metadata map[string]string
 }
 
-// Header returns the HTTP headers saved with the object, for serving it.
+// Header returns the HTTP headers saved with the object, for serving it,
+// and its ETag (as a valid entity tag), so that http.ServeContent answers
+// conditional requests (If-None-Match, If-Range) from them.
 func (a *Attributes) Header() http.Header {
 	h := http.Header{}
 	set := func(k, v string) {
@@ -40,7 +44,7 @@ func (a *Attributes) Header() http.Header {
 	set("Content-Disposition", a.ContentDisposition)
 	set("Content-Encoding", a.ContentEncoding)
 	set("Content-Language", a.ContentLanguage)
-	set("ETag", a.ETag)
+	set("ETag", ValidETag(a.ETag))
 	return h
 }
 
@@ -129,7 +133,8 @@ type Entry struct {
 	IsDir   bool
 	Size    int64
 	ModTime time.Time
-	ETag    string
+	// ETag is the object's ETag, as Stat reports it (see Attributes.ETag).
+	ETag string
 }
 
 // ListOptions tune List. The zero value lists every object under the prefix,

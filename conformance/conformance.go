@@ -9,7 +9,7 @@
 //
 // Run groups its cases in subtests (save, open, versions, stat, exists, delete, list,
 // copy, policy, names, url, signed, checksums, metadata, contenttype, fs,
-// errors, cancel, concurrency, large), so one case or group runs with
+// errors, cancel, concurrency, large, etag), so one case or group runs with
 // -run 'TestConformance/list/'. Cases that need a capability the driver does
 // not declare (see [storage.Capabilities]) are skipped with the message
 // "driver does not declare <Capability>"; a declared capability must pass its
@@ -164,6 +164,7 @@ func groups() []group {
 		{"cancel", cancelCases()},
 		{"concurrency", concurrencyCases()},
 		{"large", largeCases()},
+		{"etag", etagCases()},
 	}
 }
 
