@@ -27,7 +27,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 }
 
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"cp", "mv", "ls", "cat", "stat", "rm", "sync", "url", "sign"} {
+	for _, cmd := range []string{"cp", "mv", "ls", "cat", "stat", "rm", "sync", "url", "sign", "collectstatic", "serve"} {
 		r := execRunner(t, nil, "", cmd, "--help").expect(t, 0, cmd+" --help")
 		if !strings.Contains(r.out, "Examples:\n  storages "+cmd) || !strings.Contains(r.out, "Usage:") {
 			t.Errorf("%s --help has no examples:\n%s", cmd, r.out)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +10,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -78,48 +81,61 @@ func cleanEnv() []string {
 	return env
 }
 
-// memRunner runs the command in this process, with every mem:// URL
-// opening the same memory storage, so that invocations share it as they
-// would share a bucket.
-func memRunner() runner {
-	var (
-		mu     sync.Mutex
-		stores = map[string]*storage.Storage{}
-	)
-	return func(t *testing.T, env []string, stdin string, args ...string) result {
-		t.Helper()
-		var out, errb bytes.Buffer
-		a := &app{io: stdio{in: strings.NewReader(stdin), out: &out, err: &errb}, env: env, stores: map[string]*storage.Storage{}}
-		a.openURL = func(ctx context.Context, p *storage.ParsedURL) (*storage.Storage, error) {
-			if p.Scheme() != "mem" {
-				return p.Open(ctx)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if st := stores[p.String()]; st != nil {
-				return st.Wrap(func(d storage.Driver) storage.Driver { return noClose{d} }), nil
-			}
-			st, err := p.Open(ctx)
-			if err != nil {
-				return nil, err
-			}
-			stores[p.String()] = st
-			return st.Wrap(func(d storage.Driver) storage.Driver { return noClose{d} }), nil
-		}
-		a.cfgWrap = func(name string, st *storage.Storage) *storage.Storage {
-			mu.Lock()
-			defer mu.Unlock()
-			if shared := stores["config:"+name]; shared != nil {
-				st.Close()
-				st = shared
-			} else {
-				stores["config:"+name] = st
-			}
-			return st.Wrap(func(d storage.Driver) storage.Driver { return noClose{d} })
-		}
-		code := a.run(context.Background(), args)
-		return result{out.String(), errb.String(), code}
+// memShared runs the command in this process, with every mem:// URL and
+// every configured storage opening one shared storage per URL or name, so
+// that invocations share it as they would share a bucket.
+type memShared struct {
+	mu     sync.Mutex
+	stores map[string]*storage.Storage
+}
+
+func newMemShared() *memShared { return &memShared{stores: map[string]*storage.Storage{}} }
+
+func (m *memShared) shared(key string, st *storage.Storage) *storage.Storage {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if prev := m.stores[key]; prev != nil {
+		st.Close()
+		st = prev
+	} else {
+		m.stores[key] = st
 	}
+	return st.Wrap(func(d storage.Driver) storage.Driver { return noClose{d} })
+}
+
+func (m *memShared) app(env []string, stdin io.Reader, out, errw io.Writer) *app {
+	a := &app{io: stdio{in: stdin, out: out, err: errw}, env: env, stores: map[string]*storage.Storage{}}
+	a.openURL = func(ctx context.Context, p *storage.ParsedURL) (*storage.Storage, error) {
+		st, err := p.Open(ctx)
+		if err != nil || p.Scheme() != "mem" {
+			return st, err
+		}
+		return m.shared("url:"+p.String(), st), nil
+	}
+	a.cfgWrap = func(name string, st *storage.Storage) *storage.Storage { return m.shared("config:"+name, st) }
+	return a
+}
+
+func (m *memShared) run(t *testing.T, env []string, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := m.app(env, strings.NewReader(stdin), &out, &errb).run(context.Background(), args)
+	return result{out.String(), errb.String(), code}
+}
+
+func (m *memShared) serve(t *testing.T, env []string, args ...string) (string, func() int) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	a := m.app(env, strings.NewReader(""), io.Discard, pw)
+	done := make(chan int, 1)
+	go func() {
+		done <- a.run(ctx, append([]string{"serve"}, args...))
+		pw.Close()
+	}()
+	base := serverURL(t, pr)
+	go io.Copy(io.Discard, pr)
+	return base, func() int { cancel(); return <-done }
 }
 
 // noClose keeps the shared memory storage open across invocations.
@@ -158,6 +174,51 @@ type backend struct {
 	base      string // "remote:run/" or a URL with a path
 	urlPrefix string // what `url <base>a.txt` starts with ("" skips url)
 	signed    bool   // signed GET URLs work over HTTP
+	serve     server // nil: the binary
+
+	putContentType bool // signed PUT URLs can enforce a content type
+}
+
+// server starts `storages serve` with args and returns its base URL and a
+// function that stops it (as Ctrl-C does) and returns its exit status.
+type server func(t *testing.T, env []string, args ...string) (string, func() int)
+
+// execServer runs `storages serve` as a process.
+func execServer(t *testing.T, env []string, args ...string) (string, func() int) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
+	cmd.Env = append(cleanEnv(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	base := serverURL(t, stderr)
+	go io.Copy(io.Discard, stderr)
+	return base, func() int {
+		cmd.Process.Signal(os.Interrupt)
+		err := cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		return 0
+	}
+}
+
+// serverURL reads the "Serving ... at URL" line.
+func serverURL(t *testing.T, r io.Reader) string {
+	t.Helper()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("serve printed %q: %v", line, err)
+	}
+	_, after, ok := strings.Cut(line, " at ")
+	if !strings.HasPrefix(line, "Serving ") || !ok {
+		t.Fatalf("serve printed %q", line)
+	}
+	return strings.Fields(after)[0]
 }
 
 // scenario runs every command against b, as a newcomer would.
@@ -295,7 +356,11 @@ func scenario(t *testing.T, b backend) {
 		if resp.StatusCode != 200 || string(body) != "alpha, longer" {
 			t.Fatalf("GET signed URL: %s %q", resp.Status, body)
 		}
-		put := strings.TrimSpace(run("", "sign", "--method", "PUT", "--content-type", "text/plain", r("put.txt")).expect(t, 0, "sign PUT").out)
+		signPut := []string{"sign", "--method", "PUT", r("put.txt")}
+		if b.putContentType {
+			signPut = append(signPut, "--content-type", "text/plain")
+		}
+		put := strings.TrimSpace(run("", signPut...).expect(t, 0, "sign PUT").out)
 		if !strings.HasPrefix(put, "http") {
 			t.Fatalf("sign PUT = %q", put)
 		}
@@ -310,11 +375,85 @@ func scenario(t *testing.T, b backend) {
 	if got := run("", "ls", "-R", b.base).expect(t, 0, "ls after rm").out; got != "" {
 		t.Fatalf("left after rm -r: %q", got)
 	}
+
+	collectAndServe(t, b, dir)
+	run("", "rm", "-r", "--yes", b.base).expect(t, 0, "rm -r --yes")
+}
+
+// collectAndServe runs collectstatic into the backend, then serves it.
+func collectAndServe(t *testing.T, b backend, dir string) {
+	run := func(stdin string, args ...string) result { t.Helper(); return b.run(t, b.env, stdin, args...) }
+	static := filepath.Join(dir, "static")
+	writeFile(t, filepath.Join(static, "css", "app.css"), `body { background: url("../img/bg.png") }`)
+	writeFile(t, filepath.Join(static, "img", "bg.png"), "\x89PNG\r\n\x1a\nbackground")
+	writeFile(t, filepath.Join(static, "app.js"), strings.Repeat("console.log('hello, world');\n", 40))
+	vendor := filepath.Join(dir, "vendor")
+	writeFile(t, filepath.Join(vendor, "lib.js"), "export const x = 1;")
+	dst := b.base + "static/"
+	out := run("", "collectstatic", "--compress", "whitenoise", static, "vendor="+vendor, dst).expect(t, 0, "collectstatic").out
+	if !regexp.MustCompile(`^4 static files copied to '[^']*static/?', 4 post-processed\.\n$`).MatchString(out) {
+		t.Fatalf("collectstatic printed %q", out)
+	}
+	out = run("", "collectstatic", "--compress", "whitenoise", static, "vendor="+vendor, dst).expect(t, 0, "collectstatic again").out
+	if !strings.HasPrefix(out, "0 static files copied to '") || !strings.HasSuffix(out, "', 4 unmodified, 4 post-processed.\n") {
+		t.Fatalf("second collectstatic printed %q", out)
+	}
+	names := run("", "ls", "-R", dst).expect(t, 0, "ls collected").out
+	css := regexp.MustCompile(`css/app\.[0-9a-f]{12}\.css\n`).FindString(names)
+	png := regexp.MustCompile(`img/bg\.[0-9a-f]{12}\.png\n`).FindString(names)
+	for _, want := range []string{"staticfiles.json\n", "vendor/lib.js\n", "app.js.gz\n", "app.js.br\n"} {
+		if !strings.Contains(names, want) {
+			t.Fatalf("collected tree lacks %q:\n%s", want, names)
+		}
+	}
+	if css == "" || png == "" {
+		t.Fatalf("no hashed names in:\n%s", names)
+	}
+	css, png = strings.TrimSpace(css), strings.TrimSpace(png)
+	if got := run("", "cat", dst+css).expect(t, 0, "cat hashed").out; !strings.Contains(got, path.Base(png)) {
+		t.Fatalf("%s was not rewritten: %q", css, got)
+	}
+	dry := run("", "collectstatic", "--dry-run", "--clear", "--noinput", static, dst).expect(t, 0, "collectstatic --dry-run --clear").out
+	if !strings.Contains(dry, "static files copied to") {
+		t.Fatalf("dry run printed %q", dry)
+	}
+	run("", "collectstatic", "--clear", static, dst).expect(t, 1, "--clear without a terminal or --noinput")
+
+	// serve: the hashed CSS as immutable, the JS compressed on request.
+	start := b.serve
+	if start == nil {
+		start = execServer
+	}
+	base, stop := start(t, b.env, "--addr", "127.0.0.1:0", dst)
+	resp, err := http.Get(base + css)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), path.Base(png)) || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("GET %s: %s %q %v", css, resp.Status, body, resp.Header)
+	}
+	req, _ := http.NewRequest("GET", base+"app.js", nil)
+	req.Header.Set("Accept-Encoding", "br")
+	resp, err = (&http.Transport{}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "br" {
+		t.Fatalf("GET app.js with br: %s %v", resp.Status, resp.Header)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve stopped with exit %d", code)
+	}
 }
 
 func TestMemory(t *testing.T) {
+	m := newMemShared()
 	scenario(t, backend{
-		run:       memRunner(),
+		run:       m.run,
+		serve:     m.serve,
 		env:       []string{"STORAGES_REMOTE_URL=mem://?base_url=https://cdn.example.com/"},
 		base:      "remote:run/",
 		urlPrefix: "https://cdn.example.com/run/",
@@ -322,7 +461,8 @@ func TestMemory(t *testing.T) {
 }
 
 func TestMemoryURL(t *testing.T) {
-	scenario(t, backend{run: memRunner(), base: "mem:///run/"})
+	m := newMemShared()
+	scenario(t, backend{run: m.run, serve: m.serve, base: "mem:///run/"})
 }
 
 func TestFilesystem(t *testing.T) {
@@ -349,11 +489,11 @@ func TestS3(t *testing.T) {
 		"&secret_access_key=" + e.SecretKey + "&use_path_style=true&base_url=https://cdn.example.com/"
 	t.Run("config", func(t *testing.T) {
 		scenario(t, backend{run: execRunner, env: []string{"STORAGES_REMOTE_URL=s3://" + bucket + "?" + q},
-			base: "remote:cfg/", urlPrefix: "https://cdn.example.com/cfg/", signed: true})
+			base: "remote:cfg/", urlPrefix: "https://cdn.example.com/cfg/", signed: true, putContentType: true})
 	})
 	t.Run("url", func(t *testing.T) {
 		// The URL's path is the object prefix; the query travels along.
-		scenario(t, backend{run: urlRunner("s3://"+bucket, q), base: "s3://" + bucket + "/url/", signed: true})
+		scenario(t, backend{run: urlRunner("s3://"+bucket, q), serve: urlServer("s3://"+bucket, q), base: "s3://" + bucket + "/url/", signed: true})
 	})
 }
 
@@ -380,17 +520,29 @@ func TestAzure(t *testing.T) {
 	})
 }
 
+// urlServer is execServer with urlRunner's rewriting.
+func urlServer(base, q string) server {
+	return func(t *testing.T, env []string, args ...string) (string, func() int) {
+		t.Helper()
+		return execServer(t, env, withQuery(base, q, args)...)
+	}
+}
+
+func withQuery(base, q string, args []string) []string {
+	full := slices.Clone(args)
+	for i, a := range full {
+		if strings.HasPrefix(a, base) {
+			full[i] = a + "?" + q
+		}
+	}
+	return full
+}
+
 // urlRunner runs the binary with every argument that starts with base
 // given the query q: s3://bucket/path becomes s3://bucket/path?q.
 func urlRunner(base, q string) runner {
 	return func(t *testing.T, env []string, stdin string, args ...string) result {
 		t.Helper()
-		full := slices.Clone(args)
-		for i, a := range full {
-			if strings.HasPrefix(a, base) {
-				full[i] = a + "?" + q
-			}
-		}
-		return execRunner(t, env, stdin, full...)
+		return execRunner(t, env, stdin, withQuery(base, q, args)...)
 	}
 }

@@ -84,7 +84,7 @@ func (a *app) rm(ctx context.Context, args []string, recursive, yes, verbose boo
 		total += len(names)
 	}
 	if total > 1 && !yes {
-		if err := a.confirm(fmt.Sprintf("Delete %d objects (%s)?", total, describeSets(sets))); err != nil {
+		if err := a.confirm(fmt.Sprintf("Delete %d objects (%s)?", total, describeSets(sets)), "--yes"); err != nil {
 			return err
 		}
 	}
@@ -118,9 +118,9 @@ func describeSets(sets []rmSet) string {
 
 // confirm asks a yes/no question on the terminal; without a terminal on
 // standard input it refuses.
-func (a *app) confirm(question string) error {
+func (a *app) confirm(question, flag string) error {
 	if !isTerminal(a.io.in) {
-		return fmt.Errorf("refusing: %s Standard input is not a terminal to ask; give --yes", question)
+		return fmt.Errorf("refusing: %s Standard input is not a terminal to ask; give %s", question, flag)
 	}
 	fmt.Fprintf(a.io.err, "%s [y/N] ", question)
 	line, _ := bufio.NewReader(a.io.in).ReadString('\n')
