@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/benchmetrics"
 	"github.com/go-storages/storage/internal/emulator"
 	"github.com/go-storages/storage/staticfiles"
 	"github.com/go-storages/storage/staticfiles/internal/stbackends"
@@ -61,28 +62,32 @@ func corpus(t *testing.T) fs.FS {
 type row struct {
 	what   string
 	d      time.Duration
+	cpu    time.Duration // CPU time of this process (user + system)
 	heap   uint64
 	detail string
 }
 
 func report(t *testing.T, rows []row) {
-	fmt.Printf("\n| run | time | peak heap | detail |\n|---|---|---|---|\n")
+	fmt.Printf("\n| run | wall time | CPU time (this process) | peak heap | detail |\n|---|---|---|---|---|\n")
 	for _, r := range rows {
-		fmt.Printf("| %s | %.2f s | %.0f MiB | %s |\n", r.what, r.d.Seconds(), float64(r.heap)/(1<<20), r.detail)
+		fmt.Printf("| %s | %.2f s | %.2f s | %.0f MiB | %s |\n", r.what, r.d.Seconds(), r.cpu.Seconds(), float64(r.heap)/(1<<20), r.detail)
+	}
+	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Printf("\nload average at the end: %s(GOMAXPROCS %d)\n", l[:15], runtime.GOMAXPROCS(0))
 	}
 }
 
 func collect(t *testing.T, st *storage.Storage, src fs.FS, o staticfiles.Options) (*staticfiles.Result, row) {
 	runtime.GC()
 	stop := peakHeap()
-	start := time.Now()
+	start, cpu := time.Now(), benchmetrics.CPU()
 	res, err := staticfiles.Collect(context.Background(), st, []staticfiles.Source{{FS: src}}, o)
-	d := time.Since(start)
+	d, c := time.Since(start), benchmetrics.CPU()-cpu
 	h := stop()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res, row{d: d, heap: h, detail: fmt.Sprintf("%d files, %d uploaded (%.1f MB), %d unchanged, %d compressed, %d variants",
+	return res, row{d: d, cpu: c, heap: h, detail: fmt.Sprintf("%d files, %d uploaded (%.1f MB), %d unchanged, %d compressed, %d variants",
 		res.Collected, res.Uploaded, float64(res.Bytes)/1e6, res.Unchanged, res.Compressed, res.Variants)}
 }
 
@@ -98,7 +103,7 @@ func plainUpload(t *testing.T, st *storage.Storage, src fs.FS, conc int) (int, r
 	})
 	runtime.GC()
 	stop := peakHeap()
-	start := time.Now()
+	start, cpu := time.Now(), benchmetrics.CPU()
 	g, ctx := errgroup.WithContext(context.Background())
 	g.SetLimit(conc)
 	for _, n := range names {
@@ -117,8 +122,8 @@ func plainUpload(t *testing.T, st *storage.Storage, src fs.FS, conc int) (int, r
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	d := time.Since(start)
-	return 2 * len(names), row{d: d, heap: stop(), detail: fmt.Sprintf("%d objects, %d parallel Saves", 2*len(names), conc)}
+	d, c := time.Since(start), benchmetrics.CPU()-cpu
+	return 2 * len(names), row{d: d, cpu: c, heap: stop(), detail: fmt.Sprintf("%d objects, %d parallel Saves", 2*len(names), conc)}
 }
 
 // TestUploadMinIO: first run vs a plain parallel upload of the same
