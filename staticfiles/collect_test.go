@@ -7,10 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/gzip"
@@ -301,6 +303,7 @@ func (v *vanishingFS) Open(name string) (fs.File, error) {
 }
 
 func TestSourceVanishesMidRun(t *testing.T) {
+	defer checkNoLeak(t, runtime.NumGoroutine())
 	for _, name := range []string{"img/a.png", "css/app.css"} {
 		st := newMem(t)
 		src := &vanishingFS{FS: siteTree, name: name, after: 1}
@@ -338,7 +341,19 @@ func (c *changingFS) Open(name string) (fs.File, error) {
 	return c.FS.Open(name)
 }
 
+// checkNoLeak fails when goroutines started after base outlive a run.
+func checkNoLeak(t *testing.T, base int) {
+	t.Helper()
+	for i := 0; i < 100 && runtime.NumGoroutine() > base; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > base {
+		t.Errorf("%d goroutines outlive Collect", n-base)
+	}
+}
+
 func TestCancel(t *testing.T) {
+	defer checkNoLeak(t, runtime.NumGoroutine())
 	st := newMem(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var calls atomic.Int32
@@ -466,6 +481,40 @@ func TestDistinctContentCompressedOnce(t *testing.T) {
 					t.Errorf("%s%s missing", n, s)
 				}
 			}
+		}
+	}
+}
+
+// failingDriver refuses to write one name.
+type failingDriver struct {
+	storage.Driver
+	name string
+}
+
+func (d failingDriver) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) (string, error) {
+	if name == d.name {
+		return "", errors.New("disk full")
+	}
+	return d.Driver.Write(ctx, name, r, o)
+}
+
+// TestWriteFailsMidRun: a write failing midway publishes no manifest; the
+// next run completes the tree.
+func TestWriteFailsMidRun(t *testing.T) {
+	defer checkNoLeak(t, runtime.NumGoroutine())
+	st := newMem(t)
+	bad := st.Wrap(func(d storage.Driver) storage.Driver { return failingDriver{d, "img/a.png"} })
+	_, err := Collect(context.Background(), bad, []Source{{FS: siteTree}}, Options{JSModules: true, Compress: &Fast, Concurrency: 2})
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("err = %v", err)
+	}
+	if ok, _ := st.Exists(context.Background(), ManifestName); ok {
+		t.Fatal("a failed run published a manifest")
+	}
+	res := collect(t, st, siteTree, Options{JSModules: true, Compress: &Fast})
+	for o, h := range res.Manifest.Paths() {
+		if ok, _ := st.Exists(context.Background(), h); !ok {
+			t.Errorf("%s -> %s missing after the second run", o, h)
 		}
 	}
 }
