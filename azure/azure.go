@@ -16,7 +16,12 @@
 // use If-None-Match: * and cannot lose a race; see [Driver.Write] for what
 // happens when another writer takes the name during a large streamed upload
 // (the upload fails with storage.ErrExist, as blocks cannot move to another
-// name; a file is uploaded again under the new name).
+// name; a file is uploaded again under the new name). Concurrent overwrites
+// of one name with bodies larger than a block: Azure discards every
+// uncommitted block of a blob when one writer commits, so a body that can be
+// read again (a file, an io.Seeker) is staged again and every overwrite
+// succeeds (the last commit wins), while a plain stream that lost the race
+// fails with storage.ErrChanged and stores nothing.
 //
 // Reads are lazy ranged GETs; with [Config.DownloadConcurrency], copying
 // the object to an io.Writer (io.Copy from a storage.Reader) downloads

@@ -9,16 +9,20 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
 	"maps"
+	mrand "math/rand/v2"
 	"os"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
 	"golang.org/x/sync/errgroup"
 
@@ -50,6 +54,17 @@ type upload struct {
 // while any other stream, already consumed, fails with an error matching
 // storage.ErrExist. Staged but uncommitted blocks are never visible, and the
 // service discards them after a week.
+//
+// Azure keeps one list of uncommitted blocks per blob and discards all of it
+// when any writer commits or deletes the blob, so of concurrent staged
+// uploads to one name only the first to commit succeeds; the others' commits
+// fail with InvalidBlockList (each upload stages under its own random block
+// IDs, so no upload ever commits another's blocks). A body that can be read
+// again (an *os.File, or any io.Seeker) is then staged again, after a random
+// pause, up to 10 times: concurrent overwrites all succeed, the last commit
+// wins. A stream that cannot be read again fails with an error matching
+// storage.ErrChanged (storage.ErrExist for an exclusive write) and stores
+// nothing: save it again.
 func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
 	if opts.Public {
 		return "", errPublic
@@ -72,7 +87,99 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 			return u.fromFile(ctx, name, f, off, size)
 		}
 	}
-	return u.fromStream(ctx, name, r)
+	seeker, rewind := r.(io.Seeker)
+	var start int64
+	if rewind {
+		start, err = seeker.Seek(0, io.SeekCurrent)
+		rewind = err == nil
+	}
+	for attempt := 1; ; attempt++ {
+		stored, err := u.fromStream(ctx, name, r)
+		var lost *lostBlocksError
+		if !errors.As(err, &lost) {
+			return stored, err
+		}
+		if !rewind || attempt == maxCommitAttempts {
+			return "", u.lostRace(lost, rewind)
+		}
+		// The input can be read again: stage it anew, after a random
+		// pause that lets the concurrent commits go through.
+		if err := backoff(ctx, attempt); err != nil {
+			return "", err
+		}
+		if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+			return "", err
+		}
+	}
+}
+
+// maxCommitAttempts bounds how many times one Write stages a body that can
+// be read again (a file, an io.Seeker) after concurrent commits to the same
+// name dropped its blocks.
+const maxCommitAttempts = 10
+
+// lostBlocksError: Put Block List failed with InvalidBlockList because the
+// blocks this upload staged are gone. Azure keeps one list of uncommitted
+// blocks per blob and discards it whenever any writer commits the blob
+// (Put Block List or Put Blob) or deletes it, so of concurrent staged
+// uploads to one name only the first to commit succeeds.
+type lostBlocksError struct {
+	name string
+	err  error
+}
+
+func (e *lostBlocksError) Error() string {
+	return fmt.Sprintf("azure: another writer committed %q while this upload staged its blocks, which Azure then discarded: %v", e.name, e.err)
+}
+func (e *lostBlocksError) Unwrap() error { return e.err }
+
+func isLostBlocks(err error) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && bloberror.Code(re.ErrorCode) == bloberror.InvalidBlockList
+}
+
+// lostRace is the error of an upload whose blocks a concurrent commit
+// dropped and that cannot (or may no more) stage them again: for an
+// exclusive write the name is taken (ErrExist, as for a conflict at
+// commit); for an overwrite, storage.ErrChanged: nothing was stored, and
+// saving again is safe.
+func (u *upload) lostRace(lost *lostBlocksError, rewound bool) error {
+	why := "a streamed body cannot be read again"
+	if rewound {
+		why = fmt.Sprintf("after %d attempts", maxCommitAttempts)
+	}
+	if u.opts.OnConflict != nil {
+		if _, cerr := u.opts.OnConflict(lost.name); cerr != nil {
+			return cerr
+		}
+		return &raceError{storage.ErrExist, lost, why}
+	}
+	return &raceError{storage.ErrChanged, lost, why + "; nothing was stored"}
+}
+
+// raceError is a lost race with its kind (matched by errors.Is, without
+// repeating its text) and the service's error (reachable with errors.As).
+type raceError struct {
+	kind error
+	lost *lostBlocksError
+	why  string
+}
+
+func (e *raceError) Error() string   { return e.lost.Error() + " (" + e.why + ")" }
+func (e *raceError) Unwrap() []error { return []error{e.kind, e.lost} }
+
+// backoff sleeps a random time that grows with attempt, or until ctx is
+// done.
+func backoff(ctx context.Context, attempt int) error {
+	d := time.Duration(mrand.Int64N(int64(attempt) * int64(50*time.Millisecond)))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func httpHeaders(o *storage.WriteOptions) *blob.HTTPHeaders {
@@ -259,6 +366,7 @@ func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, siz
 			sum = h
 		}
 	}()
+	attempt := 0
 	for {
 		ids, err := u.stageFile(ctx, name, f, off, size, bs)
 		<-hashed
@@ -272,6 +380,22 @@ func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, siz
 		if err == nil {
 			_, _ = f.Seek(off+size, io.SeekStart)
 			return name, nil
+		}
+		if isLostBlocks(err) {
+			// A concurrent commit dropped the staged blocks: stage the
+			// file again (under the name, or the one OnConflict gives
+			// if the other writer created it).
+			lost := &lostBlocksError{name, err}
+			if attempt++; attempt >= maxCommitAttempts {
+				return "", u.lostRace(lost, true)
+			}
+			if err := backoff(ctx, attempt); err != nil {
+				return "", err
+			}
+			if name, err = u.claim(ctx, name); err != nil {
+				return "", err
+			}
+			continue
 		}
 		if u.opts.OnConflict == nil || !isConflict(err) {
 			return "", err
@@ -569,6 +693,9 @@ loop:
 	err = u.commit(ctx, name, ids, h)
 	if err == nil {
 		return name, nil
+	}
+	if isLostBlocks(err) {
+		return "", &lostBlocksError{name, err}
 	}
 	if u.opts.OnConflict == nil || !isConflict(err) {
 		return "", err

@@ -127,6 +127,8 @@ func concurrencyCases() []testCase {
 			}
 			t.Fatalf("after %d concurrent overwrites the object holds none of them whole: %s", n, show(got))
 		}},
+		{"overwrite-multi-part-seekable", overwriteRace(true)},
+		{"overwrite-multi-part-stream", overwriteRace(false)},
 		{"readers-see-whole-versions", func(t *testing.T, s *suite) {
 			st, ctx := s.fresh(t)
 			const versions = 15
