@@ -40,6 +40,13 @@ var (
 	// documentation) fails with ErrChanged too, and stored nothing; saving
 	// again is safe.
 	ErrChanged error = &kind{"object changed during the operation", nil}
+	// ErrBucketNotExist: the bucket (S3, GCS) or container (Azure) the
+	// storage is configured for does not exist: a configuration error, from
+	// every operation that reaches the backend. It deliberately matches
+	// neither ErrNotExist nor fs.ErrNotExist (nor any other io/fs error), so
+	// a misspelt bucket never looks like an empty one: Exists returns this
+	// error rather than false, and Delete fails rather than succeeding.
+	ErrBucketNotExist error = &kind{"bucket does not exist", nil}
 )
 
 type kind struct {
@@ -105,7 +112,7 @@ func KindOf(err error) error {
 	return nil
 }
 
-var kinds = []error{ErrNotExist, ErrExist, ErrInvalidName, ErrPermission, ErrUnsupported, ErrChecksum, ErrInvalidArgument, ErrChanged}
+var kinds = []error{ErrBucketNotExist, ErrNotExist, ErrExist, ErrInvalidName, ErrPermission, ErrUnsupported, ErrChecksum, ErrInvalidArgument, ErrChanged}
 
 // wrap turns a driver's error into an *Error. Errors that already carry a
 // kind keep it; otherwise the driver classifies them.

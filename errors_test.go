@@ -58,6 +58,16 @@ func TestSentinelsMatchStandardErrors(t *testing.T) {
 	if errors.Is(storage.ErrChecksum, fs.ErrInvalid) || errors.Is(storage.ErrChecksum, fs.ErrNotExist) {
 		t.Error("ErrChecksum matches an fs error")
 	}
+	// A missing bucket is a configuration error, never a missing object.
+	bucket := &storage.Error{Op: "stat", Name: "n", Kind: storage.ErrBucketNotExist}
+	for _, std := range []error{fs.ErrNotExist, storage.ErrNotExist, fs.ErrInvalid, fs.ErrPermission, fs.ErrExist} {
+		if errors.Is(bucket, std) {
+			t.Errorf("ErrBucketNotExist matches %v", std)
+		}
+	}
+	if !errors.Is(bucket, storage.ErrBucketNotExist) || !strings.HasPrefix(storage.ErrBucketNotExist.Error(), "storage: ") {
+		t.Errorf("ErrBucketNotExist: %v", bucket)
+	}
 }
 
 func TestErrorReachesDriverError(t *testing.T) {
@@ -76,7 +86,7 @@ func TestErrorReachesDriverError(t *testing.T) {
 
 func TestKindOf(t *testing.T) {
 	for _, k := range []error{storage.ErrNotExist, storage.ErrExist, storage.ErrInvalidName, storage.ErrPermission,
-		storage.ErrUnsupported, storage.ErrChecksum, storage.ErrInvalidArgument} {
+		storage.ErrUnsupported, storage.ErrChecksum, storage.ErrInvalidArgument, storage.ErrBucketNotExist} {
 		if got := storage.KindOf(fmt.Errorf("wrapped: %w", &storage.Error{Op: "x", Kind: k})); got != k {
 			t.Errorf("KindOf(%v) = %v", k, got)
 		}

@@ -36,6 +36,12 @@
 // for containers whose access level allows anonymous blob reads, or through a
 // CDN or custom domain ([Config.PublicBaseURL]).
 //
+// A missing container is storage.ErrBucketNotExist from every operation
+// (Azure names it, ContainerNotFound, even in the x-ms-error-code header of
+// a HEAD response), never storage.ErrNotExist; a refused credential
+// (AuthenticationFailed for a wrong account key, an authorization failure) is
+// storage.ErrPermission.
+//
 // Metadata keys must be C# identifiers in Azure: letters, digits and '_',
 // not starting with a digit. Portable keys that are not (such as
 // "x-trace_id": the portable layer allows '-') are stored under a reversible

@@ -1,6 +1,8 @@
 package azure_test
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
 	"github.com/go-storages/storage/conformance"
+	"github.com/go-storages/storage/internal/emulator"
 )
 
 // TestConformance runs the shared suite against Azurite (or the service of
@@ -26,6 +29,26 @@ func TestConformance(t *testing.T) {
 		},
 		HTTPClient: &http.Client{Transport: blockBlobPUT{http.DefaultTransport}},
 		NameLimit:  storage.MaxNameLength - len("t-") - 12 - 1,
+		MissingBucket: func(t *testing.T) *storage.Storage {
+			e, _ := env(t)
+			st, err := azure.New(t.Context(), azure.Config{ConnectionString: e.ConnectionString, Container: emulator.UniqueName("gost-missing")},
+				storage.WithLocation("case"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
+		WrongCredential: func(t *testing.T) *storage.Storage {
+			e, name := env(t)
+			key := make([]byte, 64)
+			_, _ = rand.Read(key)
+			st, err := azure.New(t.Context(), azure.Config{AccountName: e.AccountName, AccountKey: base64.StdEncoding.EncodeToString(key),
+				ServiceURL: e.BlobEndpoint, Container: name}, storage.WithLocation("case"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
 	})
 }
 

@@ -31,9 +31,10 @@ func (d *Driver) ErrorKind(err error) error {
 	case bloberror.BlobNotFound:
 		return storage.ErrNotExist
 	case bloberror.ContainerNotFound:
-		// A configuration error, not a missing object: left unmapped so the
-		// caller sees it for what it is.
-		return nil
+		// A configuration error, not a missing object. Azure names it in
+		// the x-ms-error-code header of HEAD responses too, so every
+		// operation can tell.
+		return storage.ErrBucketNotExist
 	case bloberror.BlobAlreadyExists, bloberror.ConditionNotMet, bloberror.TargetConditionNotMet:
 		return storage.ErrExist
 	case bloberror.AuthorizationFailure, bloberror.AuthenticationFailed, bloberror.InsufficientAccountPermissions,

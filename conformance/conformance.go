@@ -9,7 +9,7 @@
 //
 // Run groups its cases in subtests (save, open, versions, stat, exists, delete, list,
 // copy, policy, names, url, signed, checksums, metadata, contenttype, fs,
-// errors, cancel, concurrency, large, etag), so one case or group runs with
+// errors, bucket, cancel, concurrency, large, etag), so one case or group runs with
 // -run 'TestConformance/list/'. Cases that need a capability the driver does
 // not declare (see [storage.Capabilities]) are skipped with the message
 // "driver does not declare <Capability>"; a declared capability must pass its
@@ -65,6 +65,29 @@ type Harness struct {
 	// its "/"). The names-at-the-limit cases use it.
 	NameLimit int
 
+	// MissingBucket returns a storage configured like New's but over a
+	// bucket (or container) that does not exist, for the bucket/missing-*
+	// cases: every operation that reaches the backend must fail with
+	// storage.ErrBucketNotExist, never ErrNotExist. Nil skips them; leave it
+	// nil only for a driver without buckets (memory, filesystem).
+	MissingBucket func(t *testing.T) *storage.Storage
+
+	// WrongCredential returns a storage over New's bucket with a credential
+	// the service refuses (a wrong secret or account key), for the
+	// bucket/wrong-credential-* cases: every operation that reaches the
+	// backend must fail with storage.ErrPermission. Nil skips them; leave it
+	// nil only for a driver that takes no credential (memory, filesystem).
+	// An emulator that accepts any credential cannot pass them: list them
+	// in Known with the real service's documented answer.
+	WrongCredential func(t *testing.T) *storage.Storage
+
+	// Groups limits the run to the named groups ("bucket", "errors", ...);
+	// nil runs every group. It is for a second harness over the same driver
+	// that needs to prove one part of the contract only (for example the
+	// error mapping over another backend), when the whole suite already runs
+	// elsewhere. Names that match no group fail the run.
+	Groups []string
+
 	// Known maps a case, named as its subtest is ("group/case", for example
 	// "concurrency/readers-see-whole-versions"), to the documented reason
 	// the backend under test cannot pass it (an emulator's known limitation
@@ -117,6 +140,21 @@ func Run(t *testing.T, h Harness) {
 			t.Errorf("conformance: Harness.Known names %q, which is no case", k)
 		}
 	}
+	if h.Groups != nil {
+		var some []group
+		for _, name := range h.Groups {
+			found := false
+			for _, g := range all {
+				if g.name == name {
+					some, found = append(some, g), true
+				}
+			}
+			if !found {
+				t.Errorf("conformance: Harness.Groups names %q, which is no group", name)
+			}
+		}
+		all = some
+	}
 	for _, g := range all {
 		t.Run(g.name, func(t *testing.T) {
 			for _, c := range g.cases {
@@ -161,6 +199,7 @@ func groups() []group {
 		{"contenttype", contentTypeCases()},
 		{"fs", fsCases()},
 		{"errors", errorCases()},
+		{"bucket", bucketCases()},
 		{"cancel", cancelCases()},
 		{"concurrency", concurrencyCases()},
 		{"large", largeCases()},

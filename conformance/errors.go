@@ -92,7 +92,7 @@ func errorCases() []testCase {
 		}},
 		{"sentinels-distinct", func(t *testing.T, s *suite) {
 			ks := []error{storage.ErrNotExist, storage.ErrExist, storage.ErrInvalidName, storage.ErrPermission,
-				storage.ErrUnsupported, storage.ErrChecksum, storage.ErrInvalidArgument}
+				storage.ErrUnsupported, storage.ErrChecksum, storage.ErrInvalidArgument, storage.ErrBucketNotExist, storage.ErrChanged}
 			for i, a := range ks {
 				for j, b := range ks {
 					if i != j && errors.Is(a, b) {

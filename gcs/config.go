@@ -13,6 +13,7 @@ import (
 	"google.golang.org/api/option"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/bucketcheck"
 )
 
 // Upload and download sizes.
@@ -287,7 +288,9 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 		}
 		s.ownsClient = true
 	}
-	return &Driver{s: s, client: c, bucket: c.Bucket(s.bucket)}, nil
+	d := &Driver{s: s, client: c, bucket: c.Bucket(s.bucket)}
+	d.check = bucketcheck.New(s.bucket, d.bucketExists)
+	return d, nil
 }
 
 // New returns a storage over the bucket. Public URLs default to

@@ -44,6 +44,17 @@
 // through Config.SignBytes (for example IAM signBlob), also for a bucket-bound
 // hostname (Config.SignHostname).
 //
+// A missing bucket is storage.ErrBucketNotExist, never storage.ErrNotExist:
+// the SDK reports a missing bucket as ErrObjectNotExist on object calls (the
+// service answers 404 for both), so such an answer is followed by a request
+// for the bucket's metadata that tells them apart. A bucket found to exist is
+// trusted for a minute (a burst of Exists calls on missing objects costs one
+// extra request per minute); without storage.buckets.get the answer stays
+// ErrNotExist. A refused credential is storage.ErrPermission: a token GCS
+// refuses (401, 403) and a service-account key the token endpoint refuses
+// (400 invalid_grant for a deleted or wrong key, reported by the SDK as
+// *auth.Error, or *oauth2.RetrieveError from an oauth2 token source).
+//
 // Testing: the package's tests run against fake-gcs-server. The emulator
 // serves signed URLs but does not check their signatures, so the tests also
 // verify each signed URL independently by recomputing its V4 signature with
@@ -53,5 +64,7 @@
 // checks a CRC32C sent with a single-request upload but not the one sent with
 // the final request of a resumable upload, and it has no uniform
 // bucket-level access, so those two refusals are only covered against the
-// real service.
+// real service. It checks no credential: the wrong-credential conformance
+// cases authenticate with a key that a local token endpoint refuses as
+// Google's does.
 package gcs

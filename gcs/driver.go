@@ -10,11 +10,14 @@ import (
 	"slices"
 	"strings"
 
+	"cloud.google.com/go/auth"
 	gcs "cloud.google.com/go/storage"
+	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/bucketcheck"
 )
 
 // Driver implements storage.Driver on one Google Cloud Storage bucket. It is
@@ -23,6 +26,7 @@ type Driver struct {
 	s      *settings
 	client *gcs.Client
 	bucket *gcs.BucketHandle
+	check  *bucketcheck.Checker // tells a missing bucket behind ErrObjectNotExist
 }
 
 var _ storage.Driver = (*Driver)(nil)
@@ -61,9 +65,34 @@ func (d *Driver) object(name string) *gcs.ObjectHandle {
 func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
 	a, err := d.object(name).Attrs(ctx)
 	if err != nil {
-		return nil, err
+		return nil, d.notFound(ctx, err)
 	}
 	return attributes(a), nil
+}
+
+// notFound resolves an object call's "not found": the SDK reports a missing
+// bucket as ErrObjectNotExist too (the JSON and XML APIs answer 404 for
+// both), so the bucket is asked about (see bucketcheck for the cost). Any
+// other error is returned as is.
+func (d *Driver) notFound(ctx context.Context, err error) error {
+	var ge *googleapi.Error
+	if errors.Is(err, gcs.ErrObjectNotExist) || errors.As(err, &ge) && ge.Code == http.StatusNotFound {
+		return d.check.Resolve(ctx, err)
+	}
+	return err
+}
+
+// bucketExists asks for the bucket's metadata (storage.buckets.get; when
+// refused, the answer is unknown).
+func (d *Driver) bucketExists(ctx context.Context) (bool, error) {
+	_, err := d.bucket.Attrs(ctx)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, gcs.ErrBucketNotExist):
+		return false, nil
+	}
+	return false, err
 }
 
 // attributes converts the SDK's object attributes.
@@ -101,7 +130,7 @@ func lowerKeys(m map[string]string) map[string]string {
 
 // Delete implements storage.Driver.
 func (d *Driver) Delete(ctx context.Context, name string) error {
-	return d.bucket.Object(name).Delete(ctx)
+	return d.notFound(ctx, d.bucket.Object(name).Delete(ctx))
 }
 
 // List implements storage.Driver. The service lists in name order; with a
@@ -157,15 +186,20 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 		c.PredefinedACL = "publicRead"
 	}
 	_, err := c.Run(ctx)
-	return err
+	return d.notFound(ctx, err)
 }
 
 // ErrorKind implements storage.Driver: it maps the SDK's and the service's
 // errors to the contract's sentinels.
 func (d *Driver) ErrorKind(err error) error {
 	switch {
-	case errors.Is(err, gcs.ErrObjectNotExist), errors.Is(err, gcs.ErrBucketNotExist):
+	case errors.Is(err, gcs.ErrBucketNotExist):
+		return storage.ErrBucketNotExist
+	case errors.Is(err, gcs.ErrObjectNotExist):
 		return storage.ErrNotExist
+	}
+	if refusedCredential(err) {
+		return storage.ErrPermission
 	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
@@ -188,6 +222,25 @@ func (d *Driver) ErrorKind(err error) error {
 		return storage.ErrInvalidArgument
 	}
 	return nil
+}
+
+// refusedCredential reports whether err is the token endpoint refusing the
+// client's credential (a revoked or wrong service-account key answers 400
+// invalid_grant, an unknown client 401 invalid_client): the request never
+// reached the bucket. cloud.google.com/go/auth reports it as *auth.Error,
+// golang.org/x/oauth2 token sources (option.WithTokenSource) as
+// *oauth2.RetrieveError. A 5xx from the token endpoint is not a refusal.
+func refusedCredential(err error) bool {
+	status := 0
+	var ae *auth.Error
+	var re *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &ae) && ae.Response != nil:
+		status = ae.Response.StatusCode
+	case errors.As(err, &re) && re.Response != nil:
+		status = re.Response.StatusCode
+	}
+	return status >= 400 && status < 500
 }
 
 // errorText is every message of a service error, lower-cased.

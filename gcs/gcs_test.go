@@ -9,13 +9,16 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	gcssdk "cloud.google.com/go/storage"
+	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 
@@ -167,7 +170,55 @@ func TestConformance(t *testing.T) {
 	conformance.Run(t, conformance.Harness{
 		New:       func(t *testing.T) *storage.Storage { return newStorage(t, e.config()) },
 		NameLimit: storage.MaxNameLength - prefixLen,
+		MissingBucket: func(t *testing.T) *storage.Storage {
+			cfg := e.config()
+			cfg.Bucket = emulator.UniqueName("gost-missing")
+			return bareStorage(t, cfg)
+		},
+		WrongCredential: func(t *testing.T) *storage.Storage {
+			// The SDK goes unauthenticated whenever STORAGE_EMULATOR_HOST
+			// is set (tests against an existing emulator): clear it while
+			// the client is made.
+			t.Setenv("STORAGE_EMULATOR_HOST", "")
+			return bareStorage(t, refusedKeyConfig(t, e))
+		},
 	})
+}
+
+// bareStorage is a storage over cfg (a location prefix, no cleanup of
+// objects) for the cases where nothing can be stored.
+func bareStorage(t *testing.T, cfg gcs.Config) *storage.Storage {
+	st, err := gcs.New(t.Context(), cfg, storage.WithLocation(newPrefix()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// refusedKeyConfig is the test bucket's configuration authenticated (not in
+// emulator mode) with a service-account key that the token endpoint refuses.
+// fake-gcs-server checks no credential at all, so the refusal comes from
+// where Google's comes from for a deleted or wrong key, the OAuth token
+// endpoint (the key file's token_uri): a local one that answers as
+// oauth2.googleapis.com documents, 400 {"error": "invalid_grant"}. The SDK's
+// real authentication flow runs; the request never reaches the emulator. A
+// token that GCS itself refuses (401) is mapped by ErrorKind and tested on
+// the service's error in internal_test.go.
+func refusedKeyConfig(t *testing.T, e testEnv) gcs.Config {
+	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"error":"invalid_grant","error_description":"Invalid JWT Signature."}`)
+	}))
+	t.Cleanup(tokens.Close)
+	var key map[string]string
+	if err := json.Unmarshal(e.keyJSON, &key); err != nil {
+		t.Fatal(err)
+	}
+	key["token_uri"] = tokens.URL + "/token"
+	keyJSON, _ := json.Marshal(key)
+	return gcs.Config{Bucket: e.bucket, Endpoint: e.endpoint, ServiceAccountJSON: keyJSON}
 }
 
 // countingTransport counts requests by method and records the paths.
@@ -210,4 +261,29 @@ func countedConfig(e testEnv) (gcs.Config, *countingTransport) {
 	cfg := e.config()
 	cfg.ClientOptions = []option.ClientOption{option.WithHTTPClient(&http.Client{Transport: ct})}
 	return cfg, ct
+}
+
+// The SDK reports a missing bucket as ErrObjectNotExist: the driver asks for
+// the bucket once to tell them apart and trusts the answer, so a burst of
+// Exists calls on missing objects costs one extra request.
+func TestMissingObjectBucketCheckCost(t *testing.T) {
+	e := env(t)
+	cfg, ct := countedConfig(e)
+	st := newStorage(t, cfg)
+	ct.reset()
+	for i := range 10 {
+		ok, err := st.Exists(t.Context(), "missing-"+strings.Repeat("x", i))
+		if ok || err != nil {
+			t.Fatalf("Exists(missing) = %v, %v", ok, err)
+		}
+	}
+	if n := ct.n.Load(); n != 11 {
+		t.Fatalf("10 Exists of missing objects sent %d requests, want 11:\n%s", n, ct.log())
+	}
+	cfg.Bucket = emulator.UniqueName("gost-missing")
+	_, err := bareStorage(t, cfg).Stat(t.Context(), "x")
+	var ge *googleapi.Error
+	if !errors.Is(err, storage.ErrBucketNotExist) || errors.Is(err, storage.ErrNotExist) || !errors.As(err, &ge) {
+		t.Fatalf("Stat on a missing bucket = %v", err)
+	}
 }

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"cloud.google.com/go/auth"
 	gcs "cloud.google.com/go/storage"
+	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 
 	"github.com/go-storages/storage"
@@ -33,7 +36,7 @@ func TestErrorKind(t *testing.T) {
 		want error
 	}{
 		{gcs.ErrObjectNotExist, storage.ErrNotExist},
-		{fmt.Errorf("wrapped: %w", gcs.ErrBucketNotExist), storage.ErrNotExist},
+		{fmt.Errorf("wrapped: %w", gcs.ErrBucketNotExist), storage.ErrBucketNotExist},
 		{&googleapi.Error{Code: 404}, storage.ErrNotExist},
 		{&googleapi.Error{Code: 412}, storage.ErrExist},
 		{&googleapi.Error{Code: 403}, storage.ErrPermission},
@@ -42,6 +45,15 @@ func TestErrorKind(t *testing.T) {
 		{&googleapi.Error{Code: 400, Message: "Invalid argument."}, storage.ErrInvalidArgument},
 		{uniformAccessError(), storage.ErrUnsupported},
 		{&googleapi.Error{Code: 503}, nil},
+		// A credential the token endpoint refuses, as the SDK reports it
+		// (wrapped by the HTTP client in a *url.Error).
+		{&url.Error{Op: "Get", URL: "https://storage.googleapis.com/b/o", Err: &auth.Error{
+			Response: &http.Response{StatusCode: 400},
+			Body:     []byte(`{"error":"invalid_grant","error_description":"Invalid JWT Signature."}`)}}, storage.ErrPermission},
+		{&url.Error{Op: "Get", URL: "https://storage.googleapis.com/b/o", Err: &oauth2.RetrieveError{
+			Response: &http.Response{StatusCode: 401}, ErrorCode: "invalid_client"}}, storage.ErrPermission},
+		{&auth.Error{Response: &http.Response{StatusCode: 503}}, nil},
+		{&auth.Error{Err: errors.New("no response")}, nil},
 		{errors.New("other"), nil},
 	} {
 		if got := d.ErrorKind(c.err); got != c.want {
@@ -52,13 +64,13 @@ func TestErrorKind(t *testing.T) {
 
 func TestUniformAccessErrorExplained(t *testing.T) {
 	d := &Driver{s: &settings{bucket: "media"}}
-	err := d.uploadError(uniformAccessError(), &storage.WriteOptions{Public: true}, nil)
+	err := d.uploadError(t.Context(), uniformAccessError(), &storage.WriteOptions{Public: true}, nil)
 	var ge *googleapi.Error
 	if !errors.Is(err, storage.ErrUnsupported) || !errors.As(err, &ge) || !strings.Contains(err.Error(), `bucket "media" has uniform bucket-level access`) {
 		t.Fatalf("public save on a uniform-access bucket: %v", err)
 	}
 	// Not public: the error passes through.
-	if err := d.uploadError(uniformAccessError(), &storage.WriteOptions{}, nil); errors.Is(err, storage.ErrUnsupported) {
+	if err := d.uploadError(t.Context(), uniformAccessError(), &storage.WriteOptions{}, nil); errors.Is(err, storage.ErrUnsupported) {
 		t.Fatalf("private save: %v", err)
 	}
 }

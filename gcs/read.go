@@ -43,7 +43,7 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 			}
 			return io.NopCloser(eofReader{}), a, nil
 		}
-		return nil, nil, err
+		return nil, nil, d.notFound(ctx, err)
 	}
 	return r, readerAttributes(r), nil
 }
@@ -67,7 +67,7 @@ func (d *Driver) readObject(ctx context.Context, name string) (io.ReadCloser, *s
 			if rerr == nil {
 				r.Close()
 			}
-			return nil, nil, cmp.Or(aerr, rerr)
+			return nil, nil, d.notFound(ctx, cmp.Or(aerr, rerr))
 		}
 		if r.Attrs.Generation != a.Generation {
 			// Replaced between the two requests: describe the generation

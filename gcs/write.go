@@ -166,7 +166,7 @@ func (d *Driver) writeSmall(ctx context.Context, name string, data []byte, opts 
 			return name, nil
 		}
 		if opts.OnConflict == nil || !isPreconditionFailed(err) {
-			return "", d.uploadError(err, opts, so)
+			return "", d.uploadError(ctx, err, opts, so)
 		}
 		if name, err = opts.OnConflict(name); err != nil {
 			return "", err
@@ -193,7 +193,7 @@ func (d *Driver) writeStream(ctx context.Context, name string, body io.Reader, c
 			storage.ErrExist, name, err)
 	}
 	if err != nil {
-		return "", d.uploadError(err, opts, so)
+		return "", d.uploadError(ctx, err, opts, so)
 	}
 	return name, nil
 }
@@ -244,13 +244,14 @@ func isPreconditionFailed(err error) bool {
 }
 
 // uploadError explains the service's refusal of a public object on a bucket
-// with uniform bucket-level access.
-func (d *Driver) uploadError(err error, opts *storage.WriteOptions, _ *SaveOptions) error {
+// with uniform bucket-level access, and tells a missing bucket (an upload's
+// 404).
+func (d *Driver) uploadError(ctx context.Context, err error, opts *storage.WriteOptions, _ *SaveOptions) error {
 	var ge *googleapi.Error
 	if (opts.Public || d.s.public) && errors.As(err, &ge) && ge.Code == http.StatusBadRequest &&
 		strings.Contains(errorText(ge), "uniform bucket-level access") {
 		return fmt.Errorf("%w: gcs: bucket %q has uniform bucket-level access, which disables object ACLs, so an object cannot be made public on its own; grant allUsers the Storage Object Viewer role on the bucket instead: %w",
 			storage.ErrUnsupported, d.s.bucket, err)
 	}
-	return err
+	return d.notFound(ctx, err)
 }

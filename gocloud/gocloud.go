@@ -38,8 +38,17 @@
 // entries of [CapabilitiesFor] follow gocloud.dev's code and documentation
 // and are not exercised here.
 //
-// fileblob cannot hold a key segment over 233 bytes (it writes through a
-// temporary file named after the key plus 21 bytes): ENAMETOOLONG is
+// Errors are mapped with gcerrors.Code. gocloud.dev reports a missing
+// bucket and a missing object alike (NotFound), so a NotFound is followed by
+// a listing of a prefix that matches nothing (blob.Bucket.IsAccessible
+// without its first object; its "yes" trusted for a minute), and a bucket
+// that is not there is storage.ErrBucketNotExist. fileblob lists a missing
+// directory as empty, so over fileblob nothing is ever reported missing. A
+// refused credential is storage.ErrPermission when gocloud.dev says
+// PermissionDenied, or when the SDK's error reports an HTTP status 401 or 403
+// (the AWS SDK's does; s3blob leaves a wrong secret Unknown). fileblob
+// cannot hold a key segment over 233 bytes (it writes through a temporary
+// file named after the key plus 21 bytes): ENAMETOOLONG is
 // storage.ErrInvalidName.
 //
 // Public objects are not supported (gocloud.dev has no portable ACLs).
@@ -49,6 +58,7 @@ package gocloud
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,6 +76,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/bucketcheck"
 )
 
 // Config configures the bridge.
@@ -143,8 +154,9 @@ type Driver struct {
 	cfg   Config
 	owned bool // the bridge opened the bucket from Config.URL
 
-	commitLocks [64]sync.Mutex // see upload
-	ifNotExist  bool           // use WriterOptions.IfNotExist
+	commitLocks [64]sync.Mutex       // see upload
+	ifNotExist  bool                 // use WriterOptions.IfNotExist
+	check       *bucketcheck.Checker // tells a missing bucket behind NotFound
 	// secondModTimes: cut modification times to seconds (see modTime).
 	secondModTimes bool
 }
@@ -170,6 +182,7 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 		cfg.Bucket = b
 	}
 	d := &Driver{b: cfg.Bucket, cfg: cfg, caps: CapabilitiesFor(cfg.Scheme), owned: owned}
+	d.check = bucketcheck.New(cfg.Scheme+" bucket", d.bucketExists)
 	if cfg.Capabilities != nil {
 		d.caps = *cfg.Capabilities
 	}
@@ -247,13 +260,13 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 			return r, &storage.Attributes{Size: r.Size(), ModTime: d.modTime(r.ModTime()), ContentType: r.ContentType()}, nil
 		}
 		if d.ErrorKind(err) == storage.ErrNotExist || ctx.Err() != nil {
-			return nil, nil, err
+			return nil, nil, d.notFound(ctx, err)
 		}
 		// An offset past the end, for some drivers: clamp it below.
 	}
 	a, err := d.attributes(ctx, name)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, d.notFound(ctx, err)
 	}
 	if offset >= a.Size && offset > 0 {
 		// At or past the end: nothing to read (S3 refuses such a range).
@@ -262,7 +275,7 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 	}
 	r, err := d.rangeReader(ctx, name, offset, length)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, d.notFound(ctx, err)
 	}
 	attrs := d.fromAttrs(a)
 	if r.Size() != a.Size || !r.ModTime().Equal(a.ModTime) {
@@ -287,7 +300,7 @@ func (d *Driver) rangeReader(ctx context.Context, name string, offset, length in
 func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
 	a, err := d.attributes(ctx, name)
 	if err != nil {
-		return nil, err
+		return nil, d.notFound(ctx, err)
 	}
 	return d.fromAttrs(a), nil
 }
@@ -333,6 +346,35 @@ func (d *Driver) Delete(ctx context.Context, name string) error {
 			return nil
 		}
 	}
+	return d.notFound(ctx, err)
+}
+
+// bucketProbe is a listing prefix that matches no object.
+var bucketProbe = ".go-storages-bucket-probe-" + rand.Text() + "/"
+
+// bucketExists is blob.Bucket.IsAccessible with a prefix that matches
+// nothing: IsAccessible lists the first object, and a driver that then reads
+// its attributes (fileblob) answers NotFound when that object is deleted
+// meanwhile, which would make a busy bucket look missing.
+func (d *Driver) bucketExists(ctx context.Context) (bool, error) {
+	_, _, err := d.b.ListPage(ctx, blob.FirstPageToken, 1, &blob.ListOptions{Prefix: bucketProbe})
+	switch {
+	case err == nil:
+		return true, nil
+	case gcerrors.Code(err) == gcerrors.NotFound:
+		return false, nil
+	}
+	return false, err
+}
+
+// notFound resolves a gocloud.dev NotFound, which every driver also gives
+// for a missing bucket: the bucket is asked about (one listing request; see
+// bucketcheck for the cost), and a missing one is
+// storage.ErrBucketNotExist. Other errors are returned as they are.
+func (d *Driver) notFound(ctx context.Context, err error) error {
+	if err != nil && gcerrors.Code(err) == gcerrors.NotFound {
+		return d.check.Resolve(ctx, err)
+	}
 	return err
 }
 
@@ -351,7 +393,7 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 				return
 			}
 			if err != nil {
-				yield(storage.Entry{}, err)
+				yield(storage.Entry{}, d.notFound(ctx, err))
 				return
 			}
 			e := storage.Entry{Name: obj.Key, IsDir: obj.IsDir}
@@ -387,7 +429,7 @@ func (d *Driver) listETag(obj *blob.ListObject) string {
 
 // Copy implements storage.Driver with blob.Bucket.Copy.
 func (d *Driver) Copy(ctx context.Context, dst, src string) error {
-	return d.b.Copy(ctx, dst, src, nil)
+	return d.notFound(ctx, d.b.Copy(ctx, dst, src, nil))
 }
 
 // SignedURL implements storage.Driver with blob.Bucket.SignedURL.
@@ -425,6 +467,16 @@ func (d *Driver) ErrorKind(err error) error {
 		return storage.ErrExist
 	case gcerrors.PermissionDenied:
 		return storage.ErrPermission
+	case gcerrors.Unknown:
+		// gocloud.dev leaves most refused credentials Unknown (s3blob: a
+		// wrong secret is SignatureDoesNotMatch); an SDK error that reports
+		// its HTTP status (the AWS SDK's) still tells.
+		var sc interface{ HTTPStatusCode() int }
+		if d.b.ErrorAs(err, &sc) {
+			if c := sc.HTTPStatusCode(); c == http.StatusUnauthorized || c == http.StatusForbidden {
+				return storage.ErrPermission
+			}
+		}
 	case gcerrors.Unimplemented:
 		return storage.ErrUnsupported
 	case gcerrors.InvalidArgument:

@@ -15,13 +15,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	sdk "github.com/aws/aws-sdk-go-v2/service/s3"
 	_ "gocloud.dev/blob/s3blob"
 
 	"github.com/go-storages/storage"
@@ -30,27 +25,10 @@ import (
 	"github.com/go-storages/storage/internal/emulator"
 )
 
-func TestMain(m *testing.M) { emulator.Main(m) }
-
 // gocloud.dev's s3blob against MinIO, through the bridge: conditional
 // create (If-None-Match) and presigned URLs are the bucket's own.
 func TestConformanceS3blob(t *testing.T) {
-	e := emulator.S3(t)
-	c := sdk.New(sdk.Options{
-		Region: e.Region, BaseEndpoint: aws.String(e.Endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKey, e.SecretKey, ""),
-	})
-	bucket := emulator.UniqueName("gost-gocloud")
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		_, err := c.CreateBucket(context.Background(), &sdk.CreateBucketInput{Bucket: &bucket})
-		if err == nil {
-			break
-		}
-		if !strings.Contains(err.Error(), "XMinioServerNotInitialized") || time.Now().After(deadline) {
-			t.Fatalf("CreateBucket: %v", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	e, bucket := s3blobBucket(t)
 	// s3blob takes its credentials from the SDK's default chain.
 	t.Setenv("AWS_ACCESS_KEY_ID", e.AccessKey)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", e.SecretKey)
@@ -66,6 +44,10 @@ func TestConformanceS3blob(t *testing.T) {
 		// 256 MiB upload. The bridge itself streams (1 MiB of spool in
 		// memory, the rest in a temporary file).
 		MaxExtraHeap: 96 << 20,
+		MissingBucket: func(t *testing.T) *storage.Storage {
+			return s3blobStorage(t, e, emulator.UniqueName("gost-missing"), e.SecretKey)
+		},
+		WrongCredential: func(t *testing.T) *storage.Storage { return s3blobStorage(t, e, bucket, "wrong-"+e.SecretKey) },
 		New: func(t *testing.T) *storage.Storage {
 			loc := emulator.UniqueName("gost-case")
 			if len(loc)+1 != prefixLen {

@@ -34,6 +34,11 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	default:
 		return "", fmt.Errorf("%w: gocloud driver options must be *gocloud.SaveOptions, not %T", storage.ErrUnsupported, opts.DriverOptions)
 	}
+	name, err := d.write(ctx, name, r, wo, opts)
+	return name, d.notFound(ctx, err)
+}
+
+func (d *Driver) write(ctx context.Context, name string, r io.Reader, wo *blob.WriterOptions, opts *storage.WriteOptions) (string, error) {
 	if opts.OnConflict == nil {
 		return name, d.upload(ctx, name, r, wo, opts.BeforeCommit)
 	}

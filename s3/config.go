@@ -22,6 +22,7 @@ import (
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/bucketcheck"
 )
 
 // Defaults used for zero Config fields.
@@ -135,6 +136,7 @@ type Driver struct {
 	dlPart    int64
 	dlConc    int
 	closeIdle func()
+	bucket    *bucketcheck.Checker // tells a missing bucket behind a HEAD's 404
 }
 
 // New returns a storage over the bucket. The default public base URL is the
@@ -300,7 +302,22 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 		d.baseURL = "https://" + cfg.Bucket + ".s3." + cfg.Region + ".amazonaws.com/"
 	}
 	d.cfg = cfg
+	d.bucket = bucketcheck.New(cfg.Bucket, d.bucketExists)
 	return d, nil
+}
+
+// bucketExists asks HeadBucket whether the bucket exists. It needs
+// s3:ListBucket, which a 404 on an object already implies on AWS (without
+// it S3 answers 403 for a missing key); when refused, the answer is unknown.
+func (d *Driver) bucketExists(ctx context.Context) (bool, error) {
+	_, err := d.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &d.cfg.Bucket})
+	if err == nil {
+		return true, nil
+	}
+	if code, status := apiCode(err); code == "NoSuchBucket" || code == "NotFound" || status == http.StatusNotFound {
+		return false, nil
+	}
+	return false, err
 }
 
 // parseRSAKey reads an RSA private key in PEM, PKCS#1 or PKCS#8.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/conformance"
+	"github.com/go-storages/storage/internal/emulator"
 )
 
 // TestConformance runs the shared suite against the test service: one bucket
@@ -23,5 +24,13 @@ func TestConformance(t *testing.T) {
 			return newStorage(t, cfg, storage.WithLocation(loc))
 		},
 		NameLimit: storage.MaxNameLength - prefixLen,
+		MissingBucket: func(t *testing.T) *storage.Storage {
+			return newStorage(t, config(t, emulator.UniqueName("gost-missing")), storage.WithLocation("case"))
+		},
+		WrongCredential: func(t *testing.T) *storage.Storage {
+			wrong := cfg
+			wrong.SecretAccessKey = "wrong-" + cfg.SecretAccessKey
+			return newStorage(t, wrong, storage.WithLocation("case"))
+		},
 	})
 }

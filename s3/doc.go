@@ -78,6 +78,20 @@
 // independently (the exact canned policy JSON, RSA-SHA1 over it, CloudFront's
 // URL-safe base64) instead of fetching through CloudFront.
 //
+// # Errors
+//
+// A missing bucket is storage.ErrBucketNotExist, never storage.ErrNotExist:
+// S3 names it (NoSuchBucket) in the body of every response but a HEAD's,
+// which has none, so the 404 of the HeadObject behind Stat, Exists and Copy
+// is followed by a HeadBucket that tells the two apart. A bucket found to
+// exist is trusted for a minute, so a burst of Exists calls on missing keys
+// costs one HeadBucket per minute, not one per call; HeadBucket needs
+// s3:ListBucket (which a 404 for a missing key implies on AWS: without it
+// S3 answers 403), and when it is refused the answer stays ErrNotExist. A
+// refused credential (InvalidAccessKeyId, SignatureDoesNotMatch, a 403) is
+// storage.ErrPermission. MinIO's XMinioInvalidObjectName (a name its disks
+// cannot hold, such as a segment over 255 bytes) is storage.ErrInvalidName.
+//
 // # Per-call options
 //
 // SaveOptions.DriverOptions accepts a *[SaveOptions] (storage class,

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -36,6 +37,15 @@ func isPreconditionFailed(err error) bool {
 func isConditionalConflict(err error) bool {
 	code, status := apiCode(err)
 	return code == "ConditionalRequestConflict" || (status == http.StatusConflict && code == "OperationAborted")
+}
+
+// headNotFound resolves the 404 of a HEAD request, which has no body and so
+// no error code: the key or the bucket may be missing (see bucketcheck).
+func (d *Driver) headNotFound(ctx context.Context, err error) error {
+	if code, status := apiCode(err); status == http.StatusNotFound && (code == "" || code == "NotFound") {
+		return d.bucket.Resolve(ctx, err)
+	}
+	return err
 }
 
 func isNotFound(err error) bool {
@@ -88,7 +98,7 @@ func (d *Driver) ErrorKind(err error) error {
 	case "NoSuchKey", "NotFound", "NoSuchUpload":
 		return storage.ErrNotExist
 	case "NoSuchBucket":
-		return nil // a configuration error, not a missing object
+		return storage.ErrBucketNotExist // a configuration error, not a missing object
 	case "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
 		"ExpiredToken", "InvalidToken", "AccountProblem", "InvalidObjectState":
 		return storage.ErrPermission

@@ -77,7 +77,7 @@ func unescapeKey(k string) string {
 func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	head, err := d.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &d.cfg.Bucket, Key: aws.String(src)})
 	if err != nil {
-		return err
+		return d.headNotFound(ctx, err)
 	}
 	p := &objectParams{storageClass: d.cfg.StorageClass, sse: d.cfg.ServerSideEncryption, kmsKey: nz(d.cfg.SSEKMSKeyID)}
 	if d.cfg.Public {

@@ -138,7 +138,7 @@ func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, er
 		Bucket: &d.cfg.Bucket, Key: aws.String(name), ChecksumMode: types.ChecksumModeEnabled,
 	})
 	if err != nil {
-		return nil, err
+		return nil, d.headNotFound(ctx, err)
 	}
 	a := &storage.Attributes{
 		Size:               aws.ToInt64(out.ContentLength),

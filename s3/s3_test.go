@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdk "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -204,5 +205,38 @@ func TestLongSegmentName(t *testing.T) {
 	t.Logf("the service stores a 256-byte segment")
 	if _, err := st.Stat(t.Context(), got); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A HEAD's 404 has no error code: the driver asks HeadBucket once to tell a
+// missing key from a missing bucket, and trusts the answer, so a burst of
+// Exists calls on missing keys costs one extra request, not one per call.
+func TestMissingKeyHeadBucketCost(t *testing.T) {
+	bucket := newBucket(t, false)
+	cfg, rec := recorded(t, bucket)
+	st := newStorage(t, cfg)
+	isBucket := func(r *http.Request) bool { return strings.Trim(r.URL.Path, "/") == bucket }
+	for i := range 10 {
+		ok, err := st.Exists(t.Context(), "missing-"+itoa(int64(i)))
+		if ok || err != nil {
+			t.Fatalf("Exists(missing) = %v, %v", ok, err)
+		}
+	}
+	if heads, buckets := rec.count("HEAD", nil), rec.count("HEAD", isBucket); heads != 11 || buckets != 1 {
+		t.Fatalf("10 Exists of missing keys sent %d HEADs, %d of them HeadBucket; want 11 and 1", heads, buckets)
+	}
+	// A missing bucket is asked about every time (a bucket created later is
+	// seen at once) and is ErrBucketNotExist, keeping the SDK's error.
+	cfg.Bucket = emulator.UniqueName("gost-missing")
+	missing := newStorage(t, cfg)
+	for range 2 {
+		ok, err := missing.Exists(t.Context(), "x")
+		if ok || !errors.Is(err, storage.ErrBucketNotExist) || errors.Is(err, storage.ErrNotExist) {
+			t.Fatalf("Exists on a missing bucket = %v, %v", ok, err)
+		}
+		var re *awshttp.ResponseError
+		if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusNotFound {
+			t.Fatalf("the SDK's error is not reachable: %v", err)
+		}
 	}
 }

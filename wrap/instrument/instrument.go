@@ -28,8 +28,8 @@
 // Attributes: storage.operation (write, read, stat, delete, list, copy,
 // signed_url), storage.name (Options.Storage, when set) and, on failures,
 // error.type: the kind of error (not_exist, exist, invalid_name, permission,
-// unsupported, checksum, invalid_argument, canceled, deadline_exceeded or
-// other).
+// unsupported, checksum, invalid_argument, bucket_not_exist, canceled,
+// deadline_exceeded or other).
 //
 // # Traces and logs
 //
@@ -103,7 +103,7 @@ const (
 
 var opNames = [numOps]string{"write", "read", "stat", "delete", "list", "copy", "signed_url"}
 
-var errorTypes = []string{"not_exist", "exist", "invalid_name", "permission", "unsupported", "checksum", "invalid_argument", "canceled", "deadline_exceeded", "other"}
+var errorTypes = []string{"not_exist", "exist", "invalid_name", "permission", "unsupported", "checksum", "invalid_argument", "bucket_not_exist", "canceled", "deadline_exceeded", "other"}
 
 var kindNames = map[error]string{
 	storage.ErrNotExist:        "not_exist",
@@ -113,6 +113,7 @@ var kindNames = map[error]string{
 	storage.ErrUnsupported:     "unsupported",
 	storage.ErrChecksum:        "checksum",
 	storage.ErrInvalidArgument: "invalid_argument",
+	storage.ErrBucketNotExist:  "bucket_not_exist",
 }
 
 // Driver is the wrapping driver.
