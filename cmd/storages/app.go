@@ -37,7 +37,7 @@ type app struct {
 
 	// openURL opens a storage URL; tests replace it to share memory storages
 	// between invocations.
-	openURL func(ctx context.Context, p *storage.ParsedURL) (*storage.Storage, error)
+	openURL func(ctx context.Context, p *storage.ParsedURL, opts ...storage.Option) (*storage.Storage, error)
 	// cfgWrap is config.Options.Wrap; tests use it the same way.
 	cfgWrap func(name string, st *storage.Storage) *storage.Storage
 
@@ -64,7 +64,9 @@ func run(ctx context.Context, args []string, sio stdio, env []string) (code int)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := &app{io: sio, env: env, stores: map[string]*storage.Storage{}}
-	a.openURL = func(ctx context.Context, p *storage.ParsedURL) (*storage.Storage, error) { return p.Open(ctx) }
+	a.openURL = func(ctx context.Context, p *storage.ParsedURL, opts ...storage.Option) (*storage.Storage, error) {
+		return p.Open(ctx, opts...)
+	}
 	return a.run(ctx, args)
 }
 

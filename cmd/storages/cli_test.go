@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -233,5 +234,39 @@ func TestRmAsksOnTerminal(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "gone")); !os.IsNotExist(err) {
 		t.Fatalf("the directory is still there: %v", err)
+	}
+}
+
+func TestJSONOutput(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "src", "a.txt"), "a")
+	writeFile(t, filepath.Join(dir, "src", "b", "c.txt"), "cc")
+	out := execRunner(t, nil, "", "--json", "cp", "-r", filepath.Join(dir, "src"), filepath.Join(dir, "dst")).expect(t, 0, "cp --json").out
+	var recs []map[string]any
+	for line := range strings.Lines(out) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		recs = append(recs, m)
+	}
+	if len(recs) != 3 || recs[2]["op"] != "summary" || recs[2]["objects"] != 2.0 || recs[2]["bytes"] != 3.0 {
+		t.Fatalf("cp --json printed %v", recs)
+	}
+	for _, r := range recs[:2] {
+		if r["op"] != "copy" || !strings.HasPrefix(r["dst"].(string), filepath.Join(dir, "dst")) || r["error"] != nil {
+			t.Fatalf("item record %v", r)
+		}
+	}
+	env := []string{"STORAGES_MEDIA_URL=file://" + dir + "?base_url=https://cdn.example.com/"}
+	if got := execRunner(t, env, "", "ls").expect(t, 0, "ls configured").out; got != "media:\tfile://"+dir+"?base_url=https%3A%2F%2Fcdn.example.com%2F (from $STORAGES_MEDIA_URL)\n" {
+		t.Fatalf("ls without arguments = %q", got)
+	}
+	var u map[string]any
+	if err := json.Unmarshal([]byte(execRunner(t, env, "", "--json", "url", "media:src/a.txt").expect(t, 0, "url --json").out), &u); err != nil {
+		t.Fatal(err)
+	}
+	if u["url"] != "https://cdn.example.com/src/a.txt" || u["name"] != "media:src/a.txt" {
+		t.Fatalf("url --json = %v", u)
 	}
 }

@@ -105,9 +105,9 @@ func (m *memShared) shared(key string, st *storage.Storage) *storage.Storage {
 
 func (m *memShared) app(env []string, stdin io.Reader, out, errw io.Writer) *app {
 	a := &app{io: stdio{in: stdin, out: out, err: errw}, env: env, stores: map[string]*storage.Storage{}}
-	a.openURL = func(ctx context.Context, p *storage.ParsedURL) (*storage.Storage, error) {
-		st, err := p.Open(ctx)
-		if err != nil || p.Scheme() != "mem" {
+	a.openURL = func(ctx context.Context, p *storage.ParsedURL, opts ...storage.Option) (*storage.Storage, error) {
+		st, err := p.Open(ctx, opts...)
+		if err != nil || p.Scheme() != "mem" || len(opts) > 0 {
 			return st, err
 		}
 		return m.shared("url:"+p.String(), st), nil
