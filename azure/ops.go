@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -48,23 +49,43 @@ func (d *Driver) Delete(ctx context.Context, name string) error {
 	return err
 }
 
-// List implements storage.Driver. The service lists in name order; with
-// OneLevel the directories and blobs of each page are merged in order.
+// List implements storage.Driver. Azurite lists in UTF-16 order, where names
+// with characters above U+FFFF sort before those with U+E000-U+FFFF at the
+// same place; storage.Driver.List promises byte order. Each page (blobs, and
+// with OneLevel the directories, which the service returns apart) is put in
+// UTF-16 order and pushed through [byteOrder], which yields byte order while
+// streaming, holding back only names with characters above U+FFFF where
+// they would sort wrongly (see byteOrder for the bound). This is right
+// whether the service lists in UTF-16 or in byte order.
 func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptions) iter.Seq2[storage.Entry, error] {
 	return func(yield func(storage.Entry, error) bool) {
+		var (
+			order byteOrder
+			page  []storage.Entry
+		)
+		var next pages
 		if opts.OneLevel {
-			d.listLevel(ctx, prefix, yield)
-			return
+			next = d.levelPages(prefix)
+		} else {
+			next = d.flatPages(prefix)
 		}
-		pager := d.cont.NewListBlobsFlatPager(&container.ListBlobsFlatOptions{Prefix: &prefix})
-		for pager.More() {
-			page, err := pager.NextPage(ctx)
+		for {
+			var (
+				ok  bool
+				err error
+			)
+			page, ok, err = next(ctx, page[:0])
 			if err != nil {
 				yield(storage.Entry{}, err)
 				return
 			}
-			for _, it := range page.Segment.BlobItems {
-				if !yield(entry(it), nil) {
+			if !ok {
+				order.flush(yield)
+				return
+			}
+			slices.SortFunc(page, func(a, b storage.Entry) int { return utf16Compare(a.Name, b.Name) })
+			for _, e := range page {
+				if !order.push(e, yield) {
 					return
 				}
 			}
@@ -72,28 +93,44 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 	}
 }
 
-func (d *Driver) listLevel(ctx context.Context, prefix string, yield func(storage.Entry, error) bool) {
-	pager := d.cont.NewListBlobsHierarchyPager("/", &container.ListBlobsHierarchyOptions{Prefix: &prefix})
-	for pager.More() {
+// pages returns the entries of the next page appended to buf, and false
+// after the last page.
+type pages func(ctx context.Context, buf []storage.Entry) ([]storage.Entry, bool, error)
+
+func (d *Driver) flatPages(prefix string) pages {
+	pager := d.cont.NewListBlobsFlatPager(&container.ListBlobsFlatOptions{Prefix: &prefix})
+	return func(ctx context.Context, buf []storage.Entry) ([]storage.Entry, bool, error) {
+		if !pager.More() {
+			return buf, false, nil
+		}
 		page, err := pager.NextPage(ctx)
 		if err != nil {
-			yield(storage.Entry{}, err)
-			return
+			return buf, false, err
 		}
-		items, dirs := page.Segment.BlobItems, page.Segment.BlobPrefixes
-		for len(items) > 0 || len(dirs) > 0 {
-			var e storage.Entry
-			if len(dirs) == 0 || len(items) > 0 && deref(items[0].Name) < deref(dirs[0].Name) {
-				e = entry(items[0])
-				items = items[1:]
-			} else {
-				e = storage.Entry{Name: deref(dirs[0].Name), IsDir: true}
-				dirs = dirs[1:]
-			}
-			if !yield(e, nil) {
-				return
-			}
+		for _, it := range page.Segment.BlobItems {
+			buf = append(buf, entry(it))
 		}
+		return buf, true, nil
+	}
+}
+
+func (d *Driver) levelPages(prefix string) pages {
+	pager := d.cont.NewListBlobsHierarchyPager("/", &container.ListBlobsHierarchyOptions{Prefix: &prefix})
+	return func(ctx context.Context, buf []storage.Entry) ([]storage.Entry, bool, error) {
+		if !pager.More() {
+			return buf, false, nil
+		}
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return buf, false, err
+		}
+		for _, it := range page.Segment.BlobItems {
+			buf = append(buf, entry(it))
+		}
+		for _, p := range page.Segment.BlobPrefixes {
+			buf = append(buf, storage.Entry{Name: deref(p.Name), IsDir: true})
+		}
+		return buf, true, nil
 	}
 }
 

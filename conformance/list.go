@@ -25,7 +25,7 @@ func bigTree() (files, nested []string) {
 }
 
 func listCases() []testCase {
-	return []testCase{
+	return append([]testCase{
 		{"empty-storage", func(t *testing.T, s *suite) {
 			st, _ := s.fresh(t)
 			expectList(t, st, "", storage.ListOptions{}, nil)
@@ -149,5 +149,5 @@ func listCases() []testCase {
 			expectList(t, st, "list/d0", storage.ListOptions{OneLevel: true}, dirs[:10])
 			expectList(t, st, "list/d07/", storage.ListOptions{OneLevel: true}, []string{"list/d07/g0", "list/d07/g1", "list/d07/g2"})
 		}},
-	}
+	}, listOrderCases()...)
 }
