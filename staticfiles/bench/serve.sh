@@ -9,6 +9,8 @@
 #   minimal   a net/http handler writing the same bytes from memory with the
 #             same headers (the Go floor: servebench -mode minimal)
 #   handler   staticfiles.Handler over the filesystem driver (servebench)
+#   servecontent the minimal handler's bytes and headers through http.ServeContent
+#             (what the standard library's conditional/range code costs)
 #   whitenoise WhiteNoise 6 (Debian's python3-whitenoise) under gunicorn, 2 workers
 # One server runs at a time; each round runs all four in turn; the best round
 # of each is reported with the ratios the issue asks for.
@@ -109,6 +111,7 @@ start() { # name port
 	case $1 in
 	nginx) sed "s/__PORT__/$2/" "$work/nginx/nginx.conf" >"$work/nginx/run.conf"
 		nginx -p "$work/nginx" -c "$work/nginx/run.conf" & ;;
+	servecontent) "$work/servebench" -mode servecontent -root "$site" -file "$hashed" -addr "127.0.0.1:$2" 2>"$work/servecontent.log" & ;;
 	minimal) "$work/servebench" -mode minimal -root "$site" -file "$hashed" -addr "127.0.0.1:$2" 2>"$work/minimal.log" & ;;
 	handler) "$work/servebench" -mode handler -root "$site" -addr "127.0.0.1:$2" 2>"$work/handler.log" & ;;
 	whitenoise) gunicorn --workers 2 --bind "127.0.0.1:$2" --chdir "$work/whitenoise" --log-level warning app:application & ;;
@@ -138,7 +141,7 @@ check() { # name url: the answer must be the brotli bytes
 }
 
 declare -A best
-servers=(nginx minimal handler whitenoise)
+servers=(nginx minimal handler servecontent whitenoise)
 for round in $(seq "$rounds"); do
 	for s in "${servers[@]}"; do
 		port=$(free_port)
@@ -161,8 +164,9 @@ echo "best of $rounds rounds, ${secs}s each, wrk -t2 -c$conns, $(nproc) cores:"
 for s in "${servers[@]}"; do
 	printf '  %-10s %10.0f req/s\n' "$s" "${best[$s]}"
 done
-awk -v h="${best[handler]}" -v m="${best[minimal]}" -v n="${best[nginx]}" -v w="${best[whitenoise]}" 'BEGIN {
+awk -v h="${best[handler]}" -v m="${best[minimal]}" -v n="${best[nginx]}" -v w="${best[whitenoise]}" -v c="${best[servecontent]}" 'BEGIN {
 	printf "  handler / minimal    %.2fx (target >= 0.9)\n", h / m
 	printf "  handler / whitenoise %.2fx (target >= 5)\n", h / w
 	printf "  handler / nginx      %.2fx\n", h / n
+	printf "  servecontent / minimal %.2fx\n", c / m
 }'

@@ -6,9 +6,11 @@
 //
 //	servebench -mode handler -root DIR -addr 127.0.0.1:8081
 //	servebench -mode minimal -root DIR -file static/css/x.css -addr 127.0.0.1:8082
+//	servebench -mode servecontent -root DIR -file static/css/x.css -addr 127.0.0.1:8083
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"log"
@@ -43,7 +45,9 @@ func main() {
 		log.Printf("handler: %d files indexed", sh.Len())
 		h = sh
 	case "minimal":
-		h = minimal(*root, *file)
+		h = minimal(*root, *file, false)
+	case "servecontent":
+		h = minimal(*root, *file, true)
 	default:
 		log.Fatalf("unknown mode %q", *mode)
 	}
@@ -53,8 +57,10 @@ func main() {
 
 // minimal writes the brotli bytes of one file from memory with the headers
 // the handler sends, and nothing else: no lookup, no negotiation, no
-// conditionals.
-func minimal(root, file string) http.Handler {
+// conditionals. With serveContent it hands them to http.ServeContent
+// instead (conditionals and ranges by the standard library), to measure
+// what that costs.
+func minimal(root, file string, serveContent bool) http.Handler {
 	body, err := os.ReadFile(filepath.Join(root, file+".br"))
 	if err != nil {
 		log.Fatal(err)
@@ -73,6 +79,16 @@ func minimal(root, file string) http.Handler {
 			return
 		}
 		h := w.Header()
+		if serveContent {
+			h.Set("Content-Type", "text/css; charset=utf-8")
+			h.Set("Content-Encoding", "br")
+			h.Set("Cache-Control", staticfiles.ImmutableCacheControl)
+			h.Set("Etag", etag)
+			h.Set("Vary", "Accept-Encoding")
+			h.Set("X-Content-Type-Options", "nosniff")
+			http.ServeContent(w, r, "", fi.ModTime(), bytes.NewReader(body))
+			return
+		}
 		h.Set("Content-Type", "text/css; charset=utf-8")
 		h.Set("Content-Encoding", "br")
 		h.Set("Content-Length", length)
