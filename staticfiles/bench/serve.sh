@@ -12,8 +12,10 @@
 #   servecontent the minimal handler's bytes and headers through http.ServeContent
 #             (what the standard library's conditional/range code costs)
 #   whitenoise WhiteNoise 6 (Debian's python3-whitenoise) under gunicorn, 2 workers
-# One server runs at a time; each round runs all four in turn; the best round
-# of each is reported with the ratios the issue asks for.
+# One server runs at a time; each round runs all five in turn; the best round
+# of each is reported with the ratios the issue asks for, in requests per
+# second and in CPU time of the server's processes per request (read from
+# /proc; the steadier measure when other work shares the machine).
 # Installs nginx-light, wrk, gunicorn, python3-whitenoise and brotli from
 # Debian when missing, and builds the corpus with ../shared/corpus/static-tree.sh
 # (STATIC_TREE_SH overrides its path) into BENCH_DIR (default /tmp/staticfiles-serve-bench).
@@ -140,7 +142,17 @@ check() { # name url: the answer must be the brotli bytes
 	fi
 }
 
-declare -A best
+hz=$(getconf CLK_TCK)
+cpu_ticks() { # utime+stime of a process and its children (nginx and gunicorn workers)
+	local total=0 p
+	for p in "$1" $(pgrep -P "$1" || true); do
+		[ -r "/proc/$p/stat" ] || continue
+		total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+	done
+	echo "$total"
+}
+
+declare -A best bestcpu
 servers=(nginx minimal handler servecontent whitenoise)
 for round in $(seq "$rounds"); do
 	for s in "${servers[@]}"; do
@@ -149,24 +161,38 @@ for round in $(seq "$rounds"); do
 		url="http://127.0.0.1:$port/$hashed"
 		check "$s" "$url"
 		wrk -t2 -c"$conns" -d2s -H 'Accept-Encoding: gzip, deflate, br, zstd' "$url" >/dev/null # warm-up
-		rps=$(wrk -t2 -c"$conns" -d"${secs}s" -H 'Accept-Encoding: gzip, deflate, br, zstd' "$url" |
-			awk '/^Requests\/sec:/ {print $2}')
+		t0=$(cpu_ticks "$pid")
+		out=$(wrk -t2 -c"$conns" -d"${secs}s" -H 'Accept-Encoding: gzip, deflate, br, zstd' "$url")
+		t1=$(cpu_ticks "$pid")
 		stop
-		printf 'round %d  %-10s %10.0f req/s\n' "$round" "$s" "$rps"
+		rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+		reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+		# CPU time the server's processes spent per request: steadier than
+		# req/s when other work shares the machine.
+		us=$(awk -v d=$((t1 - t0)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')
+		printf 'round %d  %-12s %8.0f req/s  %7s CPU-us/req\n' "$round" "$s" "$rps" "$us"
 		if [ -z "${best[$s]:-}" ] || awk "BEGIN{exit !($rps > ${best[$s]})}"; then
 			best[$s]=$rps
+		fi
+		if [ -z "${bestcpu[$s]:-}" ] || awk "BEGIN{exit !($us < ${bestcpu[$s]})}"; then
+			bestcpu[$s]=$us
 		fi
 	done
 done
 
 echo
-echo "best of $rounds rounds, ${secs}s each, wrk -t2 -c$conns, $(nproc) cores:"
+echo "best of $rounds rounds, ${secs}s each, wrk -t2 -c$conns, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg):"
 for s in "${servers[@]}"; do
-	printf '  %-10s %10.0f req/s\n' "$s" "${best[$s]}"
+	printf '  %-12s %8.0f req/s  %7s CPU-us/req\n' "$s" "${best[$s]}" "${bestcpu[$s]}"
 done
-awk -v h="${best[handler]}" -v m="${best[minimal]}" -v n="${best[nginx]}" -v w="${best[whitenoise]}" -v c="${best[servecontent]}" 'BEGIN {
-	printf "  handler / minimal    %.2fx (target >= 0.9)\n", h / m
-	printf "  handler / whitenoise %.2fx (target >= 5)\n", h / w
-	printf "  handler / nginx      %.2fx\n", h / n
-	printf "  servecontent / minimal %.2fx\n", c / m
-}'
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
+echo "  throughput ratios (req/s):"
+echo "    handler / minimal      $(ratio "${best[handler]}" "${best[minimal]}") (target >= 0.9)"
+echo "    handler / whitenoise   $(ratio "${best[handler]}" "${best[whitenoise]}") (target >= 5)"
+echo "    handler / nginx        $(ratio "${best[handler]}" "${best[nginx]}")"
+echo "    servecontent / minimal $(ratio "${best[servecontent]}" "${best[minimal]}")"
+echo "  per-request CPU ratios (the inverse: requests per CPU-second):"
+echo "    handler vs minimal     $(ratio "${bestcpu[minimal]}" "${bestcpu[handler]}") (target >= 0.9)"
+echo "    handler vs whitenoise  $(ratio "${bestcpu[whitenoise]}" "${bestcpu[handler]}") (target >= 5)"
+echo "    handler vs nginx       $(ratio "${bestcpu[nginx]}" "${bestcpu[handler]}")"
+echo "    servecontent vs minimal $(ratio "${bestcpu[minimal]}" "${bestcpu[servecontent]}")"

@@ -15,6 +15,7 @@ import (
 	"flag"
 	"log"
 	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,7 +31,11 @@ func main() {
 	root := flag.String("root", "", "directory served under /")
 	file := flag.String("file", "", "minimal: the file (relative to root) whose .br variant is written")
 	addr := flag.String("addr", "127.0.0.1:8081", "listen address")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (to see where the time goes)")
 	flag.Parse()
+	if *pprofAddr != "" {
+		go func() { log.Println(http.ListenAndServe(*pprofAddr, nil)) }()
+	}
 	var h http.Handler
 	switch *mode {
 	case "handler":
