@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path"
@@ -19,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/hmacurl"
 	"github.com/go-storages/storage/internal/emulator"
 )
 
@@ -477,6 +479,32 @@ func TestFilesystem(t *testing.T) {
 	})
 }
 
+// A filesystem storage signs with the HMAC key of its URL; the URL verifies
+// with package hmacurl's Verify, as the service mounting its handler would.
+func TestFilesystemSign(t *testing.T) {
+	root := t.TempDir()
+	key := filepath.Join(t.TempDir(), "key")
+	writeFile(t, key, strings.Repeat("k", 32))
+	env := []string{"STORAGES_REMOTE_URL=file://" + root + "?secret_key_path=" + key + "&sign_base_url=https://example.com/signed/"}
+	u := strings.TrimSpace(execRunner(t, env, "", "sign", "--expires", "1h", "remote:docs/a b.txt").expect(t, 0, "sign").out)
+	signer, err := hmacurl.New("https://example.com/signed/", []byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, err := signer.Verify(httptest.NewRequest("GET", u, nil))
+	if err != nil || name != "docs/a b.txt" {
+		t.Fatalf("Verify(%s) = %q, %v", u, name, err)
+	}
+	if _, err := signer.Verify(httptest.NewRequest("GET", strings.Replace(u, "a%20b", "a%20c", 1), nil)); err == nil {
+		t.Fatal("a tampered URL verified")
+	}
+	// Without a signer the driver says so, in one line.
+	r := execRunner(t, nil, "", "sign", filepath.Join(root, "x")).expect(t, 1, "sign unsupported")
+	if !strings.Contains(r.err, "not supported") {
+		t.Fatalf("sign without a signer: %q", r.err)
+	}
+}
+
 func TestLocalPaths(t *testing.T) {
 	root := t.TempDir()
 	scenario(t, backend{run: execRunner, base: root + "/"})
@@ -500,11 +528,17 @@ func TestS3(t *testing.T) {
 func TestGCS(t *testing.T) {
 	e := emulator.GCS(t)
 	bucket := gcsBucket(t, e)
+	// A service account's key signs V4 URLs (fake-gcs-server serves them
+	// without checking the signature; the gcs package's tests verify it).
+	key := filepath.Join(t.TempDir(), "key.pem")
+	writeFile(t, key, rsaKeyPEM(t))
 	scenario(t, backend{
-		run:       execRunner,
-		env:       []string{"STORAGES_REMOTE_URL=gs://" + bucket + "?endpoint=http://" + e.Host + "&emulator=true&base_url=https://cdn.example.com/"},
+		run: execRunner,
+		env: []string{"STORAGES_REMOTE_URL=gs://" + bucket + "?endpoint=http://" + e.Host +
+			"&emulator=true&base_url=https://cdn.example.com/&access_id=cli@test.iam.gserviceaccount.com&private_key_path=" + key},
 		base:      "remote:run/",
 		urlPrefix: "https://cdn.example.com/run/",
+		signed:    true,
 	})
 }
 

@@ -150,7 +150,7 @@ base_url option and location. No request is made: the object need not exist.`,
 		Args: args(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, arg := range args {
-				t, err := a.resolve(cmd.Context(), arg, false)
+				t, err := a.resolve(cmd.Context(), arg, true) // the object need not exist
 				if err != nil {
 					return err
 				}
@@ -210,7 +210,7 @@ must then send that Content-Type.`,
 			if contentType != "" && m != "PUT" {
 				return usagef("--content-type applies to --method PUT only")
 			}
-			t, err := a.resolve(cmd.Context(), args[0], false)
+			t, err := a.resolve(cmd.Context(), args[0], true) // the object need not exist
 			if err != nil {
 				return err
 			}
