@@ -96,6 +96,12 @@ func Collect(ctx context.Context, dst *storage.Storage, sources []Source, opts O
 		return nil, &storage.Error{Op: "collect", Kind: storage.ErrInvalidArgument,
 			Err: fmt.Errorf("unknown manifest version %q", r.o.ManifestVersion)}
 	}
+	for i, src := range sources {
+		if src.FS == nil {
+			return nil, &storage.Error{Op: "collect", Kind: storage.ErrInvalidArgument,
+				Err: fmt.Errorf("source %d has no FS", i)}
+		}
+	}
 	if err := r.scan(ctx); err != nil {
 		return nil, err
 	}

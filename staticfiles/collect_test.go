@@ -278,6 +278,12 @@ func TestShadowingAndNames(t *testing.T) {
 	if string(objs["x/b.js"]) != "first" || string(objs["vendor/x/b.js"]) != "second" {
 		t.Error("first source did not win, or prefix ignored")
 	}
+	if _, err := Collect(context.Background(), st, []Source{{}}, Options{}); !errors.Is(err, storage.ErrInvalidArgument) {
+		t.Errorf("nil FS: %v", err)
+	}
+	if _, err := Collect(context.Background(), st, nil, Options{ManifestVersion: "2.0"}); !errors.Is(err, storage.ErrInvalidArgument) {
+		t.Errorf("bad manifest version: %v", err)
+	}
 	bad := fstest.MapFS{"ok.js": {Data: []byte("1")}, "a\x01b.js": {Data: []byte("2")},
 		strings.Repeat("n", 1020) + ".js": {Data: []byte("3")}, "staticfiles.json": {Data: []byte("{}")}}
 	_, err = Collect(context.Background(), newMem(t), []Source{{FS: bad}}, Options{})

@@ -30,7 +30,7 @@ if [ "$what" = compress-cgo ] || [ "$what" = all ]; then
   CGO_ENABLED=1 go test -tags 'staticbench cbrotli' -count=1 -timeout 60m -run TestCompress -v ./staticfiles/bench/
 fi
 if [ "$what" = django ] || [ "$what" = all ]; then
-  out=$(mktemp -d)
+  out=$(mktemp -d "${TMPDIR:-/tmp}/staticbench-django.XXXXXX")
   cat > "$out/settings.py" <<PY
 SECRET_KEY = "bench"
 INSTALLED_APPS = ["django.contrib.staticfiles"]
