@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -562,5 +563,38 @@ func TestHandlerFilesystem(t *testing.T) {
 	resp, body = get("/css/app.css", map[string]string{"Accept-Encoding": "gzip, br"})
 	if resp.StatusCode != 200 || body != tree["css/app.css.br"] || resp.Header.Get("Content-Encoding") != "br" {
 		t.Errorf("app.css: %d %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
+	}
+}
+
+// readFromRecorder is a ResponseWriter with ReadFrom, as net/http's is.
+type readFromRecorder struct {
+	*httptest.ResponseRecorder
+	src io.Reader
+}
+
+func (r *readFromRecorder) ReadFrom(src io.Reader) (int64, error) {
+	r.src = src
+	return io.Copy(r.ResponseRecorder, struct{ io.Reader }{src})
+}
+
+// A streamed body from a local directory reaches the response's ReadFrom
+// as the *os.File itself: what lets net/http send it with sendfile.
+func TestHandlerStreamsLocalFilesToReadFrom(t *testing.T) {
+	st, err := filesystem.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	newTree(t, st)
+	h, err := staticfiles.NewHandler(context.Background(), st, staticfiles.HandlerOptions{CacheBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &readFromRecorder{ResponseRecorder: httptest.NewRecorder()}
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/css/app.css", nil))
+	if w.Code != 200 || w.Body.String() != tree["css/app.css"] {
+		t.Fatalf("%d %q", w.Code, w.Body)
+	}
+	if _, ok := w.src.(*os.File); !ok {
+		t.Errorf("ReadFrom got %T, want *os.File", w.src)
 	}
 }
