@@ -26,7 +26,11 @@ var (
 	ErrPermission error = &kind{"permission denied", fs.ErrPermission}
 	// ErrUnsupported: the driver cannot do this (see [Capabilities]). Matches errors.ErrUnsupported.
 	ErrUnsupported error = &kind{"operation not supported by this driver", errors.ErrUnsupported}
-	// ErrChecksum: the saved bytes did not match the expected checksum; nothing was stored.
+	// ErrChecksum: the saved bytes did not match the expected checksum
+	// (nothing was stored), or the bytes of a whole read (Reader.Read to the
+	// end, Reader.WriteTo, ReadRange of a whole object, a streamed Copy) did
+	// not match the checksum the backend reports for the object (corrupted
+	// in transit or at rest; a Copy then stores nothing).
 	ErrChecksum error = &kind{"checksum mismatch", nil}
 	// ErrInvalidArgument: an option or argument other than the name is invalid. Matches fs.ErrInvalid.
 	ErrInvalidArgument error = &kind{"invalid argument", fs.ErrInvalid}

@@ -32,6 +32,7 @@ type Reader struct {
 	pos     int64         // logical position
 	bodyPos int64         // position of body
 	closed  bool
+	check   *readCheck // verifies a whole read; nil without a checksum
 }
 
 type randomAccess interface {
@@ -40,7 +41,7 @@ type randomAccess interface {
 }
 
 func newReader(ctx context.Context, s *Storage, name string, body io.ReadCloser, a *Attributes) *Reader {
-	r := &Reader{ctx: ctx, s: s, name: name, attrs: a, body: body}
+	r := &Reader{ctx: ctx, s: s, name: name, attrs: a, body: body, check: newReadCheck(a)}
 	if ra, ok := body.(randomAccess); ok {
 		r.random = ra
 	}
@@ -65,9 +66,16 @@ func (r *Reader) Read(p []byte) (int, error) {
 	}
 	if r.random != nil {
 		n, err := r.random.Read(p)
+		r.pos += int64(n)
+		if cerr := r.verify(r.pos-int64(n), p[:n], err); cerr != nil {
+			err = cerr
+		}
 		return n, r.err("read", err)
 	}
 	if r.pos >= r.attrs.Size {
+		if cerr := r.verify(r.pos, nil, io.EOF); cerr != nil {
+			return 0, r.err("read", cerr)
+		}
 		return 0, io.EOF
 	}
 	if r.body == nil {
@@ -80,7 +88,20 @@ func (r *Reader) Read(p []byte) (int, error) {
 	n, err := r.body.Read(p)
 	r.pos += int64(n)
 	r.bodyPos += int64(n)
+	if cerr := r.verify(r.pos-int64(n), p[:n], err); cerr != nil {
+		err = cerr
+	}
 	return n, r.err("read", err)
+}
+
+// verify feeds the whole-object check with p, read at off; it returns
+// ErrChecksum (a *checksumError) once the last byte was read and the sum
+// differs.
+func (r *Reader) verify(off int64, p []byte, err error) error {
+	if r.check == nil || err != nil && err != io.EOF {
+		return nil
+	}
+	return r.check.add(off, p)
 }
 
 // Seek sets the position of the next Read. It does no I/O.
@@ -90,6 +111,9 @@ func (r *Reader) Seek(offset int64, whence int) (int64, error) {
 	}
 	if r.random != nil {
 		n, err := r.random.Seek(offset, whence)
+		if err == nil {
+			r.pos = n
+		}
 		return n, r.err("seek", err)
 	}
 	switch whence {
@@ -166,13 +190,19 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		r.body, r.bodyPos = body, r.pos
 	}
 	var src io.Reader = r.body
+	// A whole read from here on is verified by hashing what w accepts
+	// (Read verifies the io.Copy below itself).
+	dst, hashing := w, false
+	if r.check != nil {
+		dst, hashing = r.check.writer(r.pos, w)
+	}
 	if r.random != nil {
 		src = r.random
 		// A local file (the filesystem driver's body) goes to a writer
 		// that can take it whole, such as a net/http response or a TCP
 		// connection, so the kernel copies it (sendfile) instead of this
 		// process; ctx was checked above.
-		if _, isFile := r.random.(syscall.Conn); isFile {
+		if _, isFile := r.random.(syscall.Conn); isFile && !hashing {
 			if rf, ok := w.(io.ReaderFrom); ok {
 				n, err := rf.ReadFrom(r.random)
 				r.pos += n
@@ -182,12 +212,18 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		}
 	}
 	if src == nil {
+		if hashing {
+			return 0, r.err("read", r.check.finish())
+		}
 		return 0, nil
 	}
 	if wt, ok := src.(io.WriterTo); ok {
-		n, err := wt.WriteTo(ctxWriter{r.ctx, w})
+		n, err := wt.WriteTo(ctxWriter{r.ctx, dst})
 		r.pos += n
 		r.bodyPos += n
+		if hashing && err == nil {
+			err = r.check.finish()
+		}
 		return n, r.err("read", err)
 	}
 	return io.Copy(w, onlyReader{r})
@@ -277,11 +313,15 @@ func (r *Reader) err(op string, err error) error {
 }
 
 // ctxReader stops a driver's stream when ctx is done and maps its errors.
+// With check set (a read of a whole object) it verifies the object's
+// checksum at the end.
 type ctxReader struct {
-	ctx  context.Context
-	s    *Storage
-	name string
-	rc   io.ReadCloser
+	ctx   context.Context
+	s     *Storage
+	name  string
+	rc    io.ReadCloser
+	check *readCheck
+	off   int64
 }
 
 func (c *ctxReader) Read(p []byte) (int, error) {
@@ -289,6 +329,12 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return 0, c.s.wrap("read", c.name, err)
 	}
 	n, err := c.rc.Read(p)
+	if c.check != nil && (err == nil || err == io.EOF) {
+		if cerr := c.check.add(c.off, p[:n]); cerr != nil {
+			err = cerr
+		}
+	}
+	c.off += int64(n)
 	if err != nil && err != io.EOF {
 		err = c.s.wrap("read", c.name, err)
 	}

@@ -380,11 +380,15 @@ func (s *Storage) ReadRange(ctx context.Context, name string, offset, length int
 	if offset < 0 {
 		return nil, errorf(op, name, ErrInvalidArgument, "negative offset")
 	}
-	body, _, err := s.drv.Read(ctx, s.location+name, offset, length)
+	body, attrs, err := s.drv.Read(ctx, s.location+name, offset, length)
 	if err != nil {
 		return nil, s.wrap(op, name, err)
 	}
-	return &ctxReader{ctx: ctx, s: s, name: name, rc: body}, nil
+	cr := &ctxReader{ctx: ctx, s: s, name: name, rc: body}
+	if offset == 0 && length < 0 {
+		cr.check = newReadCheck(attrs)
+	}
+	return cr, nil
 }
 
 // Stat returns the attributes of name in one request.
@@ -484,7 +488,9 @@ func (s *Storage) Copy(ctx context.Context, dst, src string) error {
 		return s.wrap(op, src, err)
 	}
 	defer body.Close()
-	_, err = s.drv.Write(ctx, s.location+dst, &ctxReader{ctx: ctx, s: s, name: src, rc: body}, &WriteOptions{
+	// The checksum of the source is verified as it streams: a mismatch
+	// fails the write before anything is committed.
+	_, err = s.drv.Write(ctx, s.location+dst, &ctxReader{ctx: ctx, s: s, name: src, rc: body, check: newReadCheck(a)}, &WriteOptions{
 		ContentType: a.ContentType, CacheControl: a.CacheControl, ContentDisposition: a.ContentDisposition,
 		ContentEncoding: a.ContentEncoding, ContentLanguage: a.ContentLanguage, Metadata: a.Metadata, Size: a.Size,
 	})

@@ -27,7 +27,12 @@
 // the object to an io.Writer (io.Copy from a storage.Reader) downloads
 // ranges in parallel with bounded memory. Every request after the first
 // carries If-Match with the blob's ETag, so a reader reads one version and
-// fails with storage.ErrChanged once it was replaced. Copy is server-side. Signed URLs are SAS URLs, signed with the
+// fails with storage.ErrChanged once it was replaced. A whole read (Read to
+// the end, WriteTo, ReadRange of the whole blob) is verified against the
+// CRC32C this driver stores in the metadata of staged uploads, or else the
+// Content-MD5 Azure keeps for a blob uploaded in one request, and fails with
+// storage.ErrChecksum on a mismatch; blobs with neither (staged by other
+// tools, or with DisableChecksums) are not verified. Copy is server-side. Signed URLs are SAS URLs, signed with the
 // account key or, with a token credential, a user-delegation key cached until
 // shortly before it expires.
 //

@@ -194,7 +194,7 @@ func groups() []group {
 		{"names", nameCases()},
 		{"url", urlCases()},
 		{"signed", signedCases()},
-		{"checksums", checksumCases()},
+		{"checksums", append(checksumCases(), readVerifyCases()...)},
 		{"metadata", metadataCases()},
 		{"contenttype", contentTypeCases()},
 		{"fs", fsCases()},

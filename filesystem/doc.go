@@ -77,6 +77,8 @@
 //
 // Checksums are not stored (the Checksums capability is not declared); the
 // expected checksums given to Save are still verified before the commit.
+// Reads are therefore not verified against a checksum (a whole read of the
+// open file is served as is, by sendfile where it can).
 //
 // # URLs
 //

@@ -26,7 +26,10 @@
 // not expose every attribute the contract returns) and the download request
 // concurrently, and pins the generation, so a reader never mixes versions:
 // once that generation is replaced or deleted, its reads fail with
-// storage.ErrChanged.
+// storage.ErrChanged. A whole read (Read to the end, WriteTo with its
+// parallel ranged requests, ReadRange of the whole object) is verified
+// against the object's CRC32C (which every GCS object has) and fails with
+// storage.ErrChecksum on a mismatch.
 // Seeks, ReadAt calls and ranged reads are ranged requests that cost nothing
 // until used, and a ranged read takes its attributes from the response, with
 // no metadata request. Copying a large object out of a reader (io.Copy,

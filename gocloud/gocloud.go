@@ -51,6 +51,14 @@
 // file named after the key plus 21 bytes): ENAMETOOLONG is
 // storage.ErrInvalidName.
 //
+// A whole read is verified against the MD5 the gocloud.dev driver reports
+// (blob.Attributes.MD5: memblob, fileblob, s3blob for single-part objects,
+// gcsblob, azureblob when set) and fails with storage.ErrChecksum on a
+// mismatch; without an MD5 nothing is verified. A reader reads one version:
+// its ranged reads are checked against the size and modification time of
+// Open (a gocloud.dev reader carries no ETag) and fail with
+// storage.ErrChanged when the object was replaced.
+//
 // Public objects are not supported (gocloud.dev has no portable ACLs).
 // Signed URLs are the bucket's own (blob.Bucket.SignedURL) where its driver
 // has them; [storage.WithSigner] stands in for the others.

@@ -4,7 +4,9 @@
 // snapshot.
 //
 // It supports atomic conditional create, range reads, metadata and headers,
-// checksums (MD5, computed on the first Stat and kept) and server-side copy. Public URLs need a base URL
+// checksums (MD5, computed on the first Stat and kept; a whole read of an
+// object whose MD5 is known is verified against it, as on every driver that
+// reports a checksum) and server-side copy. Public URLs need a base URL
 // ([storage.WithBaseURL]) that points at something serving the storage, such
 // as http.FileServer(http.FS(st.FS(ctx))); signed URLs need a signer
 // ([storage.WithSigner], see package hmacurl).

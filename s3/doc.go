@@ -58,6 +58,14 @@
 // (the driver implements storage.VersionReader), and a replaced object
 // fails with storage.ErrChanged.
 //
+// Downloads are verified end to end where S3 reports a checksum of the whole
+// object: the ETag of an object uploaded in one request without SSE-KMS or
+// SSE-C is its MD5, and a whole read (Read to the end, WriteTo with its
+// parallel ranged GETs, ReadRange of the whole object) that does not match
+// it fails with storage.ErrChecksum. Multipart objects (larger than
+// PartSize, or of unknown size past one part) carry only composite
+// checksums of their parts and are not verified.
+//
 // # Visibility and URLs
 //
 // No ACL is sent by default: objects are private unless the bucket policy
