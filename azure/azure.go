@@ -60,12 +60,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
@@ -295,10 +298,11 @@ func invalidf(format string, args ...any) error {
 
 func (d *Driver) connect() error {
 	cfg := d.cfg
-	var copts *service.ClientOptions
+	copts := &service.ClientOptions{}
 	if cfg.ClientOptions != nil {
-		copts = (*service.ClientOptions)(cfg.ClientOptions)
+		*copts = service.ClientOptions(*cfg.ClientOptions)
 	}
+	copts.PerCallPolicies = append(slices.Clip(copts.PerCallPolicies), identityEncoding{})
 	serviceURL := cfg.ServiceURL
 	if serviceURL == "" && cfg.AccountName != "" {
 		serviceURL = "https://" + cfg.AccountName + ".blob.core.windows.net/"
@@ -349,6 +353,22 @@ func (d *Driver) connect() error {
 		return invalidf("azure: %v", err)
 	}
 	return nil
+}
+
+// identityEncoding sends "Accept-Encoding: identity" on every request that
+// does not name an encoding. The SDK sends none, so Go's HTTP transport
+// would ask for gzip itself and transparently decode a blob stored with
+// Content-Encoding: gzip, dropping Content-Length: the body of such a blob
+// read as its decoded bytes, or as nothing where the size came from
+// Content-Length. With the header set, the transport leaves the body as it
+// is and the stored bytes come back exactly (Azure never transcodes).
+type identityEncoding struct{}
+
+func (identityEncoding) Do(req *policy.Request) (*http.Response, error) {
+	if h := req.Raw().Header; h.Get("Accept-Encoding") == "" {
+		h.Set("Accept-Encoding", "identity")
+	}
+	return req.Next()
 }
 
 // connStringKey returns the account name and key of a connection string, if

@@ -204,6 +204,7 @@ func groups() []group {
 		{"concurrency", concurrencyCases()},
 		{"large", largeCases()},
 		{"etag", etagCases()},
+		{"encoding", encodingCases()},
 	}
 }
 

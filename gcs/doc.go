@@ -41,6 +41,14 @@
 // object ACLs, and the driver says so with an error matching
 // storage.ErrUnsupported.
 //
+// Stored bytes come back as stored whatever their Content-Encoding: reads
+// ask for the stored bytes (ReadCompressed), and an object saved with
+// Content-Encoding gzip gets the no-transform directive added to its
+// Cache-Control (Stat reports it), without which GCS would decompress it
+// for every request lacking "Accept-Encoding: gzip" (decompressive
+// transcoding, which also ignores ranges) and public and signed URLs would
+// serve other bytes than those stored.
+//
 // Public URLs are https://storage.googleapis.com/BUCKET/NAME, or a Cloud CDN
 // domain or bucket-bound hostname (Config.BaseURL or storage.WithBaseURL).
 // Signed URLs are V4 GET and PUT URLs signed with the service-account key or

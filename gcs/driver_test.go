@@ -500,3 +500,33 @@ func TestConfigErrors(t *testing.T) {
 		t.Fatalf("ftp endpoint: %v", err)
 	}
 }
+
+// TestGzipNoTransform: a gzip-encoded object is stored with the
+// no-transform directive (added to the given Cache-Control, not repeated),
+// so GCS serves its stored bytes to every request instead of decompressing
+// it for clients that do not send "Accept-Encoding: gzip"; other encodings
+// keep their Cache-Control as given.
+func TestGzipNoTransform(t *testing.T) {
+	st := newStorage(t, env(t).config())
+	ctx := t.Context()
+	for _, c := range []struct{ cc, enc, want string }{
+		{"", "gzip", "no-transform"},
+		{"public, max-age=60", "gzip", "public, max-age=60, no-transform"},
+		{"No-Transform", "gzip", "No-Transform"},
+		{"max-age=5", "GZIP", "max-age=5, no-transform"},
+		{"max-age=5", "br", "max-age=5"},
+		{"", "", ""},
+	} {
+		name, err := st.Save(ctx, "nt/x", strings.NewReader("data"), storage.SaveOptions{CacheControl: c.cc, ContentEncoding: c.enc, Conflict: storage.Overwrite})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := st.Stat(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.CacheControl != c.want || a.ContentEncoding != c.enc {
+			t.Errorf("saved with Cache-Control %q and Content-Encoding %q: stored %q, %q; want Cache-Control %q", c.cc, c.enc, a.CacheControl, a.ContentEncoding, c.want)
+		}
+	}
+}

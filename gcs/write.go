@@ -211,7 +211,7 @@ func (d *Driver) upload(ctx context.Context, name string, body io.Reader, chunk 
 	w := o.NewWriter(wctx)
 	w.ChunkSize = chunk
 	w.ContentType = opts.ContentType
-	w.CacheControl = opts.CacheControl
+	w.CacheControl = noTransform(opts.CacheControl, opts.ContentEncoding)
 	w.ContentDisposition = opts.ContentDisposition
 	w.ContentEncoding = opts.ContentEncoding
 	w.ContentLanguage = opts.ContentLanguage
@@ -254,4 +254,30 @@ func (d *Driver) uploadError(ctx context.Context, err error, opts *storage.Write
 			storage.ErrUnsupported, d.s.bucket, err)
 	}
 	return d.notFound(ctx, err)
+}
+
+// noTransform returns cacheControl with the no-transform directive added
+// when the object is gzip-encoded. GCS otherwise decompresses a gzip object
+// for every request without "Accept-Encoding: gzip" (decompressive
+// transcoding), so a public or signed URL would serve other bytes than those
+// stored, and ignore ranges; with no-transform it serves the stored bytes to
+// every request (https://cloud.google.com/storage/docs/transcoding). The
+// driver's own reads ask for the stored bytes either way (ReadCompressed).
+func noTransform(cacheControl, contentEncoding string) string {
+	gz := false
+	for _, e := range strings.Split(contentEncoding, ",") {
+		gz = gz || strings.EqualFold(strings.TrimSpace(e), "gzip")
+	}
+	if !gz {
+		return cacheControl
+	}
+	for _, d := range strings.Split(cacheControl, ",") {
+		if strings.EqualFold(strings.TrimSpace(d), "no-transform") {
+			return cacheControl
+		}
+	}
+	if strings.TrimSpace(cacheControl) == "" {
+		return "no-transform"
+	}
+	return cacheControl + ", no-transform"
 }
