@@ -4,9 +4,9 @@
 // snapshot.
 //
 // It supports atomic conditional create, range reads, metadata and headers,
-// checksums (MD5, computed on the first Stat and kept; a whole read of an
-// object whose MD5 is known is verified against it, as on every driver that
-// reports a checksum) and server-side copy. Public URLs need a base URL
+// checksums (MD5 and CRC32C, computed on the first Stat and kept; a whole
+// read of an object whose checksums are known is verified against the
+// CRC32C, as on every driver that reports a checksum) and server-side copy. Public URLs need a base URL
 // ([storage.WithBaseURL]) that points at something serving the storage, such
 // as http.FileServer(http.FS(st.FS(ctx))); signed URLs need a signer
 // ([storage.WithSigner], see package hmacurl).
@@ -16,8 +16,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"iter"
 	"maps"
@@ -52,34 +54,40 @@ type Driver struct {
 type object struct {
 	data  []byte // never modified after insertion
 	attrs storage.Attributes
-	md5   *lazyMD5 // shared with copies of the same bytes
+	md5   *lazyMD5 // MD5 and CRC32C, shared with copies of the same bytes
 }
 
-// lazyMD5 computes an object's MD5 on the first Stat rather than on every
-// Save: hashing is most of the CPU time of a Save, and most objects are
-// never asked for their checksum.
+// lazyMD5 computes an object's MD5 (and CRC32C) on the first Stat rather
+// than on every Save: hashing is most of the CPU time of a Save, and most
+// objects are never asked for their checksum. The CRC32C, many times
+// cheaper than the MD5, is what the portable reader then verifies whole
+// reads against.
 type lazyMD5 struct {
 	once sync.Once
 	done atomic.Bool
 	sum  []byte
+	crc  []byte
 }
 
-// get returns the MD5 of data, computing it once.
-func (l *lazyMD5) get(data []byte) []byte {
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// get returns the MD5 and CRC32C of data, computing them once.
+func (l *lazyMD5) get(data []byte) ([]byte, []byte) {
 	l.once.Do(func() {
 		s := md5.Sum(data)
 		l.sum = s[:]
+		l.crc = binary.BigEndian.AppendUint32(nil, crc32.Checksum(data, castagnoli))
 		l.done.Store(true)
 	})
-	return l.sum
+	return l.sum, l.crc
 }
 
-// peek returns the MD5 if it was computed already, else nil.
-func (l *lazyMD5) peek() []byte {
+// peek returns the sums if they were computed already, else nil.
+func (l *lazyMD5) peek() ([]byte, []byte) {
 	if l.done.Load() {
-		return l.sum
+		return l.sum, l.crc
 	}
-	return nil
+	return nil, nil
 }
 
 var errClosed = errors.New("memory: storage is closed")
@@ -239,11 +247,12 @@ func (readCloser) Close() error { return nil }
 func (o *object) copyAttrs(withSum bool) *storage.Attributes {
 	a := o.attrs
 	a.Metadata = maps.Clone(a.Metadata)
-	sum := o.md5.peek()
+	sum, crc := o.md5.peek()
 	if withSum {
-		sum = o.md5.get(o.data)
+		sum, crc = o.md5.get(o.data)
 	}
 	a.Checksums.MD5 = slices.Clone(sum)
+	a.Checksums.CRC32C = slices.Clone(crc)
 	return &a
 }
 
