@@ -50,12 +50,9 @@ const udkHost = "devstoreaccount1.blob.localhost"
 
 func startOAuthAzurite(t *testing.T) *oauthAzurite {
 	t.Helper()
-	emulator.Azure(t) // installs Azurite when needed
-	bin := azuriteBin(t)
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not on PATH (needed to run Azurite)")
-	}
+	// Its own Azurite even when AZURE_STORAGE_CONNECTION_STRING names a
+	// service: that one need not accept bearer tokens over HTTPS.
+	azurite := emulator.AzuriteBlobCommand(t)
 	dir := t.TempDir()
 	certPEM, keyPEM := selfSigned(t)
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
@@ -70,9 +67,9 @@ func startOAuthAzurite(t *testing.T) *oauthAzurite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, bin, "--blobHost", "127.0.0.1", "--blobPort", strconv.Itoa(port),
+	cmd := exec.Command(azurite[0], append(azurite[1:], "--blobHost", "127.0.0.1", "--blobPort", strconv.Itoa(port),
 		"--location", filepath.Join(dir, "data"), "--oauth", "basic", "--cert", certFile, "--key", keyFile,
-		"--skipApiVersionCheck", "--loose", "--disableTelemetry")
+		"--skipApiVersionCheck", "--loose", "--disableTelemetry")...)
 	cmd.Env = append(os.Environ(), "AZURITE_ACCOUNTS=")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
@@ -107,25 +104,6 @@ func startOAuthAzurite(t *testing.T) *oauthAzurite {
 			t.Fatalf("OAuth Azurite did not start: %v\n%s", err, log)
 		}
 		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-func azuriteBin(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, ".cache", "npm", "node_modules", ".bin", "azurite-blob")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("azurite-blob not found in .cache/npm (run the tests once without AZURE_STORAGE_CONNECTION_STRING to install it)")
-		}
-		dir = parent
 	}
 }
 

@@ -226,6 +226,12 @@ func TestPublicURLs(t *testing.T) {
 	if u, _ := newStorage(t, cfg, storage.WithBaseURL("https://other.example/")).URL("a.txt"); u != "https://other.example/a.txt" {
 		t.Fatalf("WithBaseURL did not win: %s", u)
 	}
+	// Without an endpoint the SDK takes one from the environment (see
+	// TestEndpointFromEnvironment), which is set when the tests run against
+	// an existing service: clear it to see the AWS default.
+	for _, v := range []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"} {
+		t.Setenv(v, "")
+	}
 	d, err := s3.NewDriver(ctx, s3.Config{Bucket: "b", Region: "eu-west-1", AccessKeyID: "k", SecretAccessKey: "s"})
 	if err != nil {
 		t.Fatal(err)

@@ -135,6 +135,26 @@ func startAzurite() (AzureEnv, *proc, error) {
 	}, p, nil
 }
 
+// AzuriteBlobCommand returns the command line that runs Azurite's blob
+// service (node and the azurite-blob script), installing Azurite into the
+// cache first when needed, whatever AZURE_STORAGE_CONNECTION_STRING says.
+// It is for tests that need an Azurite started with their own options (such
+// as OAuth over HTTPS), which the configured service may not offer; they
+// append the flags, start it and stop it themselves. Failure is fatal to the
+// test.
+func AzuriteBlobCommand(t testing.TB) []string {
+	t.Helper()
+	cache, err := ensure(context.Background(), nil, azuriteTool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := nodeBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{node, filepath.Join(azuriteTool.dir(cache), "node_modules", ".bin", "azurite-blob")}
+}
+
 func nodeBinary() (string, error) {
 	p, err := exec.LookPath("node")
 	if err != nil {
