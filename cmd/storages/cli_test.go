@@ -203,6 +203,16 @@ func TestProgressInTerminal(t *testing.T) {
 	if !strings.Contains(scr, "EXIT=0") {
 		t.Errorf("exit status on screen:\n%s", scr)
 	}
+	// collectstatic shows its phases on the same two bars, and ends with
+	// Django's summary line on standard output.
+	tm = startTmux(t, bin+" collectstatic "+shellQuote(src)+" "+shellQuote(filepath.Join(dir, "collected")))
+	scr = tm.waitFor("EXIT=")
+	for _, want := range []string{"done", "files", "40 / 40", "bytes", "100 %", "40 static files copied to '", "40 post-processed.", "EXIT=0"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("collectstatic screen lacks %q:\n%s", want, scr)
+		}
+	}
+
 	// On a pipe, the same copy prints nothing.
 	r := execRunner(t, nil, "", "cp", "-r", src, filepath.Join(dir, "dst2")).expect(t, 0, "cp on a pipe")
 	if r.err != "" || r.out != "" {

@@ -137,7 +137,7 @@ func (a *app) collectstatic(ctx context.Context, srcArgs []string, dstArg string
 	if err != nil {
 		return err
 	}
-	if dst.stdio || (dst.local && !dst.dirLike()) {
+	if dst.stdio || (dst.local && !dst.dirLike() && !dst.missing) {
 		return fmt.Errorf("%s: the destination must be a directory or a storage prefix", dst.display)
 	}
 	st := dst.st

@@ -25,6 +25,7 @@ type target struct {
 	display string // the argument with secrets redacted, for messages
 	local   bool   // a local path (a filesystem storage)
 	isDir   bool   // an existing local directory
+	missing bool   // a local path that does not exist yet (a destination)
 	stdio   bool   // "-": standard input or output
 	root    string // the local directory a local target's storage is rooted at
 
@@ -176,9 +177,9 @@ func (a *app) resolveLocal(arg, path, query string, write bool) (*target, error)
 	case !write:
 		return nil, fmt.Errorf("%s: no such file or directory", arg)
 	case strings.HasSuffix(path, "/"):
-		t.isDir = true
+		t.isDir, t.missing = true, true
 	default:
-		root, t.name = filepath.Dir(abs), filepath.Base(abs)
+		root, t.name, t.missing = filepath.Dir(abs), filepath.Base(abs), true
 	}
 	t.root = root
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(root), RawQuery: query}
