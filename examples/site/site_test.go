@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -39,7 +40,7 @@ func TestSiteInChromiumFilesystem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runSite(t, srv, static, "filesystem")
+	runSite(t, srv, static, "filesystem", true)
 }
 
 // The same page with its assets collected to MinIO and linked through a
@@ -52,14 +53,14 @@ func TestSiteInChromiumMinIOBehindCDN(t *testing.T) {
 	cdn := httptest.NewServer(newCDN(origin))
 	t.Cleanup(cdn.Close)
 	e := emulator.S3(t)
-	static, err := s3.New(context.Background(), s3.Config{Bucket: newBucket(t, e), Region: e.Region, Endpoint: e.Endpoint,
+	static, err := s3.New(context.Background(), s3.Config{Bucket: newBucket(t, e, false), Region: e.Region, Endpoint: e.Endpoint,
 		UsePathStyle: true, AccessKeyID: e.AccessKey, SecretAccessKey: e.SecretKey},
 		storage.WithBaseURL(cdn.URL+"/static/"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { static.Close() })
-	hits := runSite(t, srv, static, "minio-cdn")
+	hits := runSite(t, srv, static, "minio-cdn", true)
 	for u := range hits {
 		if !strings.HasPrefix(u, cdn.URL+"/static/") {
 			t.Errorf("asset %s not loaded through the CDN", u)
@@ -67,20 +68,59 @@ func TestSiteInChromiumMinIOBehindCDN(t *testing.T) {
 	}
 }
 
-func newBucket(t *testing.T, e emulator.S3Env) string {
+// The deployment Django users know as "collectstatic to S3, CloudFront in
+// front": the CDN's origin is the public bucket itself, so the bytes come
+// from MinIO with the headers collect stored (no encoding negotiation: the
+// hashed names arrive as they are).
+func TestSiteInChromiumBucketBehindCDN(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	e := emulator.S3(t)
+	bucket := newBucket(t, e, true)
+	endpoint, _ := url.Parse(e.Endpoint)
+	cdn := httptest.NewServer(newBucketCDN(endpoint, bucket))
+	t.Cleanup(cdn.Close)
+	static, err := s3.New(context.Background(), s3.Config{Bucket: bucket, Region: e.Region, Endpoint: e.Endpoint,
+		UsePathStyle: true, AccessKeyID: e.AccessKey, SecretAccessKey: e.SecretKey},
+		storage.WithBaseURL(cdn.URL+"/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { static.Close() })
+	hits := runSite(t, srv, static, "bucket-cdn", false)
+	for u := range hits {
+		if !strings.HasPrefix(u, cdn.URL+"/") {
+			t.Errorf("asset %s not loaded through the CDN", u)
+		}
+	}
+}
+
+func newBucket(t *testing.T, e emulator.S3Env, public bool) string {
 	c := sdk.New(sdk.Options{Region: e.Region, BaseEndpoint: aws.String(e.Endpoint), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKey, e.SecretKey, "")})
 	bucket := emulator.UniqueName("gost-site")
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		_, err := c.CreateBucket(context.Background(), &sdk.CreateBucketInput{Bucket: &bucket})
 		if err == nil {
-			return bucket
+			break
 		}
 		if !strings.Contains(err.Error(), "XMinioServerNotInitialized") || time.Now().After(deadline) {
 			t.Fatalf("CreateBucket: %v", err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	if public { // anonymous GetObject, as a bucket behind a CDN has
+		policy, _ := json.Marshal(map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []map[string]any{{
+				"Effect": "Allow", "Principal": map[string]any{"AWS": []string{"*"}},
+				"Action": []string{"s3:GetObject"}, "Resource": []string{"arn:aws:s3:::" + bucket + "/*"},
+			}},
+		})
+		if _, err := c.PutBucketPolicy(context.Background(), &sdk.PutBucketPolicyInput{Bucket: &bucket, Policy: aws.String(string(policy))}); err != nil {
+			t.Fatalf("PutBucketPolicy: %v", err)
+		}
+	}
+	return bucket
 }
 
 // cdn is a CDN-like reverse proxy: it forwards to the origin and keeps
@@ -100,6 +140,24 @@ type cached struct {
 func newCDN(origin *url.URL) *cdn {
 	return &cdn{proxy: &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(origin) }},
 		cache: map[string]*cached{}}
+}
+
+// newBucketCDN fronts a public bucket (path-style, origin
+// ENDPOINT/BUCKET/), adding the CORS header that module scripts and fonts
+// from another origin need, as a CDN's response-headers policy would.
+func newBucketCDN(endpoint *url.URL, bucket string) *cdn {
+	return &cdn{proxy: &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(endpoint)
+			pr.Out.URL.Path = "/" + bucket + pr.In.URL.Path
+			pr.Out.URL.RawPath = ""
+			pr.Out.Header.Del("Cookie")
+		},
+		ModifyResponse: func(r *http.Response) error {
+			r.Header.Set("Access-Control-Allow-Origin", "*")
+			return nil
+		},
+	}, cache: map[string]*cached{}}
 }
 
 func (c *cdn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -134,8 +192,9 @@ func (c *cdn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // runSite starts the site on srv with its assets in static, loads it in
 // headless Chromium and checks every subresource, the font, the module and
-// an upload. It returns the assets' URLs.
-func runSite(t *testing.T, srv *httptest.Server, static *storage.Storage, label string) map[string]bool {
+// an upload. negotiated says whether the assets' server picks encodings
+// (the Handler does, a bucket does not). It returns the assets' URLs.
+func runSite(t *testing.T, srv *httptest.Server, static *storage.Storage, label string, negotiated bool) map[string]bool {
 	ctx := context.Background()
 	mediaSt, err := filesystem.New(t.TempDir())
 	if err != nil {
@@ -163,7 +222,7 @@ func runSite(t *testing.T, srv *httptest.Server, static *storage.Storage, label 
 			t.Fatal(err)
 		}
 		enc := ""
-		if ok, _ := static.Exists(ctx, hashed+".br"); ok {
+		if ok, _ := static.Exists(ctx, hashed+".br"); ok && negotiated {
 			enc = "br"
 		}
 		want[u] = enc
