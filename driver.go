@@ -93,6 +93,18 @@ type VersionReader interface {
 	ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *Attributes, error)
 }
 
+// ReadVersion reads through d's [VersionReader] when it has one, and
+// through [Driver.Read] otherwise (the portable reader compares the
+// attributes of the response with those it opened in any case). Wrappers
+// implement VersionReader with it, so the condition reaches the driver
+// under them.
+func ReadVersion(ctx context.Context, d Driver, name, etag string, offset, length int64) (io.ReadCloser, *Attributes, error) {
+	if vr, ok := d.(VersionReader); ok && etag != "" {
+		return vr.ReadVersion(ctx, name, etag, offset, length)
+	}
+	return d.Read(ctx, name, offset, length)
+}
+
 // Capabilities says what a driver supports. The zero value supports only the
 // core operations every driver must have: Write (with replace), Read from an
 // offset, Stat, Delete, List.

@@ -244,11 +244,7 @@ func (r *Reader) reopen(op string, off, n int64) (io.ReadCloser, error) {
 		a    *Attributes
 		err  error
 	)
-	if vr, ok := r.s.drv.(VersionReader); ok && r.attrs.ETag != "" {
-		body, a, err = vr.ReadVersion(r.ctx, r.s.location+r.name, r.attrs.ETag, off, n)
-	} else {
-		body, a, err = r.s.drv.Read(r.ctx, r.s.location+r.name, off, n)
-	}
+	body, a, err = ReadVersion(r.ctx, r.s.drv, r.s.location+r.name, r.attrs.ETag, off, n)
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,12 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 	return d.next.Read(ctx, name, offset, length)
 }
 
+// ReadVersion implements storage.VersionReader, passing the version
+// condition to the driver under it (see storage.ReadVersion).
+func (d *Driver) ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+	return storage.ReadVersion(ctx, d.next, name, etag, offset, length)
+}
+
 // Stat implements storage.Driver.
 func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
 	return d.next.Stat(ctx, name)
