@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -270,7 +271,7 @@ func (r *run) execute(ctx context.Context, units []*unit) error {
 			}
 		}
 	}()
-	for range workers() {
+	for range runtime.GOMAXPROCS(0) { // one compression worker per core
 		producers.Add(1)
 		g.Go(func() error {
 			defer producers.Done()
