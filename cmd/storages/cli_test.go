@@ -280,3 +280,51 @@ func TestJSONOutput(t *testing.T) {
 		t.Fatalf("url --json = %v", u)
 	}
 }
+
+// Ctrl-C stops a copy cleanly: exit 1, one line, and no partial object.
+func TestInterruptLeavesNoPartialObject(t *testing.T) {
+	root := t.TempDir()
+	cmd := exec.Command(bin, "cp", "-", "remote:upload.bin")
+	cmd.Env = append(cleanEnv(), "STORAGES_REMOTE_URL=file://"+root)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 1<<20)
+	for range 4 { // the upload is under way: 4 MiB read, no end in sight
+		if _, err := stdin.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	stdin.Close()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v (stderr %q)", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "remote:upload.bin") || !strings.Contains(stderr.String(), "context canceled") || strings.Count(stderr.String(), "\n") != 1 {
+		t.Fatalf("stderr %q", stderr.String())
+	}
+	if left := leftovers(t, root); len(left) > 0 {
+		t.Fatalf("a partial upload is visible: %q", left)
+	}
+}
+
+// leftovers lists the files under dir.
+func leftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
