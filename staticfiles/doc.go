@@ -66,7 +66,9 @@
 // 256 KiB are held in memory, each up to Options.MaxMemoryFileSize
 // (16 MiB), at most one per worker plus one per write waiting for an upload
 // worker; the per-file state of a run is a few hundred bytes. On the
-// 6,665-file, 57 MB benchmark tree the peak heap was 46 MiB.
+// 6,665-file, 57 MB benchmark tree the peak heap was 46 MiB without
+// compression; compressing adds the encoders' state, per core (366 MiB in all
+// with brotli 11 and gzip 9 on two cores). See BENCHMARKS.md.
 //
 // # Manifest
 //
@@ -77,6 +79,12 @@
 // [LoadManifest] reads it from any storage; [Manifest.Lookup] maps a source
 // path to its hashed name and [Manifest.URL] gives the public URL through
 // the storage's URL builder (CDN base URLs included).
+//
+// # Serving
+//
+// [NewHandler] serves a collected tree from any storage (negotiating the
+// precompressed variants, with immutable caching of hashed names), and
+// [FuncMap] gives templates {{ static "css/app.css" }} through the manifest.
 //
 // # Content types
 //
