@@ -298,11 +298,14 @@ func invalidf(format string, args ...any) error {
 
 func (d *Driver) connect() error {
 	cfg := d.cfg
+	// A copy of the caller's options with the driver's own policies: the
+	// attempt counter the commit checks use (commit.go).
 	copts := &service.ClientOptions{}
 	if cfg.ClientOptions != nil {
 		*copts = service.ClientOptions(*cfg.ClientOptions)
 	}
 	copts.PerCallPolicies = append(slices.Clip(copts.PerCallPolicies), identityEncoding{})
+	copts.PerRetryPolicies = append(slices.Clip(copts.PerRetryPolicies), countAttempts{})
 	serviceURL := cfg.ServiceURL
 	if serviceURL == "" && cfg.AccountName != "" {
 		serviceURL = "https://" + cfg.AccountName + ".blob.core.windows.net/"

@@ -237,13 +237,18 @@ func (u *upload) putSingle(ctx context.Context, name string, body func() io.Read
 	h.BlobContentMD5 = md5sum
 	for {
 		bb := u.d.cont.NewBlockBlobClient(name)
-		_, err := bb.Upload(ctx, streaming.NopCloser(body()), &blockblob.UploadOptions{
+		start := time.Now()
+		actx, tries := withAttempts(ctx)
+		_, err := bb.Upload(actx, streaming.NopCloser(body()), &blockblob.UploadOptions{
 			HTTPHeaders:      &h,
 			Metadata:         u.meta,
 			Tier:             u.tier,
 			Tags:             u.tags,
 			AccessConditions: u.conditions(),
 		})
+		if outcomeUnknown(ctx, err, tries) && u.d.putCommitted(ctx, name, body, md5sum, start) {
+			return name, nil
+		}
 		if err == nil {
 			return name, nil
 		}
@@ -287,13 +292,17 @@ func (u *upload) commit(ctx context.Context, name string, ids []string, crc hash
 		v := hex.EncodeToString(crc.Sum(nil))
 		meta[crcKey] = &v
 	}
-	_, err := u.d.cont.NewBlockBlobClient(name).CommitBlockList(ctx, ids, &blockblob.CommitBlockListOptions{
+	actx, tries := withAttempts(ctx)
+	_, err := u.d.cont.NewBlockBlobClient(name).CommitBlockList(actx, ids, &blockblob.CommitBlockListOptions{
 		HTTPHeaders:      u.headers,
 		Metadata:         meta,
 		Tier:             u.tier,
 		Tags:             u.tags,
 		AccessConditions: u.conditions(),
 	})
+	if outcomeUnknown(ctx, err, tries) && u.d.blocksCommitted(ctx, name, ids) {
+		return nil
+	}
 	return err
 }
 

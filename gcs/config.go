@@ -32,6 +32,11 @@ const (
 	// parallel ranged download of large objects (see Config).
 	DefaultDownloadPartSize    = 8 << 20
 	DefaultDownloadConcurrency = 4
+
+	// DefaultMaxAttempts is the number of attempts of one request (the
+	// first and the retries) when Config.MaxAttempts is zero: the same in
+	// every cloud driver of this module.
+	DefaultMaxAttempts = 4
 )
 
 // Config configures a [Driver]. Only Bucket is required: the zero value of
@@ -121,6 +126,15 @@ type Config struct {
 	// downloads.
 	DownloadPartSize    int64
 	DownloadConcurrency int
+
+	// MaxAttempts bounds the attempts of one request, the first included
+	// (zero: DefaultMaxAttempts). The SDK retries every request the driver
+	// makes (policy RetryAlways: a whole-object upload resends the same
+	// bytes from its buffer, a conditional create that finds its own first
+	// attempt is recognised, Delete and Copy are idempotent here) on 408,
+	// 429, 5xx and broken connections, with exponential backoff and jitter
+	// (1s doubling up to 30s), within the call's context.
+	MaxAttempts int
 }
 
 // serviceAccount is the part of a service-account key file the driver reads.
@@ -288,7 +302,12 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 		}
 		s.ownsClient = true
 	}
-	d := &Driver{s: s, client: c, bucket: c.Bucket(s.bucket)}
+	attempts := cfg.MaxAttempts
+	if attempts <= 0 {
+		attempts = DefaultMaxAttempts
+	}
+	b := c.Bucket(s.bucket).Retryer(gcs.WithPolicy(gcs.RetryAlways), gcs.WithMaxAttempts(attempts))
+	d := &Driver{s: s, client: c, bucket: b}
 	d.check = bucketcheck.New(s.bucket, d.bucketExists)
 	return d, nil
 }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gcs "cloud.google.com/go/storage"
@@ -204,7 +206,17 @@ func (d *Driver) writeStream(ctx context.Context, name string, body io.Reader, c
 func (d *Driver) upload(ctx context.Context, name string, body io.Reader, chunk int, opts *storage.WriteOptions, so *SaveOptions, beforeCommit func() error) error {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	o := d.bucket.Object(name)
+	// The object handle's retry settings are its own copy of the bucket's;
+	// the error function notes whether the SDK retried, which makes a 412
+	// on the does-not-exist condition ambiguous (see outcomeUnknown).
+	var retried atomic.Bool
+	o := d.bucket.Object(name).Retryer(gcs.WithErrorFunc(func(err error) bool {
+		if gcs.ShouldRetry(err) {
+			retried.Store(true)
+			return true
+		}
+		return false
+	}))
 	if opts.OnConflict != nil {
 		o = o.If(gcs.Conditions{DoesNotExist: true})
 	}
@@ -227,7 +239,10 @@ func (d *Driver) upload(ctx context.Context, name string, body io.Reader, chunk 
 		_ = w.Close() // waits for the SDK's goroutine; reports the cancellation
 		return err
 	}
-	if _, err := io.Copy(w, body); err != nil {
+	start := time.Now()
+	crc := crc32.New(castagnoli)
+	n, err := io.Copy(w, io.TeeReader(body, crc))
+	if err != nil {
 		return abort(err)
 	}
 	if beforeCommit != nil {
@@ -235,7 +250,41 @@ func (d *Driver) upload(ctx context.Context, name string, body io.Reader, chunk 
 			return abort(err)
 		}
 	}
-	return w.Close()
+	err = w.Close()
+	if outcomeUnknown(ctx, err, retried.Load()) && d.committed(ctx, name, crc.Sum32(), n, start) {
+		return nil
+	}
+	return err
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// The final request of an upload can take effect while its response is
+// lost (a broken connection, a 5xx after the commit), and the SDK's retry
+// of a conditional create can find the object its own first attempt made
+// (412). Reporting that as a failure would leave the bytes of a failed Save
+// visible (and, with the Rename policy, send them again under a second
+// name), so when the outcome is unknown the driver looks: an object of the
+// same size and CRC32C created since the upload began is this upload's.
+
+// outcomeUnknown reports whether an upload that returned err may have been
+// committed anyway; retried says whether the SDK retried a request of it.
+func outcomeUnknown(ctx context.Context, err error, retried bool) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		return true // no response: the connection broke
+	}
+	return (ge.Code == http.StatusPreconditionFailed && retried) || ge.Code >= 500 || ge.Code/100 == 2
+}
+
+// committed reports whether name holds an object of size bytes with the
+// given CRC32C, created at or after start (less a second of clock skew).
+func (d *Driver) committed(ctx context.Context, name string, crc uint32, size int64, start time.Time) bool {
+	a, err := d.bucket.Object(name).Attrs(ctx)
+	return err == nil && a.Size == size && a.CRC32C == crc && !a.Created.Before(start.Add(-time.Second))
 }
 
 func isPreconditionFailed(err error) bool {

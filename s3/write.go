@@ -212,7 +212,14 @@ func (w *writer) put(ctx context.Context, name string, body func() io.ReadSeeker
 		if w.opts.OnConflict != nil {
 			in.IfNoneMatch = aws.String("*")
 		}
-		_, err := w.d.client.PutObject(ctx, in)
+		var tries attempts
+		start := time.Now()
+		_, err := w.d.client.PutObject(ctx, in, tries.option)
+		if outcomeUnknown(ctx, err, &tries) {
+			if etag, ok := bodyETag(body()); ok && w.d.committed(ctx, name, etag, size, start) {
+				return name, nil
+			}
+		}
 		switch {
 		case err == nil:
 			return name, nil
@@ -416,7 +423,7 @@ func (w *writer) multipart(ctx context.Context, name string, next func(context.C
 					cancel(err)
 					return
 				}
-				parts.add(types.CompletedPart{PartNumber: aws.Int32(num), ETag: out.CopyPartResult.ETag})
+				parts.add(types.CompletedPart{PartNumber: aws.Int32(num), ETag: out.CopyPartResult.ETag}, pt.size)
 				return
 			}
 			out, err := d.client.UploadPart(pctx, &s3.UploadPartInput{
@@ -432,7 +439,7 @@ func (w *writer) multipart(ctx context.Context, name string, next func(context.C
 				cancel(err)
 				return
 			}
-			parts.add(types.CompletedPart{PartNumber: aws.Int32(num), ETag: out.ETag, ChecksumCRC32C: out.ChecksumCRC32C})
+			parts.add(types.CompletedPart{PartNumber: aws.Int32(num), ETag: out.ETag, ChecksumCRC32C: out.ChecksumCRC32C}, pt.size)
 		}(num, pt)
 	}
 	parts.wg.Wait()
@@ -459,7 +466,14 @@ func (w *writer) multipart(ctx context.Context, name string, next func(context.C
 	if w.opts.OnConflict != nil {
 		in.IfNoneMatch = aws.String("*")
 	}
-	_, err = d.client.CompleteMultipartUpload(ctx, in)
+	var tries attempts
+	start := time.Now()
+	_, err = d.client.CompleteMultipartUpload(ctx, in, tries.option)
+	if outcomeUnknown(ctx, err, &tries) {
+		if etag, ok := multipartETag(in.MultipartUpload.Parts); ok && d.committed(ctx, name, etag, parts.size, start) {
+			return nil
+		}
+	}
 	return err
 }
 
@@ -482,11 +496,13 @@ type completedParts struct {
 	wg    sync.WaitGroup
 	mu    sync.Mutex
 	parts []types.CompletedPart
+	size  int64 // bytes in the parts
 }
 
-func (c *completedParts) add(p types.CompletedPart) {
+func (c *completedParts) add(p types.CompletedPart, size int64) {
 	c.mu.Lock()
 	c.parts = append(c.parts, p)
+	c.size += size
 	c.mu.Unlock()
 }
 

@@ -1,0 +1,102 @@
+package azure
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
+)
+
+// A commit (Put Blob, Put Block List) can take effect while its response is
+// lost (a broken connection, a 5xx after the commit), and the SDK's retry of
+// a conditional create can find the blob its own first attempt made (412).
+// Reporting that as a failure would leave the bytes of a failed Save
+// visible (and, with the Rename policy, send them again under a second
+// name), so when the outcome is unknown the driver looks: a block list
+// commit is this upload's when the blob's committed blocks are exactly its
+// blocks (their IDs carry a random per-upload prefix); a single Put Blob is
+// when the blob has its size and MD5 and was modified since the request
+// began.
+
+// attemptsKey carries an *atomic.Int32 in a request's context, which
+// countAttempts increments on every attempt of the request.
+type attemptsKey struct{}
+
+// countAttempts is a per-retry pipeline policy: it counts the attempts of
+// the calls that ask for it (withAttempts).
+type countAttempts struct{}
+
+func (countAttempts) Do(req *policy.Request) (*http.Response, error) {
+	if n, ok := req.Raw().Context().Value(attemptsKey{}).(*atomic.Int32); ok {
+		n.Add(1)
+	}
+	return req.Next()
+}
+
+// withAttempts returns ctx carrying a fresh attempt counter.
+func withAttempts(ctx context.Context) (context.Context, *atomic.Int32) {
+	n := new(atomic.Int32)
+	return context.WithValue(ctx, attemptsKey{}, n), n
+}
+
+// outcomeUnknown reports whether a commit that returned err after the given
+// number of attempts may have taken effect anyway. A conflict (the
+// does-not-exist condition failed) is ambiguous only after a retry: the
+// first attempt may have created the blob.
+func outcomeUnknown(ctx context.Context, err error, attempts *atomic.Int32) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) {
+		return true // no response: the connection broke
+	}
+	if re.StatusCode == http.StatusPreconditionFailed || re.StatusCode == http.StatusConflict {
+		return attempts.Load() > 1
+	}
+	return re.StatusCode >= 500
+}
+
+// putCommitted reports whether name holds body (MD5 md5sum, computed from
+// body when nil), modified at or after start less a second of clock skew.
+func (d *Driver) putCommitted(ctx context.Context, name string, body func() io.ReadSeeker, md5sum []byte, start time.Time) bool {
+	if md5sum == nil {
+		h := md5.New()
+		if _, err := io.Copy(h, body()); err != nil {
+			return false
+		}
+		md5sum = h.Sum(nil)
+	}
+	size, err := body().Seek(0, io.SeekEnd)
+	if err != nil {
+		return false
+	}
+	p, err := d.cont.NewBlobClient(name).GetProperties(ctx, nil)
+	return err == nil && p.ContentLength != nil && *p.ContentLength == size && bytes.Equal(p.ContentMD5, md5sum) &&
+		p.LastModified != nil && !p.LastModified.Before(start.Add(-time.Second).Truncate(time.Second))
+}
+
+// blocksCommitted reports whether name's committed blocks are exactly ids.
+func (d *Driver) blocksCommitted(ctx context.Context, name string, ids []string) bool {
+	bl, err := d.cont.NewBlockBlobClient(name).GetBlockList(ctx, blockblob.BlockListTypeCommitted, nil)
+	if err != nil || len(bl.CommittedBlocks) != len(ids) {
+		return false
+	}
+	got := make([]string, len(ids))
+	for i, b := range bl.CommittedBlocks {
+		if b.Name == nil {
+			return false
+		}
+		got[i] = *b.Name
+	}
+	return slices.Equal(got, ids)
+}

@@ -1,0 +1,558 @@
+// Package faultproxy is an HTTP reverse proxy on loopback that injects
+// network and service faults between a client (a storage driver) and an
+// HTTP service (an emulator), for the fault and soak tests.
+//
+// Every request gets a sequence number; whether it is faulted, with which
+// [Kind] and at which point (how many bytes in) is decided by a PCG random
+// stream seeded with (Config.Seed, sequence number), so a seed fixes the
+// whole fault schedule: the n-th request of a run gets the same fault in
+// every run with that seed. With a single client goroutine a run replays
+// exactly; with several, which request is the n-th depends on scheduling.
+//
+// The proxy forwards the client's Host header unchanged (signatures cover
+// it) and never compresses, so an unfaulted exchange is byte for byte the
+// one the service would have had.
+package faultproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Kind is a kind of fault.
+type Kind uint8
+
+// The faults. "Before" faults never reach the service; the others let the
+// service act on the request and break the response, so the client cannot
+// know whether its request took effect.
+const (
+	// ResetRequest resets the connection while the request is being sent:
+	// after a random part of its body (right after its headers when it has
+	// none). The service never sees the request.
+	ResetRequest Kind = iota
+	// ResetResponse forwards the request, then resets the connection after
+	// the response headers and a random part of the body (before the
+	// headers when the response has no body).
+	ResetResponse
+	// Status500, Status503 and Status429 answer with that status and the
+	// service's error format, without forwarding; the RetryAfter variants
+	// add a Retry-After header.
+	Status500
+	Status503
+	Status503RetryAfter
+	Status429
+	Status429RetryAfter
+	// Latency delays the request by a random time up to Config.Latency,
+	// then forwards it normally.
+	Latency
+	// Stall forwards the request, then sends nothing more after a random
+	// part of the response body (before the headers when it has none) for
+	// Config.StallFor, then resets the connection.
+	Stall
+	// Truncate forwards the request and closes the connection after a
+	// random part of the response body: fewer bytes than the headers
+	// promised.
+	Truncate
+	// Trickle forwards the request and delivers the start of the response
+	// body (Config.TrickleBytes) in pieces of Config.TrickleChunk bytes,
+	// each after Config.TrickleDelay.
+	Trickle
+	numKinds
+)
+
+var kindNames = [numKinds]string{"reset-request", "reset-response", "status-500", "status-503", "status-503-retry-after",
+	"status-429", "status-429-retry-after", "latency", "stall", "truncate", "trickle"}
+
+func (k Kind) String() string {
+	if k < numKinds {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// AllKinds returns every fault kind.
+func AllKinds() []Kind {
+	out := make([]Kind, numKinds)
+	for i := range out {
+		out[i] = Kind(i)
+	}
+	return out
+}
+
+// Dialect is the error format of the service, used for injected statuses
+// so the client's SDK parses them as it would the real service's.
+type Dialect uint8
+
+// The dialects.
+const (
+	Plain Dialect = iota // text/plain
+	S3                   // XML <Error><Code>
+	GCS                  // JSON {"error":{...}}
+	Azure                // XML <Error><Code> and x-ms-error-code
+)
+
+// Config configures a [Proxy]. Only Target is required.
+type Config struct {
+	// Target is the service's base URL, such as "http://127.0.0.1:9000".
+	Target string
+	// Seed seeds the fault schedule (see the package documentation).
+	Seed uint64
+	// Rate is the fraction of requests that get a fault, 0 to 1. It can be
+	// changed while running with SetRate.
+	Rate float64
+	// Kinds are the faults to choose from, uniformly. Nil: all of them.
+	Kinds []Kind
+	// Dialect shapes injected error responses.
+	Dialect Dialect
+	// Latency bounds the Latency fault's delay. Zero: 200ms.
+	Latency time.Duration
+	// StallFor is how long a Stall fault sends nothing before it resets
+	// the connection. Zero: 5s.
+	StallFor time.Duration
+	// RetryAfter is the Retry-After the RetryAfter variants send, in whole
+	// seconds (rounded up). Zero: 1s.
+	RetryAfter time.Duration
+	// TrickleBytes, TrickleChunk and TrickleDelay shape Trickle. Zero:
+	// 16 KiB in pieces of 512 bytes every 2ms.
+	TrickleBytes int64
+	TrickleChunk int
+	TrickleDelay time.Duration
+	// Skip exempts requests from faults (nil: none is exempt).
+	Skip func(*http.Request) bool
+	// RewriteHost sends the target's Host header instead of the client's,
+	// and points Location headers that name the target back at the proxy,
+	// for services that route by Host (fake-gcs-server's -public-host) or
+	// hand out absolute URLs (resumable upload sessions). Leave it off for
+	// services that check signatures covering the Host header.
+	RewriteHost bool
+}
+
+// Proxy is a running fault-injecting proxy. Its methods are safe for
+// concurrent use.
+type Proxy struct {
+	// URL is the proxy's base URL, http://127.0.0.1:PORT: give it to the
+	// client in place of the service's.
+	URL string
+
+	cfg     Config
+	target  *url.URL
+	rate    atomic.Uint64 // math.Float64bits
+	seq     atomic.Uint64
+	counts  [numKinds]atomic.Int64
+	retries atomic.Int64
+	reqIDs  sync.Map // x-ms-client-request-id values seen
+	ln      net.Listener
+	srv     *http.Server
+	tr      *http.Transport
+	rp      *httputil.ReverseProxy
+	wg      sync.WaitGroup
+	done    chan struct{}
+}
+
+// New starts a proxy on a free loopback port.
+func New(cfg Config) (*Proxy, error) {
+	target, err := url.Parse(cfg.Target)
+	if err != nil || target.Host == "" || (target.Scheme != "http" && target.Scheme != "https") {
+		return nil, fmt.Errorf("faultproxy: target must be an http(s) URL, got %q", cfg.Target)
+	}
+	if cfg.Kinds == nil {
+		cfg.Kinds = AllKinds()
+	}
+	for _, k := range cfg.Kinds {
+		if k >= numKinds {
+			return nil, fmt.Errorf("faultproxy: unknown fault kind %d", k)
+		}
+	}
+	if cfg.Latency <= 0 {
+		cfg.Latency = 200 * time.Millisecond
+	}
+	if cfg.StallFor <= 0 {
+		cfg.StallFor = 5 * time.Second
+	}
+	if cfg.RetryAfter <= 0 {
+		cfg.RetryAfter = time.Second
+	}
+	if cfg.TrickleBytes <= 0 {
+		cfg.TrickleBytes = 16 << 10
+	}
+	if cfg.TrickleChunk <= 0 {
+		cfg.TrickleChunk = 512
+	}
+	if cfg.TrickleDelay <= 0 {
+		cfg.TrickleDelay = 2 * time.Millisecond
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("faultproxy: %w", err)
+	}
+	p := &Proxy{URL: "http://" + ln.Addr().String(), cfg: cfg, target: target, ln: ln, done: make(chan struct{})}
+	p.SetRate(cfg.Rate)
+	p.tr = &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     30 * time.Second,
+		DisableCompression:  true, // never decode or ask for gzip on the client's behalf
+	}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(target)
+			if !cfg.RewriteHost {
+				pr.Out.Host = pr.In.Host // signatures cover the Host header
+			}
+			pr.Out.Header.Del("Expect")
+		},
+		Transport:      p.tr,
+		FlushInterval:  -1,
+		ModifyResponse: p.modifyResponse,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			// The upstream request failed (the service or this proxy gave
+			// up): the client sees a 502, as from a real load balancer.
+			w.WriteHeader(http.StatusBadGateway)
+		},
+		ErrorLog: discardLogger,
+	}
+	p.srv = &http.Server{
+		Handler:           p,
+		ReadHeaderTimeout: 30 * time.Second,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
+		ErrorLog: discardLogger,
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		_ = p.srv.Serve(ln)
+	}()
+	return p, nil
+}
+
+// SetRate changes the fraction of requests that get a fault (0 turns faults
+// off, for checking the service's state behind the client's back).
+func (p *Proxy) SetRate(r float64) { p.rate.Store(math.Float64bits(min(max(r, 0), 1))) }
+
+// Requests returns how many requests the proxy received.
+func (p *Proxy) Requests() int64 { return int64(p.seq.Load()) }
+
+// Counts returns how many faults of each kind were injected. A fault that
+// cannot apply to an exchange (a truncated body when there is none) is
+// not injected and not counted: the exchange is forwarded untouched.
+func (p *Proxy) Counts() map[Kind]int64 {
+	out := map[Kind]int64{}
+	for k := range p.counts {
+		if n := p.counts[k].Load(); n > 0 {
+			out[Kind(k)] = n
+		}
+	}
+	return out
+}
+
+// Close stops the proxy: open connections are closed and stalled
+// exchanges end at once.
+func (p *Proxy) Close() error {
+	select {
+	case <-p.done:
+		return nil
+	default:
+	}
+	close(p.done)
+	err := p.srv.Close()
+	p.wg.Wait()
+	p.tr.CloseIdleConnections()
+	return err
+}
+
+var discardLogger = log.New(io.Discard, "", 0)
+
+type connKey struct{}
+type faultKey struct{}
+
+// fault is the decision for one exchange.
+type fault struct {
+	kind Kind
+	rng  *rand.Rand
+	p    *Proxy
+	conn net.Conn
+}
+
+// Retries returns how many requests were retries of an earlier attempt of
+// the same SDK call, as the SDKs mark them: the attempt number in
+// amz-sdk-request (AWS) or in x-goog-api-client's gccl-attempt-count
+// (Google), or a repeated x-ms-client-request-id (Azure).
+func (p *Proxy) Retries() int64 { return p.retries.Load() }
+
+func (p *Proxy) countRetry(r *http.Request) {
+	if v := r.Header.Get("Amz-Sdk-Request"); v != "" {
+		if a, ok := attempt(v, "attempt="); ok && a > 1 {
+			p.retries.Add(1)
+		}
+		return
+	}
+	if v := r.Header.Get("X-Goog-Api-Client"); strings.Contains(v, "gccl-attempt-count/") {
+		if a, ok := attempt(v, "gccl-attempt-count/"); ok && a > 1 {
+			p.retries.Add(1)
+		}
+		return
+	}
+	if id := r.Header.Get("X-Ms-Client-Request-Id"); id != "" {
+		if _, seen := p.reqIDs.LoadOrStore(id, struct{}{}); seen {
+			p.retries.Add(1)
+		}
+	}
+}
+
+// attempt parses the number after key in a header value.
+func attempt(v, key string) (int, bool) {
+	i := strings.Index(v, key)
+	if i < 0 {
+		return 0, false
+	}
+	v = v[i+len(key):]
+	j := 0
+	for j < len(v) && v[j] >= '0' && v[j] <= '9' {
+		j++
+	}
+	n, err := strconv.Atoi(v[:j])
+	return n, err == nil
+}
+
+func (p *Proxy) decide(r *http.Request) *fault {
+	p.countRetry(r)
+	n := p.seq.Add(1)
+	rng := rand.New(rand.NewPCG(p.cfg.Seed, n))
+	roll := rng.Float64()
+	if roll >= math.Float64frombits(p.rate.Load()) || (p.cfg.Skip != nil && p.cfg.Skip(r)) {
+		return nil
+	}
+	c, _ := r.Context().Value(connKey{}).(net.Conn)
+	return &fault{kind: p.cfg.Kinds[rng.IntN(len(p.cfg.Kinds))], rng: rng, p: p, conn: c}
+}
+
+// at draws the point of a fault in a body of size n (unknown: -1), at
+// least 1 byte in when the body has any, so the headers have gone out.
+func (f *fault) at(n int64) int64 {
+	if n < 0 {
+		n = 64 << 10
+	}
+	if n <= 1 {
+		return n
+	}
+	return 1 + f.rng.Int64N(n-1)
+}
+
+func (f *fault) count() { f.p.counts[f.kind].Add(1) }
+
+// reset closes the client's connection with a TCP RST and aborts the
+// handler.
+func (f *fault) reset() {
+	if tc, ok := f.conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	if f.conn != nil {
+		_ = f.conn.Close()
+	}
+}
+
+// sleep waits d, or until the proxy closes or the client goes away.
+func (f *fault) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-f.p.done:
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f := p.decide(r)
+	if f == nil {
+		p.rp.ServeHTTP(w, r)
+		return
+	}
+	switch f.kind {
+	case ResetRequest:
+		f.count()
+		if r.ContentLength != 0 {
+			_, _ = io.CopyN(io.Discard, r.Body, f.at(r.ContentLength))
+		}
+		f.reset()
+		panic(http.ErrAbortHandler)
+	case Status500, Status503, Status503RetryAfter, Status429, Status429RetryAfter:
+		f.count()
+		p.writeStatus(w, r, f.kind)
+		return
+	case Latency:
+		f.count()
+		f.sleep(r.Context(), time.Duration(f.rng.Int64N(int64(p.cfg.Latency))+1))
+	}
+	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), faultKey{}, f)))
+}
+
+func (p *Proxy) modifyResponse(resp *http.Response) error {
+	if loc := resp.Header.Get("Location"); p.cfg.RewriteHost && loc != "" {
+		if u, err := url.Parse(loc); err == nil && u.Host == p.target.Host {
+			u.Scheme, u.Host = "http", strings.TrimPrefix(p.URL, "http://")
+			resp.Header.Set("Location", u.String())
+		}
+	}
+	f, _ := resp.Request.Context().Value(faultKey{}).(*fault)
+	if f == nil {
+		return nil
+	}
+	hasBody := resp.Request.Method != http.MethodHead && resp.ContentLength != 0 &&
+		resp.StatusCode != http.StatusNoContent && resp.StatusCode != http.StatusNotModified
+	ctx := resp.Request.Context()
+	switch f.kind {
+	case ResetResponse:
+		f.count()
+		if !hasBody {
+			f.reset()
+			return errAborted
+		}
+		resp.Body = &faultBody{rc: resp.Body, left: f.at(resp.ContentLength), then: func() { f.reset() }}
+	case Stall:
+		f.count()
+		if !hasBody {
+			f.sleep(ctx, p.cfg.StallFor)
+			f.reset()
+			return errAborted
+		}
+		resp.Body = &faultBody{rc: resp.Body, left: f.at(resp.ContentLength), then: func() {
+			f.sleep(ctx, p.cfg.StallFor)
+			f.reset()
+		}}
+	case Truncate:
+		if !hasBody {
+			return nil
+		}
+		f.count()
+		resp.Body = &faultBody{rc: resp.Body, left: f.at(resp.ContentLength), then: func() {}}
+	case Trickle:
+		if !hasBody {
+			return nil
+		}
+		f.count()
+		resp.Body = &trickleBody{rc: resp.Body, left: p.cfg.TrickleBytes, chunk: p.cfg.TrickleChunk, delay: p.cfg.TrickleDelay, f: f, ctx: ctx}
+	}
+	return nil
+}
+
+// errAborted makes the reverse proxy give up on the exchange; the
+// connection is already closed.
+var errAborted = errors.New("faultproxy: exchange aborted by a fault")
+
+// faultBody passes left bytes of the body, then runs then and fails, which
+// makes the reverse proxy abort the response (closing the connection).
+type faultBody struct {
+	rc   io.ReadCloser
+	left int64
+	then func()
+	done bool
+}
+
+func (b *faultBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		if !b.done {
+			b.done = true
+			b.then()
+		}
+		return 0, errAborted
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	if err == io.EOF && b.left > 0 {
+		// The body was shorter than the point: nothing to cut.
+		return n, io.EOF
+	}
+	return n, err
+}
+
+func (b *faultBody) Close() error { return b.rc.Close() }
+
+type trickleBody struct {
+	rc    io.ReadCloser
+	left  int64
+	chunk int
+	delay time.Duration
+	f     *fault
+	ctx   context.Context
+}
+
+func (b *trickleBody) Read(p []byte) (int, error) {
+	if b.left > 0 {
+		b.f.sleep(b.ctx, b.delay)
+		n := min(len(p), b.chunk, int(min(b.left, math.MaxInt32)))
+		n, err := b.rc.Read(p[:n])
+		b.left -= int64(n)
+		return n, err
+	}
+	return b.rc.Read(p)
+}
+
+func (b *trickleBody) Close() error { return b.rc.Close() }
+
+// writeStatus answers with an injected error status in the service's
+// format.
+func (p *Proxy) writeStatus(w http.ResponseWriter, r *http.Request, k Kind) {
+	status := map[Kind]int{Status500: 500, Status503: 503, Status503RetryAfter: 503, Status429: 429, Status429RetryAfter: 429}[k]
+	h := w.Header()
+	if k == Status503RetryAfter || k == Status429RetryAfter {
+		secs := int64((p.cfg.RetryAfter + time.Second - 1) / time.Second)
+		h.Set("Retry-After", strconv.FormatInt(secs, 10))
+	}
+	var code, body, ctype string
+	switch p.cfg.Dialect {
+	case S3:
+		code = map[int]string{500: "InternalError", 503: "SlowDown", 429: "SlowDown"}[status]
+		ctype = "application/xml"
+		body = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<Error><Code>` + code +
+			`</Code><Message>injected by faultproxy</Message><RequestId>faultproxy</RequestId></Error>`
+	case GCS:
+		reason := map[int]string{500: "backendError", 503: "backendError", 429: "rateLimitExceeded"}[status]
+		ctype = "application/json; charset=UTF-8"
+		body = `{"error":{"code":` + strconv.Itoa(status) + `,"message":"injected by faultproxy","errors":[{"reason":"` +
+			reason + `","message":"injected by faultproxy"}]}}`
+		if !strings.HasPrefix(r.URL.Path, "/storage/") && !strings.HasPrefix(r.URL.Path, "/upload/") {
+			// The XML API (downloads, signed URLs).
+			ctype = "application/xml; charset=UTF-8"
+			body = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>` + map[int]string{500: "InternalError", 503: "ServiceUnavailable", 429: "SlowDown"}[status] +
+				`</Code><Message>injected by faultproxy</Message></Error>`
+		}
+	case Azure:
+		code = map[int]string{500: "InternalError", 503: "ServerBusy", 429: "ServerBusy"}[status]
+		h.Set("x-ms-error-code", code)
+		h.Set("x-ms-request-id", "faultproxy")
+		ctype = "application/xml"
+		body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>` + code + `</Code><Message>injected by faultproxy</Message></Error>`
+	default:
+		ctype = "text/plain; charset=utf-8"
+		body = "injected by faultproxy\n"
+	}
+	h.Set("Content-Type", ctype)
+	if r.Method == http.MethodHead {
+		body = ""
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
