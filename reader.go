@@ -33,6 +33,83 @@ type Reader struct {
 	bodyPos int64         // position of body
 	closed  bool
 	check   *readCheck // verifies a whole read; nil without a checksum
+	watch   *watch     // the current stream's context and stall timer
+	resumed int        // times a broken stream was resumed
+}
+
+// ErrStalled is the cause of a read that received no byte from the backend
+// for the stall timeout (see [WithStallTimeout]) and could not be resumed.
+var ErrStalled = errors.New("storage: stalled: no bytes from the backend within the stall timeout")
+
+// watch is the context of one stream, cancelled with ErrStalled when a read
+// of it waits longer than the stall timeout, and when the stream is
+// dropped.
+type watch struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	timer  *time.Timer // nil: no stall detection
+	stall  time.Duration
+}
+
+func newWatch(ctx context.Context, cancel context.CancelCauseFunc, stall time.Duration) *watch {
+	w := &watch{ctx: ctx, cancel: cancel, stall: stall}
+	if stall > 0 {
+		w.timer = time.AfterFunc(time.Duration(1<<62), func() { cancel(ErrStalled) })
+		w.timer.Stop()
+	}
+	return w
+}
+
+// arm starts the stall timer; disarm stops it.
+func (w *watch) arm() {
+	if w.timer != nil {
+		w.timer.Reset(w.stall)
+	}
+}
+
+func (w *watch) disarm() {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+}
+
+// cause turns the error of a stream cancelled for a stall into ErrStalled.
+func (w *watch) cause(err error) error {
+	if err != nil && err != io.EOF && errors.Is(context.Cause(w.ctx), ErrStalled) {
+		return ErrStalled
+	}
+	return err
+}
+
+// read is one Read of the stream under the stall timer.
+func (w *watch) read(body io.Reader, p []byte) (int, error) {
+	w.arm()
+	n, err := body.Read(p)
+	w.disarm()
+	return n, w.cause(err)
+}
+
+func (w *watch) done() {
+	w.disarm()
+	w.cancel(nil)
+}
+
+// watchedWriter is the destination of a driver's WriteTo: the stall timer
+// runs while the driver fetches, not while the destination writes.
+type watchedWriter struct {
+	w     io.Writer
+	watch *watch
+	err   error // the destination's own error: never resumed
+}
+
+func (c *watchedWriter) Write(p []byte) (int, error) {
+	c.watch.disarm()
+	defer c.watch.arm()
+	n, err := c.w.Write(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
 }
 
 type randomAccess interface {
@@ -40,8 +117,11 @@ type randomAccess interface {
 	io.ReaderAt
 }
 
-func newReader(ctx context.Context, s *Storage, name string, body io.ReadCloser, a *Attributes) *Reader {
+// newReader returns the Reader of an object opened by a read of the driver
+// with bctx (cancelled by cancel), a child of ctx.
+func newReader(ctx context.Context, s *Storage, name string, body io.ReadCloser, a *Attributes, bctx context.Context, cancel context.CancelCauseFunc) *Reader {
 	r := &Reader{ctx: ctx, s: s, name: name, attrs: a, body: body, check: newReadCheck(a)}
+	r.watch = newWatch(bctx, cancel, s.stall)
 	if ra, ok := body.(randomAccess); ok {
 		r.random = ra
 	}
@@ -72,26 +152,79 @@ func (r *Reader) Read(p []byte) (int, error) {
 		}
 		return n, r.err("read", err)
 	}
-	if r.pos >= r.attrs.Size {
-		if cerr := r.verify(r.pos, nil, io.EOF); cerr != nil {
-			return 0, r.err("read", cerr)
+	for {
+		if r.pos >= r.attrs.Size {
+			if cerr := r.verify(r.pos, nil, io.EOF); cerr != nil {
+				return 0, r.err("read", cerr)
+			}
+			return 0, io.EOF
 		}
-		return 0, io.EOF
-	}
-	if r.body == nil {
-		body, err := r.reopen("read", r.pos, -1)
-		if err != nil {
-			return 0, r.err("read", err)
+		if r.body == nil {
+			if err := r.openStream("read"); err != nil {
+				return 0, r.err("read", err)
+			}
 		}
-		r.body, r.bodyPos = body, r.pos
+		n, err := r.watch.read(r.body, p)
+		r.pos += int64(n)
+		r.bodyPos += int64(n)
+		if err == io.EOF && r.pos < r.attrs.Size {
+			err = io.ErrUnexpectedEOF // the stream ended before the object
+		}
+		if err == nil || err == io.EOF || !r.resumable(err) {
+			if cerr := r.verify(r.pos-int64(n), p[:n], err); cerr != nil {
+				err = cerr
+			}
+			return n, r.err("read", err)
+		}
+		// Broken mid-body: the bytes before the break are good; drop the
+		// stream, and this round (or the next Read, when this one got
+		// bytes) reads on from r.pos, pinned to the version opened.
+		if cerr := r.verify(r.pos-int64(n), p[:n], nil); cerr != nil {
+			return n, r.err("read", cerr)
+		}
+		r.dropStream()
+		r.resumed++
+		if n > 0 {
+			return n, nil
+		}
 	}
-	n, err := r.body.Read(p)
-	r.pos += int64(n)
-	r.bodyPos += int64(n)
-	if cerr := r.verify(r.pos-int64(n), p[:n], err); cerr != nil {
-		err = cerr
+}
+
+// openStream opens the stream the Reader reads from r.pos to the end.
+func (r *Reader) openStream(op string) error {
+	bctx, cancel := context.WithCancelCause(r.ctx)
+	body, err := r.reopenCtx(bctx, op, r.pos, -1)
+	if err != nil {
+		cancel(nil)
+		return err
 	}
-	return n, r.err("read", err)
+	r.body, r.bodyPos, r.watch = body, r.pos, newWatch(bctx, cancel, r.s.stall)
+	return nil
+}
+
+// dropStream closes the current stream.
+func (r *Reader) dropStream() {
+	if r.body != nil {
+		r.body.Close()
+		r.body = nil
+	}
+	if r.watch != nil {
+		r.watch.done()
+	}
+}
+
+// resumable reports whether a stream that failed with err may be resumed:
+// the caller's context is live, resumes are left, and the error says
+// nothing about the object (a broken connection, a body cut short, a
+// stall, a 5xx), unlike ErrChanged, ErrNotExist or ErrChecksum.
+func (r *Reader) resumable(err error) bool {
+	if r.resumed >= r.s.resumes || r.ctx.Err() != nil {
+		return false
+	}
+	if errors.Is(err, ErrStalled) {
+		return true
+	}
+	return KindOf(r.s.wrap("read", r.name, err)) == nil
 }
 
 // verify feeds the whole-object check with p, read at off; it returns
@@ -129,8 +262,7 @@ func (r *Reader) Seek(offset int64, whence int) (int64, error) {
 		return r.pos, errorf("seek", r.name, ErrInvalidArgument, "negative position")
 	}
 	if offset != r.bodyPos && r.body != nil {
-		r.body.Close()
-		r.body = nil
+		r.dropStream()
 	}
 	r.pos = offset
 	return offset, nil
@@ -159,13 +291,25 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 	if rest := r.attrs.Size - off; want > rest {
 		want = rest
 	}
-	body, err := r.reopen("readat", off, want)
-	if err != nil {
-		return 0, r.err("readat", err)
+	n, resumes := 0, 0
+	for {
+		body, err := r.reopen("readat", off+int64(n), want-int64(n))
+		if err != nil {
+			return n, r.err("readat", err)
+		}
+		m, err := io.ReadFull(body, p[n:want])
+		body.Close()
+		n += m
+		if err == nil {
+			break
+		}
+		if resumes >= r.s.resumes || r.ctx.Err() != nil || KindOf(r.s.wrap("readat", r.name, err)) != nil {
+			return n, r.err("readat", err)
+		}
+		resumes++ // broken mid-body: read the rest again, pinned
 	}
-	defer body.Close()
-	n, err := io.ReadFull(body, p[:want])
-	if err == nil && want < int64(len(p)) {
+	var err error
+	if want < int64(len(p)) {
 		err = io.EOF
 	}
 	return n, r.err("readat", err)
@@ -183,11 +327,9 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		return 0, r.err("read", err)
 	}
 	if r.random == nil && r.body == nil && r.pos < r.attrs.Size {
-		body, err := r.reopen("read", r.pos, -1)
-		if err != nil {
+		if err := r.openStream("read"); err != nil {
 			return 0, r.err("read", err)
 		}
-		r.body, r.bodyPos = body, r.pos
 	}
 	var src io.Reader = r.body
 	// A whole read from here on is verified by hashing what w accepts
@@ -217,7 +359,7 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		}
 		return 0, nil
 	}
-	if wt, ok := src.(io.WriterTo); ok {
+	if wt, ok := src.(io.WriterTo); ok && r.random != nil {
 		n, err := wt.WriteTo(ctxWriter{r.ctx, dst})
 		r.pos += n
 		r.bodyPos += n
@@ -225,6 +367,29 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 			err = r.check.finish()
 		}
 		return n, r.err("read", err)
+	} else if ok {
+		ww := &watchedWriter{w: ctxWriter{r.ctx, dst}, watch: r.watch}
+		r.watch.arm()
+		n, err := wt.WriteTo(ww)
+		r.watch.disarm()
+		err = r.watch.cause(err)
+		r.pos += n
+		r.bodyPos += n
+		if err == nil && r.pos < r.attrs.Size {
+			err = io.ErrUnexpectedEOF // the stream ended before the object
+		}
+		if err == nil || ww.err != nil || !r.resumable(err) {
+			if hashing && err == nil {
+				err = r.check.finish()
+			}
+			return n, r.err("read", err)
+		}
+		// Broken mid-body: go on with pinned ranged reads from r.pos
+		// (Read verifies the rest of a whole read).
+		r.dropStream()
+		r.resumed++
+		m, err := io.Copy(w, onlyReader{r})
+		return n + m, err
 	}
 	return io.Copy(w, onlyReader{r})
 }
@@ -239,12 +404,16 @@ type onlyReader struct{ io.Reader }
 // modification time) with the attributes of Open. Another version fails
 // with ErrChanged.
 func (r *Reader) reopen(op string, off, n int64) (io.ReadCloser, error) {
+	return r.reopenCtx(r.ctx, op, off, n)
+}
+
+func (r *Reader) reopenCtx(ctx context.Context, op string, off, n int64) (io.ReadCloser, error) {
 	var (
 		body io.ReadCloser
 		a    *Attributes
 		err  error
 	)
-	body, a, err = ReadVersion(r.ctx, r.s.drv, r.s.location+r.name, r.attrs.ETag, off, n)
+	body, a, err = ReadVersion(ctx, r.s.drv, r.s.location+r.name, r.attrs.ETag, off, n)
 	if err != nil {
 		return nil, err
 	}
@@ -293,10 +462,15 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	r.closed = true
+	var err error
 	if r.body != nil {
-		return r.err("close", r.body.Close())
+		err = r.body.Close()
+		r.body = nil
 	}
-	return nil
+	if r.watch != nil {
+		r.watch.done()
+	}
+	return r.err("close", err)
 }
 
 var errClosed = errors.New("reader is closed")

@@ -30,6 +30,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -46,6 +47,47 @@ type Storage struct {
 	policy      ConflictPolicy
 	maxName     int
 	signer      URLSigner
+	resumes     int           // WithReadResumes
+	stall       time.Duration // WithStallTimeout; 0: off
+}
+
+// DefaultReadResumes is how many times a [Reader] resumes a broken stream
+// unless [WithReadResumes] says otherwise.
+const DefaultReadResumes = 3
+
+// DefaultStallTimeout is how long a read may wait for the backend without
+// receiving a byte unless [WithStallTimeout] says otherwise.
+const DefaultStallTimeout = time.Minute
+
+// WithReadResumes sets how many times a [Reader] resumes a stream that
+// breaks mid-body (a reset connection, a body cut short, a stall): it reads
+// on from where it stopped with a ranged read pinned to the version it
+// opened, so it never splices two versions (a replaced object fails with
+// ErrChanged). 0 turns resuming off. The default is DefaultReadResumes.
+func WithReadResumes(n int) Option {
+	return func(s *Storage) error {
+		if n < 0 {
+			return errorf("new", "", ErrInvalidArgument, "negative read resumes")
+		}
+		s.resumes = n
+		return nil
+	}
+}
+
+// WithStallTimeout sets how long a read of an object's bytes (through a
+// [Reader]) may wait for the backend without receiving a byte before the
+// stream counts as stalled: it is then resumed like a broken stream (see
+// [WithReadResumes]), and once the resumes are spent the read fails with an
+// error matching ErrStalled. Time the caller spends between reads does not
+// count. 0 turns stall detection off. The default is DefaultStallTimeout.
+func WithStallTimeout(d time.Duration) Option {
+	return func(s *Storage) error {
+		if d < 0 {
+			return errorf("new", "", ErrInvalidArgument, "negative stall timeout")
+		}
+		s.stall = d
+		return nil
+	}
 }
 
 // Option configures a [Storage].
@@ -135,7 +177,7 @@ func WithSigner(signer URLSigner) Option {
 // New returns a Storage over drv. Driver packages call it from their own
 // constructors, passing their defaults before the user's options.
 func New(drv Driver, opts ...Option) (*Storage, error) {
-	s := &Storage{drv: drv, policy: Rename, maxName: MaxNameLength}
+	s := &Storage{drv: drv, policy: Rename, maxName: MaxNameLength, resumes: DefaultReadResumes, stall: DefaultStallTimeout}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -362,12 +404,14 @@ func (s *Storage) Open(ctx context.Context, name string) (*Reader, error) {
 	if err := s.check(ctx, op, name); err != nil {
 		return nil, err
 	}
-	body, attrs, err := s.drv.Read(ctx, s.location+name, 0, -1)
+	bctx, cancel := context.WithCancelCause(ctx)
+	body, attrs, err := s.drv.Read(bctx, s.location+name, 0, -1)
 	if err != nil {
+		cancel(nil)
 		return nil, s.wrap(op, name, err)
 	}
 	attrs.ETag = ValidETag(attrs.ETag)
-	return newReader(ctx, s, name, body, attrs), nil
+	return newReader(ctx, s, name, body, attrs, bctx, cancel), nil
 }
 
 // ReadRange returns a reader over length bytes of name from offset (length
