@@ -524,3 +524,36 @@ func TestWriteFailsMidRun(t *testing.T) {
 		}
 	}
 }
+
+// TestRecompress: turning compression on for a tree already collected
+// compresses nothing (every name is in place) unless Recompress asks.
+func TestRecompress(t *testing.T) {
+	st := newMem(t)
+	collect(t, st, siteTree, Options{JSModules: true})
+	res := collect(t, st, siteTree, Options{JSModules: true, Compress: &Fast})
+	if res.Compressed != 0 || res.Uploaded != 0 {
+		t.Errorf("compression turned on: %+v", res)
+	}
+	res = collect(t, st, siteTree, Options{JSModules: true, Compress: &Fast, Recompress: true})
+	if res.Compressed == 0 || res.Variants == 0 {
+		t.Fatalf("Recompress: %+v", res)
+	}
+	objs := readAll(t, st)
+	c := hashedOf(res.Manifest, "js/lib/c.js")
+	for _, n := range []string{c + ".br", c + ".zst", "js/lib/c.js.br"} {
+		if _, ok := objs[n]; !ok {
+			t.Errorf("%s missing after Recompress", n)
+		}
+	}
+	// A changed original drops its stale variants when the new content has none worth keeping.
+	changed := fstest.MapFS{}
+	for k, v := range siteTree {
+		changed[k] = v
+	}
+	changed["js/lib/c.js"] = &fstest.MapFile{Data: []byte("x")}
+	collect(t, st, changed, Options{JSModules: true, Compress: &Fast})
+	objs = readAll(t, st)
+	if _, ok := objs["js/lib/c.js.br"]; ok {
+		t.Error("stale js/lib/c.js.br kept after js/lib/c.js changed")
+	}
+}

@@ -176,8 +176,8 @@ func (r *run) plan(existing map[string]storage.Entry, prev *Manifest) []*unit {
 		}
 		final := &unit{f: f, hashed: !hashedOK, orig: !rewritten && !origOK, size: f.finalSize, sum: f.sum[:]}
 		var orig *unit
-		if rewritten && !origOK {
-			orig = &unit{f: f, original: true, orig: true, size: f.size, sum: f.origSum[:]}
+		if rewritten && !r.o.KeepOnlyHashed && (!origOK || r.o.Recompress && compressible) {
+			orig = &unit{f: f, original: true, orig: !origOK, size: f.size, sum: f.origSum[:]}
 		}
 		for _, u := range []*unit{final, orig} {
 			if u == nil {
@@ -186,7 +186,8 @@ func (r *run) plan(existing map[string]storage.Entry, prev *Manifest) []*unit {
 			u.compress = compressible && (u.hashed || u.orig || r.o.Recompress)
 			if u.compress {
 				u.varHashed = !u.original && (u.hashed || r.o.Recompress)
-				u.varOrig = u.orig
+				// The original name's variants come from the unit holding its bytes.
+				u.varOrig = !r.o.KeepOnlyHashed && (u.original || !rewritten) && (u.orig || r.o.Recompress)
 			}
 			if u.orig {
 				u.origStale = stale
@@ -195,7 +196,7 @@ func (r *run) plan(existing map[string]storage.Entry, prev *Manifest) []*unit {
 				units = append(units, u)
 			}
 		}
-		if final.hashed || final.orig || final.compress || orig != nil {
+		if final.hashed || final.orig || final.compress || orig != nil && (orig.orig || orig.compress) {
 			continue
 		}
 		r.res.Unchanged++
