@@ -176,7 +176,8 @@ func (z *compressor) encode(e codec, w io.Writer, data []byte) error {
 		if zw == nil {
 			var err error
 			zw, err = zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(z.c.ZstdLevel)),
-				zstd.WithWindowSize(8<<20), zstd.WithEncoderConcurrency(1))
+				zstd.WithWindowSize(8<<20), zstd.WithEncoderConcurrency(1),
+				zstd.WithLowerEncoderMem(true)) // same bytes, less memory
 			if err != nil {
 				return err
 			}
