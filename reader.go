@@ -479,6 +479,10 @@ func (r *Reader) err(op string, err error) error {
 	if err == nil || err == io.EOF || err == io.ErrUnexpectedEOF && op == "readat" {
 		return err
 	}
+	var ce *checksumError
+	if errors.As(err, &ce) {
+		err = r.s.changedOrCorrupt(r.ctx, r.name, ce)
+	}
 	return r.s.wrap(op, r.name, err)
 }
 
@@ -501,7 +505,7 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	n, err := c.rc.Read(p)
 	if c.check != nil && (err == nil || err == io.EOF) {
 		if cerr := c.check.add(c.off, p[:n]); cerr != nil {
-			err = cerr
+			err = c.s.changedOrCorrupt(c.ctx, c.name, cerr.(*checksumError))
 		}
 	}
 	c.off += int64(n)

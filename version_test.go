@@ -3,6 +3,7 @@ package storage_test
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"errors"
 	"io"
 	"sync"
@@ -78,5 +79,46 @@ func TestVersionConditionThroughWrappers(t *testing.T) {
 	}
 	if _, err := r.ReadAt(p, 100); !errors.Is(err, storage.ErrChanged) {
 		t.Fatalf("ReadAt after a replacement: %q, %v; want ErrChanged", p, err)
+	}
+}
+
+// staleSums makes Read describe the object with the checksums of another
+// version than the bytes it returns, as a backend that reads attributes
+// and bytes apart can while the object is replaced.
+type staleSums struct {
+	storage.Driver
+	sums storage.Checksums
+}
+
+func (s staleSums) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+	rc, a, err := s.Driver.Read(ctx, name, off, n)
+	if a != nil {
+		a.Checksums = s.sums
+	}
+	return rc, a, err
+}
+
+// TestStaleChecksumIsChanged: a whole read whose bytes match the object's
+// current checksum but not the one Open reported is ErrChanged (a newer
+// version was read whole), not ErrChecksum.
+func TestStaleChecksumIsChanged(t *testing.T) {
+	ctx := t.Context()
+	st, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save(ctx, "o.bin", bytes.NewReader([]byte("new version")), storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	old := md5.Sum([]byte("old version"))
+	r, err := st.Wrap(func(d storage.Driver) storage.Driver {
+		return staleSums{d, storage.Checksums{MD5: old[:]}}
+	}).Open(ctx, "o.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := io.ReadAll(struct{ io.Reader }{r}); !errors.Is(err, storage.ErrChanged) || errors.Is(err, storage.ErrChecksum) {
+		t.Fatalf("reading bytes newer than the attributes: %v, want ErrChanged", err)
 	}
 }

@@ -63,9 +63,13 @@
 // (blob.Attributes.MD5: memblob, fileblob, s3blob for single-part objects,
 // gcsblob, azureblob when set) and fails with storage.ErrChecksum on a
 // mismatch; without an MD5 nothing is verified. A reader reads one version:
-// its ranged reads are checked against the size and modification time of
-// Open (a gocloud.dev reader carries no ETag) and fail with
-// storage.ErrChanged when the object was replaced.
+// over fileblob it reads the file it opened (seeks and ReadAt included);
+// over other drivers its ranged reads are checked against the size and
+// modification time of Open (a gocloud.dev reader carries no ETag) and fail
+// with storage.ErrChanged when the object was replaced. fileblob keeps the
+// attributes (with the MD5) apart from the bytes, so a read racing an
+// overwrite can get the attributes of one version and the bytes of the
+// next: the whole read then fails with storage.ErrChanged.
 //
 // Public objects are not supported (gocloud.dev has no portable ACLs).
 // Signed URLs are the bucket's own (blob.Bucket.SignedURL) where its driver
@@ -82,6 +86,7 @@ import (
 	"iter"
 	"maps"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -289,7 +294,18 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 		at := d.fromAttrs(a)
 		return io.NopCloser(strings.NewReader("")), at, nil
 	}
-	r, err := d.rangeReader(ctx, name, offset, length)
+	// A gocloud.dev driver that reads from a local file (fileblob) hands
+	// it over: a whole-object read then seeks and reads at offsets in that
+	// file, which keeps reading the version opened (the inode) when the
+	// object is replaced. Its modification time cannot tell two versions
+	// written within the same clock tick apart.
+	var file *os.File
+	r, err := d.rangeReaderOpts(ctx, name, offset, length, &blob.ReaderOptions{BeforeRead: func(as func(any) bool) error {
+		if offset == 0 && length < 0 {
+			as(&file)
+		}
+		return nil
+	}})
 	if err != nil {
 		return nil, nil, d.notFound(ctx, err)
 	}
@@ -301,12 +317,29 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 		}
 		attrs.Size, attrs.ModTime = r.Size(), d.modTime(r.ModTime())
 	}
+	if file != nil {
+		return fileBody{file, r}, attrs, nil
+	}
 	return r, attrs, nil
 }
 
-func (d *Driver) rangeReader(ctx context.Context, name string, offset, length int64) (r *blob.Reader, err error) {
+// fileBody is a whole-object read from a local file: the *os.File itself
+// (Read, Seek, ReadAt, and sendfile through the portable reader), closed
+// with the blob.Reader that opened it.
+type fileBody struct {
+	*os.File
+	r *blob.Reader
+}
+
+func (b fileBody) Close() error { return b.r.Close() }
+
+func (d *Driver) rangeReader(ctx context.Context, name string, offset, length int64) (*blob.Reader, error) {
+	return d.rangeReaderOpts(ctx, name, offset, length, nil)
+}
+
+func (d *Driver) rangeReaderOpts(ctx context.Context, name string, offset, length int64, opts *blob.ReaderOptions) (r *blob.Reader, err error) {
 	err = retryTorn(ctx, func() error {
-		r, err = d.b.NewRangeReader(ctx, name, offset, length, nil)
+		r, err = d.b.NewRangeReader(ctx, name, offset, length, opts)
 		return err
 	})
 	return r, err
