@@ -85,6 +85,16 @@ type Config struct {
 	// parallel download. Zero: 5. One disables parallel downloads.
 	DownloadConcurrency int
 
+	// MaxAttempts bounds the attempts of one request, the first included.
+	// Zero: the AWS_MAX_ATTEMPTS setting of the shared configuration when
+	// there is one, else DefaultMaxAttempts (4, as the GCS and Azure
+	// drivers). The SDK's standard retryer retries 5xx, throttling and
+	// broken connections with exponential backoff and full jitter (at most
+	// 20s), honouring a Retry-After header, and retries a response cut
+	// short; a commit whose response was lost is recognised (see the
+	// package documentation).
+	MaxAttempts int
+
 	// Public makes every saved object publicly readable (canned ACL
 	// public-read), as SaveOptions.Public does for one call. False: no ACL
 	// header is sent; objects are private unless the bucket policy says
@@ -259,6 +269,11 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 			o.BaseEndpoint = aws.String(strings.TrimSuffix(endpoint.String(), "/"))
 		}
 		o.UsePathStyle = cfg.UsePathStyle
+		attempts := cfg.MaxAttempts
+		if attempts == 0 {
+			attempts = awsCfg.RetryMaxAttempts
+		}
+		o.Retryer = newRetryer(attempts)
 	})
 
 	if cfg.PresignBaseURL != "" {
