@@ -144,15 +144,30 @@ func (r *Reader) Read(p []byte) (int, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, r.err("read", err)
 	}
-	if r.random != nil {
-		n, err := r.random.Read(p)
-		r.pos += int64(n)
-		if cerr := r.verify(r.pos-int64(n), p[:n], err); cerr != nil {
-			err = cerr
-		}
-		return n, r.err("read", err)
-	}
 	for {
+		if r.random != nil {
+			n, err := r.random.Read(p)
+			r.pos += int64(n)
+			if err != nil && err != io.EOF && r.resumable(err) {
+				// A random-access body (a driver's in-memory or lazily
+				// loaded one) whose stream broke: go on as a stream, with
+				// pinned ranged reads from r.pos.
+				if cerr := r.verify(r.pos-int64(n), p[:n], nil); cerr != nil {
+					return n, r.err("read", cerr)
+				}
+				r.random = nil
+				r.dropStream()
+				r.resumed++
+				if n > 0 {
+					return n, nil
+				}
+				continue
+			}
+			if cerr := r.verify(r.pos-int64(n), p[:n], err); cerr != nil {
+				err = cerr
+			}
+			return n, r.err("read", err)
+		}
 		if r.pos >= r.attrs.Size {
 			if cerr := r.verify(r.pos, nil, io.EOF); cerr != nil {
 				return 0, r.err("read", cerr)
@@ -280,9 +295,15 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, r.err("readat", err)
 	}
+	n, resumes := 0, 0
 	if r.random != nil {
-		n, err := r.random.ReadAt(p, off)
-		return n, r.err("readat", err)
+		m, err := r.random.ReadAt(p, off)
+		if err == nil || err == io.EOF || r.s.resumes == 0 || r.ctx.Err() != nil || KindOf(r.s.wrap("readat", r.name, err)) != nil {
+			return m, r.err("readat", err)
+		}
+		// The body's own read broke: read the rest with pinned ranged
+		// reads below.
+		n, resumes = m, 1
 	}
 	if off >= r.attrs.Size {
 		return 0, io.EOF
@@ -291,7 +312,6 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 	if rest := r.attrs.Size - off; want > rest {
 		want = rest
 	}
-	n, resumes := 0, 0
 	for {
 		body, err := r.reopen("readat", off+int64(n), want-int64(n))
 		if err != nil {

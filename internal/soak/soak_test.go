@@ -251,8 +251,12 @@ func testCommitResponseLost(t *testing.T, b *backend) {
 
 func s3Backend(t *testing.T) *backend {
 	env := emulator.S3(t)
+	// The admin client's connections are closed after each use, so that
+	// goleak sees none of them.
+	adminTr := &http.Transport{}
 	admin := awss3.New(awss3.Options{Region: env.Region, BaseEndpoint: aws.String(env.Endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(env.AccessKey, env.SecretKey, "")})
+		Credentials: credentials.NewStaticCredentialsProvider(env.AccessKey, env.SecretKey, ""),
+		HTTPClient:  &http.Client{Transport: adminTr}})
 	bucket := emulator.UniqueName("gost-soak")
 	ctx := t.Context()
 	for deadline := time.Now().Add(30 * time.Second); ; {
@@ -265,6 +269,7 @@ func s3Backend(t *testing.T) *backend {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	adminTr.CloseIdleConnections()
 	t.Cleanup(func() { _, _ = admin.DeleteBucket(context.Background(), &awss3.DeleteBucketInput{Bucket: &bucket}) })
 	return &backend{
 		target: env.Endpoint, dialect: faultproxy.S3,
@@ -288,6 +293,7 @@ func s3Backend(t *testing.T) *backend {
 			return false, false
 		},
 		leftovers: func(ctx context.Context) (int, error) {
+			defer adminTr.CloseIdleConnections()
 			out, err := admin.ListMultipartUploads(ctx, &awss3.ListMultipartUploadsInput{Bucket: &bucket})
 			if err != nil {
 				return 0, err
