@@ -513,11 +513,12 @@ func (w *worker) save(ctx context.Context, large bool) {
 		}
 	}
 	if err != nil {
-		w.c.fail(op, err)
-		w.typed(op, err)
 		if policy == storage.Fail && errors.Is(err, storage.ErrExist) && !mayBeAbsent(before) {
+			w.c.outcome(op + ": ErrExist (name taken)")
 			return // the expected refusal: nothing may have changed
 		}
+		w.c.fail(op, err)
+		w.typed(op, err)
 		// The write may have been committed before the error (an
 		// ambiguous failure): its bytes are allowed in the state only to
 		// be reported if they are ever seen.
