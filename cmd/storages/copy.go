@@ -230,7 +230,7 @@ func (a *app) copyStdin(ctx context.Context, dst *target) error {
 	if dst.dirLike() {
 		return usagef("with - as SRC, DST must name an object, not a directory")
 	}
-	cr := &countWriter{r: a.io.in}
+	cr := &countWriter{r: a.stdin(ctx)}
 	_, err := dst.st.Save(ctx, dst.name, cr, storage.SaveOptions{Conflict: storage.Overwrite})
 	if err != nil {
 		return dst.wrap(err)
@@ -239,6 +239,20 @@ func (a *app) copyStdin(ctx context.Context, dst *target) error {
 		return a.printJSON(map[string]any{"op": "copy", "src": "-", "dst": dst.display, "size": cr.n})
 	}
 	return nil
+}
+
+// stdin returns standard input as a reader that fails with the context's
+// error once ctx is done, even while a read is blocked (Ctrl-C must stop an
+// upload whose input is idle). The goroutine copying from standard input
+// ends with the process.
+func (a *app) stdin(ctx context.Context) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, a.io.in)
+		pw.CloseWithError(err)
+	}()
+	context.AfterFunc(ctx, func() { pw.CloseWithError(context.Cause(ctx)) })
+	return pr
 }
 
 type countWriter struct {
