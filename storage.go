@@ -49,6 +49,32 @@ type Storage struct {
 	signer      URLSigner
 	resumes     int           // WithReadResumes
 	stall       time.Duration // WithStallTimeout; 0: off
+	timeout     time.Duration // WithTimeout; 0: none
+}
+
+// WithTimeout bounds each call that does not stream the object's bytes
+// to the caller: Save (the whole upload), Stat, Exists, Delete, Copy,
+// SignedURL, a List iteration, and the opening of Open (until its first
+// response; reading the Reader is bounded by the stall timeout instead). A
+// call past it fails with an error matching context.DeadlineExceeded. Zero
+// (the default) adds no deadline to the caller's context; size it for the
+// largest upload the storage takes.
+func WithTimeout(d time.Duration) Option {
+	return func(s *Storage) error {
+		if d < 0 {
+			return errorf("new", "", ErrInvalidArgument, "negative timeout")
+		}
+		s.timeout = d
+		return nil
+	}
+}
+
+// bound applies the storage's timeout to one call.
+func (s *Storage) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, s.timeout)
 }
 
 // DefaultReadResumes is how many times a [Reader] resumes a broken stream
@@ -229,6 +255,8 @@ func (s *Storage) check(ctx context.Context, op, name string) error {
 // checksums matched): a failed or cancelled Save leaves no partial object and
 // keeps the previous one.
 func (s *Storage) Save(ctx context.Context, name string, r io.Reader, opts SaveOptions) (string, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	const op = "save"
 	if err := s.check(ctx, op, name); err != nil {
 		return "", err
@@ -405,7 +433,19 @@ func (s *Storage) Open(ctx context.Context, name string) (*Reader, error) {
 		return nil, err
 	}
 	bctx, cancel := context.WithCancelCause(ctx)
+	var timer *time.Timer
+	if s.timeout > 0 {
+		timer = time.AfterFunc(s.timeout, func() { cancel(context.DeadlineExceeded) })
+	}
 	body, attrs, err := s.drv.Read(bctx, s.location+name, 0, -1)
+	if timer != nil && !timer.Stop() {
+		// The timeout fired: the opening took too long.
+		if err == nil {
+			body.Close()
+		}
+		cancel(nil)
+		return nil, &Error{Op: op, Name: name, Err: context.DeadlineExceeded}
+	}
 	if err != nil {
 		cancel(nil)
 		return nil, s.wrap(op, name, err)
@@ -437,6 +477,8 @@ func (s *Storage) ReadRange(ctx context.Context, name string, offset, length int
 
 // Stat returns the attributes of name in one request.
 func (s *Storage) Stat(ctx context.Context, name string) (*Attributes, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	const op = "stat"
 	if err := s.check(ctx, op, name); err != nil {
 		return nil, err
@@ -467,6 +509,8 @@ func (s *Storage) Exists(ctx context.Context, name string) (bool, error) {
 
 // Delete removes name. Deleting a missing object is not an error.
 func (s *Storage) Delete(ctx context.Context, name string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	const op = "delete"
 	if err := s.check(ctx, op, name); err != nil {
 		return err
@@ -490,6 +534,8 @@ func (s *Storage) Delete(ctx context.Context, name string) error {
 func (s *Storage) List(ctx context.Context, prefix string, opts ListOptions) iter.Seq2[Entry, error] {
 	const op = "list"
 	return func(yield func(Entry, error) bool) {
+		ctx, cancel := s.bound(ctx)
+		defer cancel()
 		if reason := validatePrefix(prefix); reason != "" {
 			yield(Entry{}, errorf(op, prefix, ErrInvalidName, reason))
 			return
@@ -516,6 +562,8 @@ func (s *Storage) List(ctx context.Context, prefix string, opts ListOptions) ite
 // inside the backend where the driver declares ServerSideCopy, and streams the
 // bytes through this process otherwise.
 func (s *Storage) Copy(ctx context.Context, dst, src string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	const op = "copy"
 	if err := s.check(ctx, op, src); err != nil {
 		return err

@@ -61,6 +61,8 @@ func (s *Storage) URL(name string) (string, error) {
 // upload of another Content-Type (Capabilities.SignedPutContentType);
 // elsewhere it fails with ErrUnsupported, never with a weaker URL.
 func (s *Storage) SignedURL(ctx context.Context, name string, opts SignOptions) (string, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	const op = "signedurl"
 	if err := s.check(ctx, op, name); err != nil {
 		return "", err

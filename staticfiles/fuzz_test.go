@@ -139,7 +139,7 @@ func FuzzFindRefs(f *testing.F) {
 			if !ok {
 				t.Fatalf("ref %d (form %d, url %q) spans %q, which is not reference syntax", i, r.form, r.url, span)
 			}
-			edits[i] = edit{start: r.start, end: r.end, text: r.render(fmt.Sprintf("n%d.0123456789ab.png", i))}
+			edits[i] = edit{start: r.start, end: r.end, text: r.render(fmt.Sprintf("/n%d.0123456789ab.png", i))}
 		}
 		out := applyEdits(data, edits)
 		// Bytes outside the spans are the original ones, in order.
@@ -160,7 +160,7 @@ func FuzzFindRefs(f *testing.F) {
 			t.Fatalf("the rewritten file has %d references, the original %d\noriginal:  %q\nrewritten: %q", len(again), len(refs), data, out)
 		}
 		for i, r := range again {
-			if want := fmt.Sprintf("n%d.0123456789ab.png", i); r.url != want {
+			if want := fmt.Sprintf("/n%d.0123456789ab.png", i); r.url != want {
 				t.Fatalf("rewritten ref %d reads %q, want %q\nrewritten: %q", i, r.url, want, out)
 			}
 		}
