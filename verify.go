@@ -110,13 +110,22 @@ func (hw hashingWriter) Write(p []byte) (int, error) {
 
 // changedOrCorrupt tells a checksum mismatch caused by a replacement from
 // corruption. A backend that reads an object's attributes and its bytes
-// apart (the gocloud bridge: fileblob keeps them in two files) can describe
-// one version and deliver the next; when the object's current checksum is
-// the one computed, the bytes were a whole newer version, which is
-// ErrChanged. Otherwise the bytes are corrupt: ErrChecksum.
+// apart (the gocloud bridge: fileblob keeps them in two files, and writes
+// the new attributes before the new bytes) can describe one version and
+// deliver another while the object is being replaced. So on a mismatch the
+// object is looked at again: if its checksum is no longer the one Open
+// reported (or it is gone), it changed meanwhile, which is ErrChanged;
+// if it is still that checksum, the bytes are corrupt: ErrChecksum.
 func (s *Storage) changedOrCorrupt(ctx context.Context, name string, ce *checksumError) error {
+	changed := func(why string) error {
+		return &Error{Op: "read", Name: name, Kind: ErrChanged, Err: errors.New(
+			"the bytes read do not match the " + ce.kind + " of Open, and the object " + why + " since")}
+	}
 	a, err := s.drv.Stat(ctx, s.location+name)
 	if err != nil {
+		if KindOf(err) == ErrNotExist || s.drv.ErrorKind(err) == ErrNotExist {
+			return changed("was deleted")
+		}
 		return ce
 	}
 	var now []byte
@@ -128,9 +137,8 @@ func (s *Storage) changedOrCorrupt(ctx context.Context, name string, ce *checksu
 	case "SHA-256":
 		now = a.Checksums.SHA256
 	}
-	if bytes.Equal(now, ce.got) {
-		return &Error{Op: "read", Name: name, Kind: ErrChanged, Err: errors.New(
-			"the bytes read are those of a newer version than the attributes of Open describe")}
+	if !bytes.Equal(now, ce.want) {
+		return changed("was replaced")
 	}
 	return ce
 }

@@ -60,16 +60,17 @@
 // storage.ErrInvalidName.
 //
 // A whole read is verified against the MD5 the gocloud.dev driver reports
-// (blob.Attributes.MD5: memblob, fileblob, s3blob for single-part objects,
-// gcsblob, azureblob when set) and fails with storage.ErrChecksum on a
-// mismatch; without an MD5 nothing is verified. A reader reads one version:
+// (blob.Attributes.MD5: memblob, s3blob for single-part objects, gcsblob,
+// azureblob when set) and fails with storage.ErrChecksum on a mismatch;
+// without an MD5 nothing is verified. fileblob's MD5 is not used (see
+// [CapabilitiesFor]). A reader reads one version:
 // over fileblob it reads the file it opened (seeks and ReadAt included);
 // over other drivers its ranged reads are checked against the size and
 // modification time of Open (a gocloud.dev reader carries no ETag) and fail
 // with storage.ErrChanged when the object was replaced. fileblob keeps the
-// attributes (with the MD5) apart from the bytes, so a read racing an
-// overwrite can get the attributes of one version and the bytes of the
-// next: the whole read then fails with storage.ErrChanged.
+// attributes (with the MD5) apart from the bytes, and writes the new
+// attributes before the new bytes, so a read racing an overwrite can get
+// the attributes of one version and the bytes of another.
 //
 // Public objects are not supported (gocloud.dev has no portable ACLs).
 // Signed URLs are the bucket's own (blob.Bucket.SignedURL) where its driver
@@ -152,10 +153,13 @@ func CapabilitiesFor(scheme string) storage.Capabilities {
 		// own writer, so it is not atomic. The bridge serialises the
 		// commits of its own writers, which makes Fail and Rename safe
 		// within one process, but not across processes: not declared.
-		// MD5 is kept for the blobs fileblob wrote. Signed URLs need a
-		// URLSigner in fileblob.Options (secret_key_path in the URL) and
-		// are then declared with Config.Capabilities.
-		c.Checksums = true
+		// The MD5 fileblob keeps (reported by Stat) is written to its
+		// attributes file before the bytes are renamed into place, so
+		// during an overwrite it can describe another version than the
+		// bytes a reader opens: Checksums is not declared, and reads are
+		// not verified against it. Signed URLs need a URLSigner in
+		// fileblob.Options (secret_key_path in the URL) and are then
+		// declared with Config.Capabilities.
 	case "s3", "azblob":
 		// s3blob (AWS SDK v2) and azureblob sign PUT URLs but cannot make
 		// them require a content type (SignOptions.ContentType): no
@@ -318,6 +322,9 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 		attrs.Size, attrs.ModTime = r.Size(), d.modTime(r.ModTime())
 	}
 	if file != nil {
+		// fileblob's MD5 may be the next version's (see CapabilitiesFor):
+		// not a checksum of these bytes.
+		attrs.Checksums = storage.Checksums{}
 		return fileBody{file, r}, attrs, nil
 	}
 	return r, attrs, nil
