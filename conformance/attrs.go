@@ -8,7 +8,6 @@ import (
 	"hash/crc32"
 	"maps"
 	"strings"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -24,8 +23,8 @@ func checksumCases() []testCase {
 	data := content("checksum", 70_000)
 	good := sums(data)
 	bad := func(b []byte) []byte { c := bytes.Clone(b); c[0] ^= 1; return c }
-	accept := func(c storage.Checksums) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	accept := func(c storage.Checksums) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			got, err := save(t, st, ctx, "ok.bin", bytes.NewReader(data), storage.SaveOptions{Checksums: c})
 			if err != nil {
@@ -34,8 +33,8 @@ func checksumCases() []testCase {
 			expectBytes(t, st, got, data)
 		}
 	}
-	reject := func(c storage.Checksums) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	reject := func(c storage.Checksums) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "prev.bin", []byte("previous"), storage.SaveOptions{})
 			_, err := save(t, st, ctx, "new.bin", bytes.NewReader(data), storage.SaveOptions{Checksums: c})
@@ -56,13 +55,13 @@ func checksumCases() []testCase {
 		{"crc32c-mismatch", reject(storage.Checksums{CRC32C: bad(good.CRC32C)})},
 		{"one-of-three-mismatch", reject(storage.Checksums{MD5: good.MD5, SHA256: good.SHA256, CRC32C: bad(good.CRC32C)})},
 		{"wrong-length", reject(storage.Checksums{MD5: good.MD5[:8]})},
-		{"empty-object", func(t *testing.T, s *suite) {
+		{"empty-object", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			if _, err := save(t, st, ctx, "zero.bin", bytes.NewReader(nil), storage.SaveOptions{Checksums: sums(nil)}); err != nil {
 				t.Fatalf("Save of an empty object with its checksums: %v", err)
 			}
 		}},
-		{"stat-reports", func(t *testing.T, s *suite) {
+		{"stat-reports", func(t T, s *suite) {
 			need(t, s.caps.Checksums, "Checksums")
 			st, ctx := s.fresh(t)
 			put(t, st, "summed.bin", data, storage.SaveOptions{})
@@ -78,7 +77,7 @@ func checksumCases() []testCase {
 			defer r.Close()
 			checkSums(t, r.Attributes().Checksums, good)
 		}},
-		{"stat-reports-after-unknown-size", func(t *testing.T, s *suite) {
+		{"stat-reports-after-unknown-size", func(t T, s *suite) {
 			need(t, s.caps.Checksums, "Checksums")
 			st, ctx := s.fresh(t)
 			big := content("summed-big", 6<<20+3)
@@ -96,7 +95,7 @@ func checksumCases() []testCase {
 
 // checkSums fails unless got has at least one checksum and every one it has
 // is right. An empty slice counts as unknown, like nil.
-func checkSums(t *testing.T, got, want storage.Checksums) {
+func checkSums(t T, got, want storage.Checksums) {
 	t.Helper()
 	if len(got.MD5) == 0 && len(got.SHA256) == 0 && len(got.CRC32C) == 0 {
 		t.Fatal("no checksum reported, but the driver declares Checksums")
@@ -120,7 +119,7 @@ func metadataCases() []testCase {
 		ContentLanguage:    "en-GB",
 		Metadata:           map[string]string{"author": "Ada Lovelace", "version": "3", "x-trace_id": "abc-123"},
 	}
-	checkAttrs := func(t *testing.T, what string, a *storage.Attributes, o storage.SaveOptions) {
+	checkAttrs := func(t T, what string, a *storage.Attributes, o storage.SaveOptions) {
 		t.Helper()
 		if a.CacheControl != o.CacheControl || a.ContentDisposition != o.ContentDisposition ||
 			a.ContentEncoding != o.ContentEncoding || a.ContentLanguage != o.ContentLanguage {
@@ -134,8 +133,8 @@ func metadataCases() []testCase {
 			t.Fatalf("%s metadata: %q, want %q", what, a.Metadata, want)
 		}
 	}
-	roundTrip := func(o storage.SaveOptions) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	roundTrip := func(o storage.SaveOptions) func(T, *suite) {
+		return func(t T, s *suite) {
 			need(t, s.caps.Metadata, "Metadata")
 			st, ctx := s.fresh(t)
 			put(t, st, "meta.txt", []byte("notes"), o)
@@ -156,8 +155,8 @@ func metadataCases() []testCase {
 			}
 		}
 	}
-	invalid := func(o storage.SaveOptions) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	invalid := func(o storage.SaveOptions) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			_, err := save(t, st, ctx, "bad-meta.txt", strings.NewReader("x"), o)
 			expectErr(t, "Save with invalid metadata or headers", err, storage.ErrInvalidArgument)
@@ -170,7 +169,7 @@ func metadataCases() []testCase {
 		{"unicode-value", roundTrip(storage.SaveOptions{Metadata: map[string]string{"title": "Naïve café — 東京 ✓"}})},
 		{"value-with-spaces-and-symbols", roundTrip(storage.SaveOptions{Metadata: map[string]string{"q": ` a=b; c,"d" %20 +/ `}})},
 		{"none", roundTrip(storage.SaveOptions{})},
-		{"overwrite-replaces", func(t *testing.T, s *suite) {
+		{"overwrite-replaces", func(t T, s *suite) {
 			need(t, s.caps.Metadata, "Metadata")
 			st, ctx := s.fresh(t)
 			put(t, st, "m.txt", []byte("1"), full)
@@ -182,7 +181,7 @@ func metadataCases() []testCase {
 			}
 			checkAttrs(t, "after overwrite", a, second)
 		}},
-		{"caller-map-not-aliased", func(t *testing.T, s *suite) {
+		{"caller-map-not-aliased", func(t T, s *suite) {
 			need(t, s.caps.Metadata, "Metadata")
 			st, ctx := s.fresh(t)
 			m := map[string]string{"k": "before"}
@@ -213,8 +212,8 @@ func metadataCases() []testCase {
 }
 
 func contentTypeCases() []testCase {
-	detect := func(name string, data []byte, given, want string) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	detect := func(name string, data []byte, given, want string) func(T, *suite) {
+		return func(t T, s *suite) {
 			need(t, s.caps.ContentType, "ContentType")
 			st, ctx := s.fresh(t)
 			put(t, st, name, data, storage.SaveOptions{ContentType: given})

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/go-storages/storage"
@@ -101,11 +100,11 @@ func bucketOps() []bucketOp {
 func bucketCases() []testCase {
 	var cases []testCase
 	for _, op := range bucketOps() {
-		cases = append(cases, testCase{"missing-" + op.name, func(t *testing.T, s *suite) {
+		cases = append(cases, testCase{"missing-" + op.name, func(t T, s *suite) {
 			if s.MissingBucket == nil {
 				t.Skip("Harness.MissingBucket is nil: the driver has no bucket or container (a driver that has one must set it)")
 			}
-			st := s.MissingBucket(t)
+			st := s.MissingBucket(goTest(t, "MissingBucket"))
 			if st == nil {
 				t.Fatal("Harness.MissingBucket returned nil")
 			}
@@ -124,11 +123,11 @@ func bucketCases() []testCase {
 		}})
 	}
 	for _, op := range bucketOps() {
-		cases = append(cases, testCase{"wrong-credential-" + op.name, func(t *testing.T, s *suite) {
+		cases = append(cases, testCase{"wrong-credential-" + op.name, func(t T, s *suite) {
 			if s.WrongCredential == nil {
 				t.Skip("Harness.WrongCredential is nil: the driver takes no credential (a driver that does must set it)")
 			}
-			st := s.WrongCredential(t)
+			st := s.WrongCredential(goTest(t, "WrongCredential"))
 			if st == nil {
 				t.Fatal("Harness.WrongCredential returned nil")
 			}

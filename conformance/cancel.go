@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"testing"
 	"time"
 
 	"github.com/go-storages/storage"
@@ -51,8 +50,8 @@ func cancelCases() []testCase {
 	// interrupted saves over an existing object (or a new name) with a
 	// reader that stalls until the context is cancelled, and checks that
 	// nothing changed and nothing partial is visible.
-	stalled := func(policy storage.ConflictPolicy, headSize int, existing bool) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	stalled := func(policy storage.ConflictPolicy, headSize int, existing bool) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			if existing {
 				put(t, st, "doc.bin", []byte("previous version"), storage.SaveOptions{})
@@ -83,8 +82,8 @@ func cancelCases() []testCase {
 			}
 		}
 	}
-	failing := func(policy storage.ConflictPolicy, headSize int, existing bool) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	failing := func(policy storage.ConflictPolicy, headSize int, existing bool) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			if existing {
 				put(t, st, "doc.bin", []byte("previous version"), storage.SaveOptions{})
@@ -102,8 +101,8 @@ func cancelCases() []testCase {
 			}
 		}
 	}
-	precancelled := func(call func(ctx context.Context, st *storage.Storage) error) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	precancelled := func(call func(ctx context.Context, st *storage.Storage) error) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "here.txt", []byte("here"), storage.SaveOptions{})
 			ctx, cancel := context.WithCancel(t.Context())
@@ -127,7 +126,7 @@ func cancelCases() []testCase {
 		{"reader-error-new-name", failing(storage.Rename, 70_000, false)},
 		{"reader-error-multi-megabyte", failing(storage.Overwrite, 12<<20, true)},
 		{"reader-error-immediately", failing(storage.Overwrite, 0, true)},
-		{"checksum-mismatch-multi-megabyte", func(t *testing.T, s *suite) {
+		{"checksum-mismatch-multi-megabyte", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "doc.bin", []byte("previous version"), storage.SaveOptions{})
 			big := content("mismatch", 12<<20)
@@ -138,7 +137,7 @@ func cancelCases() []testCase {
 			expectBytes(t, st, "doc.bin", []byte("previous version"))
 			expectNamespace(t, st, "doc.bin")
 		}},
-		{"deadline-exceeded", func(t *testing.T, s *suite) {
+		{"deadline-exceeded", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			ctx, cancel := context.WithDeadline(t.Context(), time.Unix(1, 0))
 			defer cancel()
@@ -181,7 +180,7 @@ func cancelCases() []testCase {
 			_, err := st.ReadRange(ctx, "here.txt", 0, 2)
 			return err
 		})},
-		{"cancel-during-read", func(t *testing.T, s *suite) {
+		{"cancel-during-read", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			data := content("read-cancel", 3<<20)
 			put(t, st, "long.bin", data, storage.SaveOptions{})
@@ -204,7 +203,7 @@ func cancelCases() []testCase {
 				t.Fatalf("reading after cancel: %v, want context.Canceled", err)
 			}
 		}},
-		{"cancel-during-read-at", func(t *testing.T, s *suite) {
+		{"cancel-during-read-at", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "ra.bin", content("ra", 10_000), storage.SaveOptions{})
 			ctx, cancel := context.WithCancel(t.Context())

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -108,8 +107,8 @@ func (s *cancellingSource) readAfterCancel() int64 {
 // the parts it is filling (about one part per upload worker), bounded here
 // by the heap allowance of the large-object case (Harness.MaxExtraHeap),
 // never the rest of the input.
-func cancelStopsInput(seekable bool) func(*testing.T, *suite) {
-	return func(t *testing.T, s *suite) {
+func cancelStopsInput(seekable bool) func(T, *suite) {
+	return func(t T, s *suite) {
 		st, _ := s.fresh(t)
 		put(t, st, "doc.bin", []byte("previous version"), storage.SaveOptions{})
 		ctx, cancel := context.WithCancel(t.Context())

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -19,7 +18,7 @@ func saverContent(i, size int) []byte {
 
 // race runs n saves of name at once (released together) and returns each
 // saver's stored name and error.
-func race(t *testing.T, st *storage.Storage, n, size int, name string, policy storage.ConflictPolicy) ([]string, []error) {
+func race(t T, st *storage.Storage, n, size int, name string, policy storage.ConflictPolicy) ([]string, []error) {
 	t.Helper()
 	ctx := t.Context()
 	names, errs := make([]string, n), make([]error, n)
@@ -52,7 +51,7 @@ func race(t *testing.T, st *storage.Storage, n, size int, name string, policy st
 
 func concurrencyCases() []testCase {
 	return []testCase{
-		{"rename-200-distinct", func(t *testing.T, s *suite) {
+		{"rename-200-distinct", func(t T, s *suite) {
 			need(t, s.caps.ConditionalCreate, "ConditionalCreate")
 			st, _ := s.fresh(t)
 			const n = 200
@@ -86,7 +85,7 @@ func concurrencyCases() []testCase {
 			}
 			expectNamespace(t, st, want...)
 		}},
-		{"fail-one-winner", func(t *testing.T, s *suite) {
+		{"fail-one-winner", func(t T, s *suite) {
 			need(t, s.caps.ConditionalCreate, "ConditionalCreate")
 			st, _ := s.fresh(t)
 			const n = 30
@@ -109,7 +108,7 @@ func concurrencyCases() []testCase {
 			expectBytes(t, st, "race/once.txt", saverContent(winner, 5000))
 			expectNamespace(t, st, "race/once.txt")
 		}},
-		{"overwrite-last-complete", func(t *testing.T, s *suite) {
+		{"overwrite-last-complete", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			const n = 20
 			_, errs := race(t, st, n, 64<<10, "race/shared.bin", storage.Overwrite)
@@ -129,7 +128,7 @@ func concurrencyCases() []testCase {
 		}},
 		{"overwrite-multi-part-seekable", overwriteRace(true)},
 		{"overwrite-multi-part-stream", overwriteRace(false)},
-		{"readers-see-whole-versions", func(t *testing.T, s *suite) {
+		{"readers-see-whole-versions", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			const versions = 15
 			size := 32 << 10
@@ -185,7 +184,7 @@ func concurrencyCases() []testCase {
 			}
 			expectBytes(t, st, "rw.bin", saverContent(versions, size))
 		}},
-		{"parallel-distinct-names", func(t *testing.T, s *suite) {
+		{"parallel-distinct-names", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			var names []string
 			for i := range 100 {
@@ -199,7 +198,7 @@ func concurrencyCases() []testCase {
 			slices.Sort(want)
 			expectNamespace(t, st, want...)
 		}},
-		{"concurrent-delete-and-stat", func(t *testing.T, s *suite) {
+		{"concurrent-delete-and-stat", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			var names []string
 			for i := range 50 {

@@ -17,6 +17,11 @@
 // reason (Harness.Known); they are skipped with that reason. The suite runs its cases one after another (the large-object case
 // samples the heap), and parallelises the writes inside the heavy cases with a
 // bounded worker pool. Every case deletes what it wrote.
+//
+// [RunStandalone] runs the same cases outside go test, for the storages
+// command's conformance subcommand against a user's own bucket: the cases
+// take a [T], which *testing.T implements, and Harness.NewT stands in for
+// Harness.New.
 package conformance
 
 import (
@@ -95,6 +100,11 @@ type Harness struct {
 	// "known limitation: <reason>". Nil runs every case. Names that match no
 	// case fail the run, so the list cannot go stale silently.
 	Known map[string]string
+
+	// NewT is New for runs outside go test ([RunStandalone]), where there is
+	// no *testing.T: it gets the case's [T] and registers its cleanup with
+	// t.Cleanup. Run uses New when both are set.
+	NewT func(t T) *storage.Storage
 }
 
 // suite is the Harness with its defaults applied and the capabilities read.
@@ -106,23 +116,11 @@ type suite struct {
 // Run runs every conformance case against h.New's storages.
 func Run(t *testing.T, h Harness) {
 	t.Helper()
-	if h.New == nil {
+	if h.New == nil && h.NewT == nil {
 		t.Fatal("conformance: Harness.New is nil")
 	}
-	if h.HTTPClient == nil {
-		h.HTTPClient = http.DefaultClient
-	}
-	if h.LargeObjectSize <= 0 {
-		h.LargeObjectSize = 256 << 20
-	}
-	if h.MaxExtraHeap <= 0 {
-		h.MaxExtraHeap = 64 << 20
-	}
-	if h.NameLimit <= 0 || h.NameLimit > storage.MaxNameLength {
-		h.NameLimit = storage.MaxNameLength
-	}
-	s := &suite{Harness: h}
-	st := h.New(t)
+	s := newSuite(h)
+	st := s.newStorage(t)
 	if st == nil {
 		t.Fatal("conformance: Harness.New returned nil")
 	}
@@ -169,10 +167,27 @@ func Run(t *testing.T, h Harness) {
 	}
 }
 
+// newSuite applies the harness's defaults.
+func newSuite(h Harness) *suite {
+	if h.HTTPClient == nil {
+		h.HTTPClient = http.DefaultClient
+	}
+	if h.LargeObjectSize <= 0 {
+		h.LargeObjectSize = 256 << 20
+	}
+	if h.MaxExtraHeap <= 0 {
+		h.MaxExtraHeap = 64 << 20
+	}
+	if h.NameLimit <= 0 || h.NameLimit > storage.MaxNameLength {
+		h.NameLimit = storage.MaxNameLength
+	}
+	return &suite{Harness: h}
+}
+
 // testCase is one named case of a group.
 type testCase struct {
 	name string
-	fn   func(t *testing.T, s *suite)
+	fn   func(t T, s *suite)
 }
 
 type group struct {
@@ -210,9 +225,9 @@ func groups() []group {
 
 // fresh returns a storage over a fresh namespace for this case, and the
 // case's context.
-func (s *suite) fresh(t *testing.T) (*storage.Storage, context.Context) {
+func (s *suite) fresh(t T) (*storage.Storage, context.Context) {
 	t.Helper()
-	st := s.New(t)
+	st := s.newStorage(t)
 	if st == nil {
 		t.Fatal("Harness.New returned nil")
 	}
@@ -220,7 +235,7 @@ func (s *suite) fresh(t *testing.T) (*storage.Storage, context.Context) {
 }
 
 // need skips the case unless the driver declares the capability.
-func need(t *testing.T, declared bool, capability string) {
+func need(t T, declared bool, capability string) {
 	t.Helper()
 	if !declared {
 		t.Skip("driver does not declare " + capability)

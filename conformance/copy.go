@@ -2,14 +2,13 @@ package conformance
 
 import (
 	"maps"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
 
 func copyCases() []testCase {
 	return []testCase{
-		{"bytes", func(t *testing.T, s *suite) {
+		{"bytes", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			data := content("copy", 50_000)
 			put(t, st, "src.bin", data, storage.SaveOptions{})
@@ -21,7 +20,7 @@ func copyCases() []testCase {
 			expectBytes(t, st, "src.bin", data)
 			expectNamespace(t, st, "dst/copy.bin", "src.bin")
 		}},
-		{"empty-object", func(t *testing.T, s *suite) {
+		{"empty-object", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "e0", nil, storage.SaveOptions{})
 			track(t, st, "e1")
@@ -30,7 +29,7 @@ func copyCases() []testCase {
 			}
 			expectBytes(t, st, "e1", nil)
 		}},
-		{"replaces-destination", func(t *testing.T, s *suite) {
+		{"replaces-destination", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "from", []byte("new bytes"), storage.SaveOptions{})
 			put(t, st, "to", []byte("old bytes, longer than the new"), storage.SaveOptions{})
@@ -39,7 +38,7 @@ func copyCases() []testCase {
 			}
 			expectBytes(t, st, "to", []byte("new bytes"))
 		}},
-		{"missing-source", func(t *testing.T, s *suite) {
+		{"missing-source", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "keep", []byte("keep"), storage.SaveOptions{})
 			err := st.Copy(ctx, "keep", "absent")
@@ -47,7 +46,7 @@ func copyCases() []testCase {
 			expectBytes(t, st, "keep", []byte("keep"))
 			expectNamespace(t, st, "keep")
 		}},
-		{"independent-of-source", func(t *testing.T, s *suite) {
+		{"independent-of-source", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "orig", []byte("original"), storage.SaveOptions{})
 			track(t, st, "dup")
@@ -60,7 +59,7 @@ func copyCases() []testCase {
 			}
 			expectBytes(t, st, "dup", []byte("original"))
 		}},
-		{"keeps-content-type", func(t *testing.T, s *suite) {
+		{"keeps-content-type", func(t T, s *suite) {
 			need(t, s.caps.ContentType, "ContentType")
 			st, ctx := s.fresh(t)
 			put(t, st, "typed", []byte("{}"), storage.SaveOptions{ContentType: "application/vnd.test+json"})
@@ -76,7 +75,7 @@ func copyCases() []testCase {
 				t.Fatalf("copy has content type %q", a.ContentType)
 			}
 		}},
-		{"keeps-metadata-and-headers", func(t *testing.T, s *suite) {
+		{"keeps-metadata-and-headers", func(t T, s *suite) {
 			need(t, s.caps.Metadata, "Metadata")
 			st, ctx := s.fresh(t)
 			opts := storage.SaveOptions{
@@ -99,7 +98,7 @@ func copyCases() []testCase {
 				t.Fatalf("copy attributes %+v, want those of %+v", a, opts)
 			}
 		}},
-		{"server-side", func(t *testing.T, s *suite) {
+		{"server-side", func(t T, s *suite) {
 			need(t, s.caps.ServerSideCopy, "ServerSideCopy")
 			base, ctx := s.fresh(t)
 			put(t, base, "ss-src", []byte("stays in the backend"), storage.SaveOptions{})
@@ -114,7 +113,7 @@ func copyCases() []testCase {
 			}
 			expectBytes(t, base, "ss-dst", []byte("stays in the backend"))
 		}},
-		{"large", func(t *testing.T, s *suite) {
+		{"large", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			data := content("copy-large", 9<<20+7)
 			put(t, st, "big-src", data, storage.SaveOptions{})

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -18,7 +17,7 @@ import (
 // decoding inside a driver) and never an empty one.
 
 // gzipped returns a gzip stream (about 25 KB) of a random text and the text.
-func gzipped(t *testing.T) (enc, plain []byte) {
+func gzipped(t T) (enc, plain []byte) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(9, 9))
 	plain = make([]byte, 40_000)
@@ -39,7 +38,7 @@ func gzipped(t *testing.T) (enc, plain []byte) {
 
 // encodedObjects saves a gzip object and a br object (bytes that are not
 // valid brotli: nothing may try to decode them) and returns them by name.
-func encodedObjects(t *testing.T, s *suite, st *storage.Storage) map[string][]byte {
+func encodedObjects(t T, s *suite, st *storage.Storage) map[string][]byte {
 	t.Helper()
 	need(t, s.caps.Metadata, "Metadata")
 	gz, _ := gzipped(t)
@@ -72,7 +71,7 @@ func (s *suite) rawClient() *http.Client {
 // receives: the decoded body must be the decoded stored bytes). With bare,
 // with no Accept-Encoding at all, where a service that transcodes would
 // serve decoded bytes.
-func (s *suite) checkEncodedFetch(t *testing.T, what, u string, stored []byte, encoding string, bare bool) {
+func (s *suite) checkEncodedFetch(t T, what, u string, stored []byte, encoding string, bare bool) {
 	t.Helper()
 	do := func(c *http.Client, h http.Header) (*http.Response, []byte) {
 		t.Helper()
@@ -133,7 +132,7 @@ func (s *suite) checkEncodedFetch(t *testing.T, what, u string, stored []byte, e
 
 func encodingCases() []testCase {
 	return []testCase{
-		{"open", func(t *testing.T, s *suite) {
+		{"open", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			for name, stored := range encodedObjects(t, s, st) {
 				r, err := st.Open(ctx, name)
@@ -171,7 +170,7 @@ func encodingCases() []testCase {
 				}
 			}
 		}},
-		{"read-range", func(t *testing.T, s *suite) {
+		{"read-range", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			for name, stored := range encodedObjects(t, s, st) {
 				for _, rg := range [][2]int64{{0, -1}, {0, 100}, {1234, 4321}, {int64(len(stored)) - 10, -1}, {10, 1}} {
@@ -191,11 +190,11 @@ func encodingCases() []testCase {
 				}
 			}
 		}},
-		{"public-url", func(t *testing.T, s *suite) { s.encodedURLs(t, false, false) }},
-		{"public-url-without-accept-encoding", func(t *testing.T, s *suite) { s.encodedURLs(t, false, true) }},
-		{"signed-url", func(t *testing.T, s *suite) { s.encodedURLs(t, true, false) }},
-		{"signed-url-without-accept-encoding", func(t *testing.T, s *suite) { s.encodedURLs(t, true, true) }},
-		{"copy", func(t *testing.T, s *suite) {
+		{"public-url", func(t T, s *suite) { s.encodedURLs(t, false, false) }},
+		{"public-url-without-accept-encoding", func(t T, s *suite) { s.encodedURLs(t, false, true) }},
+		{"signed-url", func(t T, s *suite) { s.encodedURLs(t, true, false) }},
+		{"signed-url-without-accept-encoding", func(t T, s *suite) { s.encodedURLs(t, true, true) }},
+		{"copy", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			for name, stored := range encodedObjects(t, s, st) {
 				dst := name + ".copy"
@@ -211,7 +210,7 @@ func encodingCases() []testCase {
 
 // encodedURLs saves the encoded objects and checks their public or signed
 // URLs with checkEncodedFetch.
-func (s *suite) encodedURLs(t *testing.T, signed, bare bool) {
+func (s *suite) encodedURLs(t T, signed, bare bool) {
 	if signed {
 		need(t, s.caps.SignedURL, "SignedURL")
 	}

@@ -4,14 +4,13 @@ import (
 	"errors"
 	"io/fs"
 	"strings"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
 
 // expectOpError fails unless err is a *storage.Error for op and name whose
 // message names both.
-func expectOpError(t *testing.T, err error, op, name string) {
+func expectOpError(t T, err error, op, name string) {
 	t.Helper()
 	var se *storage.Error
 	if !errors.As(err, &se) {
@@ -26,8 +25,8 @@ func expectOpError(t *testing.T, err error, op, name string) {
 }
 
 func errorCases() []testCase {
-	missing := func(op string, call func(*storage.Storage, *testing.T) error) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	missing := func(op string, call func(*storage.Storage, T) error) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			err := call(st, t)
 			expectErr(t, op+" of a missing object", err, storage.ErrNotExist, fs.ErrNotExist)
@@ -41,22 +40,22 @@ func errorCases() []testCase {
 		}
 	}
 	return []testCase{
-		{"not-exist-open", missing("open", func(st *storage.Storage, t *testing.T) error {
+		{"not-exist-open", missing("open", func(st *storage.Storage, t T) error {
 			_, err := st.Open(t.Context(), "missing/object.txt")
 			return err
 		})},
-		{"not-exist-stat", missing("stat", func(st *storage.Storage, t *testing.T) error {
+		{"not-exist-stat", missing("stat", func(st *storage.Storage, t T) error {
 			_, err := st.Stat(t.Context(), "missing/object.txt")
 			return err
 		})},
-		{"not-exist-read-range", missing("readrange", func(st *storage.Storage, t *testing.T) error {
+		{"not-exist-read-range", missing("readrange", func(st *storage.Storage, t T) error {
 			_, err := st.ReadRange(t.Context(), "missing/object.txt", 10, 10)
 			return err
 		})},
-		{"not-exist-copy", missing("copy", func(st *storage.Storage, t *testing.T) error {
+		{"not-exist-copy", missing("copy", func(st *storage.Storage, t T) error {
 			return st.Copy(t.Context(), "dst.txt", "missing/object.txt")
 		})},
-		{"exist", func(t *testing.T, s *suite) {
+		{"exist", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "there.txt", []byte("x"), storage.SaveOptions{})
 			_, err := save(t, st, ctx, "there.txt", strings.NewReader("y"), storage.SaveOptions{Conflict: storage.Fail})
@@ -66,31 +65,31 @@ func errorCases() []testCase {
 				t.Fatalf("KindOf = %v", storage.KindOf(err))
 			}
 		}},
-		{"invalid-name", func(t *testing.T, s *suite) {
+		{"invalid-name", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			_, err := st.Stat(ctx, "../escape")
 			expectErr(t, "Stat(../escape)", err, storage.ErrInvalidName, fs.ErrInvalid)
 			expectOpError(t, err, "stat", "../escape")
 		}},
-		{"checksum", func(t *testing.T, s *suite) {
+		{"checksum", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			_, err := save(t, st, ctx, "c.txt", strings.NewReader("x"), storage.SaveOptions{Checksums: storage.Checksums{MD5: make([]byte, 16)}})
 			expectErr(t, "Save with a wrong MD5", err, storage.ErrChecksum)
 			expectOpError(t, err, "save", "c.txt")
 		}},
-		{"unsupported-matches-errors-unsupported", func(t *testing.T, s *suite) {
+		{"unsupported-matches-errors-unsupported", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			_, err := over(t, st).URL("x.txt")
 			expectErr(t, "URL without base", err, storage.ErrUnsupported, errors.ErrUnsupported)
 		}},
-		{"message-is-printable", func(t *testing.T, s *suite) {
+		{"message-is-printable", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			_, err := st.Stat(ctx, "bad\x00name\n")
 			if err == nil || strings.ContainsAny(err.Error(), "\x00\n") {
 				t.Fatalf("error message %q carries control characters", err)
 			}
 		}},
-		{"sentinels-distinct", func(t *testing.T, s *suite) {
+		{"sentinels-distinct", func(t T, s *suite) {
 			ks := []error{storage.ErrNotExist, storage.ErrExist, storage.ErrInvalidName, storage.ErrPermission,
 				storage.ErrUnsupported, storage.ErrChecksum, storage.ErrInvalidArgument, storage.ErrBucketNotExist, storage.ErrChanged}
 			for i, a := range ks {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -26,7 +25,7 @@ func validEntityTag(e string) bool {
 
 // etagOf returns the ETag Stat, Open and List report for name, failing
 // unless all three are the same valid entity tag.
-func etagOf(t *testing.T, st *storage.Storage, name string) string {
+func etagOf(t T, st *storage.Storage, name string) string {
 	t.Helper()
 	ctx := t.Context()
 	a, err := st.Stat(ctx, name)
@@ -67,7 +66,7 @@ func etagOf(t *testing.T, st *storage.Storage, name string) string {
 
 func etagCases() []testCase {
 	return []testCase{
-		{"valid-and-same-everywhere", func(t *testing.T, s *suite) {
+		{"valid-and-same-everywhere", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			names := []string{"et/plain.txt", "et/sub/nested name+1.bin", "et/empty", "et/ünï.json"}
 			sizes := []int{1000, 70_000, 0, 10}
@@ -78,7 +77,7 @@ func etagCases() []testCase {
 				etagOf(t, st, n)
 			}
 		}},
-		{"stable-while-unchanged", func(t *testing.T, s *suite) {
+		{"stable-while-unchanged", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "st/a.txt", []byte("same"), storage.SaveOptions{})
 			e1 := etagOf(t, st, "st/a.txt")
@@ -87,7 +86,7 @@ func etagCases() []testCase {
 				t.Fatalf("ETag of an unchanged object changed: %q then %q", e1, e2)
 			}
 		}},
-		{"changes-on-overwrite", func(t *testing.T, s *suite) {
+		{"changes-on-overwrite", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "ow/a.txt", []byte("version one"), storage.SaveOptions{})
 			e1 := etagOf(t, st, "ow/a.txt")
@@ -97,7 +96,7 @@ func etagCases() []testCase {
 				t.Fatalf("the ETag %q did not change when the object was replaced", e1)
 			}
 		}},
-		{"header-serves-304", func(t *testing.T, s *suite) {
+		{"header-serves-304", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			data := content("served", 5000)
 			put(t, st, "sv/page.bin", data, storage.SaveOptions{})

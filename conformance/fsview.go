@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"testing"
 	"testing/fstest"
 	"text/template"
 
@@ -25,7 +24,7 @@ var fsTree = map[string]string{
 	"other/f.bin":           "\x00\x01\x02",
 }
 
-func saveTree(t *testing.T, s *suite) *storage.Storage {
+func saveTree(t T, s *suite) *storage.Storage {
 	t.Helper()
 	st, _ := s.fresh(t)
 	for name, body := range fsTree {
@@ -36,7 +35,7 @@ func saveTree(t *testing.T, s *suite) *storage.Storage {
 
 func fsCases() []testCase {
 	return []testCase{
-		{"fstest", func(t *testing.T, s *suite) {
+		{"fstest", func(t T, s *suite) {
 			st := saveTree(t, s)
 			var names []string
 			for n := range fsTree {
@@ -47,14 +46,14 @@ func fsCases() []testCase {
 				t.Fatal(err)
 			}
 		}},
-		{"read-file", func(t *testing.T, s *suite) {
+		{"read-file", func(t T, s *suite) {
 			st := saveTree(t, s)
 			b, err := fs.ReadFile(st.FS(t.Context()), "dir/sub/d.txt")
 			if err != nil || string(b) != fsTree["dir/sub/d.txt"] {
 				t.Fatalf("fs.ReadFile = %q, %v", b, err)
 			}
 		}},
-		{"walk-dir", func(t *testing.T, s *suite) {
+		{"walk-dir", func(t T, s *suite) {
 			st := saveTree(t, s)
 			var got []string
 			err := fs.WalkDir(st.FS(t.Context()), ".", func(p string, d fs.DirEntry, err error) error {
@@ -76,14 +75,14 @@ func fsCases() []testCase {
 				t.Fatalf("WalkDir = %q\nwant %q", got, want)
 			}
 		}},
-		{"glob", func(t *testing.T, s *suite) {
+		{"glob", func(t T, s *suite) {
 			st := saveTree(t, s)
 			got, err := fs.Glob(st.FS(t.Context()), "dir/*.txt")
 			if err != nil || !slices.Equal(got, []string{"dir/b.txt"}) {
 				t.Fatalf("Glob = %q, %v", got, err)
 			}
 		}},
-		{"stat-dir-and-file", func(t *testing.T, s *suite) {
+		{"stat-dir-and-file", func(t T, s *suite) {
 			st := saveTree(t, s)
 			fsys := st.FS(t.Context())
 			fi, err := fs.Stat(fsys, "dir/sub")
@@ -98,7 +97,7 @@ func fsCases() []testCase {
 				t.Fatalf("FileInfo.Sys() = %T, want *storage.Attributes", fi.Sys())
 			}
 		}},
-		{"missing", func(t *testing.T, s *suite) {
+		{"missing", func(t T, s *suite) {
 			st := saveTree(t, s)
 			fsys := st.FS(t.Context())
 			for _, p := range []string{"nope.txt", "dir/nope", "nope/deeper.txt", "dir/b.txt/x"} {
@@ -107,7 +106,7 @@ func fsCases() []testCase {
 				}
 			}
 		}},
-		{"seek-and-read-at", func(t *testing.T, s *suite) {
+		{"seek-and-read-at", func(t T, s *suite) {
 			st := saveTree(t, s)
 			f, err := st.FS(t.Context()).Open("dir/c.html")
 			if err != nil {
@@ -130,7 +129,7 @@ func fsCases() []testCase {
 				t.Fatalf("ReadAt = %q, %v", buf[:1], err)
 			}
 		}},
-		{"template-parse-fs", func(t *testing.T, s *suite) {
+		{"template-parse-fs", func(t T, s *suite) {
 			st := saveTree(t, s)
 			tmpl, err := template.ParseFS(st.FS(t.Context()), "dir/sub/deeper/*.tmpl")
 			if err != nil {
@@ -141,7 +140,7 @@ func fsCases() []testCase {
 				t.Fatalf("template output %q, %v", out.String(), err)
 			}
 		}},
-		{"http-file-server", func(t *testing.T, s *suite) {
+		{"http-file-server", func(t T, s *suite) {
 			st := saveTree(t, s)
 			srv := httptest.NewServer(http.FileServer(http.FS(st.FS(t.Context()))))
 			defer srv.Close()

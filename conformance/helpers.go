@@ -10,14 +10,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
 
 // track deletes name from st when the case ends (after the case's context
 // is cancelled, so with a fresh one).
-func track(t *testing.T, st *storage.Storage, name string) {
+func track(t T, st *storage.Storage, name string) {
 	t.Cleanup(func() {
 		if err := st.Delete(context.Background(), name); err != nil {
 			t.Errorf("cleanup: Delete(%q): %v", name, err)
@@ -26,7 +25,7 @@ func track(t *testing.T, st *storage.Storage, name string) {
 }
 
 // put saves data under exactly name (replacing any object) and tracks it.
-func put(t *testing.T, st *storage.Storage, name string, data []byte, opts storage.SaveOptions) {
+func put(t T, st *storage.Storage, name string, data []byte, opts storage.SaveOptions) {
 	t.Helper()
 	if opts.Conflict == storage.DefaultPolicy {
 		opts.Conflict = storage.Overwrite
@@ -42,7 +41,7 @@ func put(t *testing.T, st *storage.Storage, name string, data []byte, opts stora
 }
 
 // save calls Save and tracks the stored name when it succeeds.
-func save(t *testing.T, st *storage.Storage, ctx context.Context, name string, r io.Reader, opts storage.SaveOptions) (string, error) {
+func save(t T, st *storage.Storage, ctx context.Context, name string, r io.Reader, opts storage.SaveOptions) (string, error) {
 	t.Helper()
 	got, err := st.Save(ctx, name, r, opts)
 	if err == nil {
@@ -62,7 +61,7 @@ func content(name string, n int) []byte {
 }
 
 // readAll opens name and returns all its bytes.
-func readAll(t *testing.T, st *storage.Storage, name string) []byte {
+func readAll(t T, st *storage.Storage, name string) []byte {
 	t.Helper()
 	r, err := st.Open(t.Context(), name)
 	if err != nil {
@@ -77,7 +76,7 @@ func readAll(t *testing.T, st *storage.Storage, name string) []byte {
 }
 
 // expectBytes fails unless name holds want.
-func expectBytes(t *testing.T, st *storage.Storage, name string, want []byte) {
+func expectBytes(t T, st *storage.Storage, name string, want []byte) {
 	t.Helper()
 	if got := readAll(t, st, name); !bytes.Equal(got, want) {
 		t.Fatalf("%q holds %s, want %s", name, show(got), show(want))
@@ -93,7 +92,7 @@ func show(b []byte) string {
 }
 
 // list collects a listing.
-func list(t *testing.T, st *storage.Storage, prefix string, opts storage.ListOptions) []storage.Entry {
+func list(t T, st *storage.Storage, prefix string, opts storage.ListOptions) []storage.Entry {
 	t.Helper()
 	var out []storage.Entry
 	for e, err := range st.List(t.Context(), prefix, opts) {
@@ -115,7 +114,7 @@ func entryNames(es []storage.Entry) []string {
 }
 
 // expectList fails unless List(prefix, opts) yields exactly want, in order.
-func expectList(t *testing.T, st *storage.Storage, prefix string, opts storage.ListOptions, want []string) []storage.Entry {
+func expectList(t T, st *storage.Storage, prefix string, opts storage.ListOptions, want []string) []storage.Entry {
 	t.Helper()
 	es := list(t, st, prefix, opts)
 	got := entryNames(es)
@@ -146,7 +145,7 @@ func brief(names []string) string {
 
 // expectNamespace fails unless a recursive listing of the whole storage is
 // exactly want (sorted): no temporary or partial object is visible.
-func expectNamespace(t *testing.T, st *storage.Storage, want ...string) {
+func expectNamespace(t T, st *storage.Storage, want ...string) {
 	t.Helper()
 	want = slices.Clone(want)
 	slices.Sort(want)
@@ -155,7 +154,7 @@ func expectNamespace(t *testing.T, st *storage.Storage, want ...string) {
 
 // expectErr fails unless err matches every one of kinds with errors.Is and
 // is (or wraps) a *storage.Error.
-func expectErr(t *testing.T, what string, err error, kinds ...error) {
+func expectErr(t T, what string, err error, kinds ...error) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("%s: no error, want %v", what, kinds)
@@ -172,7 +171,7 @@ func expectErr(t *testing.T, what string, err error, kinds ...error) {
 }
 
 // expectMissing fails unless name does not exist.
-func expectMissing(t *testing.T, st *storage.Storage, name string) {
+func expectMissing(t T, st *storage.Storage, name string) {
 	t.Helper()
 	ok, err := st.Exists(t.Context(), name)
 	if err != nil {
@@ -184,7 +183,7 @@ func expectMissing(t *testing.T, st *storage.Storage, name string) {
 }
 
 // fetch does one HTTP request and returns the status, headers and body.
-func (s *suite) fetch(t *testing.T, method, url string, body []byte, header http.Header) (int, http.Header, []byte) {
+func (s *suite) fetch(t T, method, url string, body []byte, header http.Header) (int, http.Header, []byte) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -210,7 +209,7 @@ func (s *suite) fetch(t *testing.T, method, url string, body []byte, header http
 }
 
 // get fetches url and fails unless it answers 200 with want.
-func (s *suite) get(t *testing.T, url string, want []byte) {
+func (s *suite) get(t T, url string, want []byte) {
 	t.Helper()
 	code, _, got := s.fetch(t, http.MethodGet, url, nil, nil)
 	if code != http.StatusOK {
@@ -222,7 +221,7 @@ func (s *suite) get(t *testing.T, url string, want []byte) {
 }
 
 // refused fails unless the request is answered with a 4xx status.
-func (s *suite) refused(t *testing.T, method, url string, body []byte, header http.Header) {
+func (s *suite) refused(t T, method, url string, body []byte, header http.Header) {
 	t.Helper()
 	code, _, got := s.fetch(t, method, url, body, header)
 	if code < 400 || code > 499 {
@@ -262,7 +261,7 @@ func pool(n, workers int, fn func(i int) error) error {
 
 // putMany saves names concurrently (bounded) with content(name, size) and
 // tracks them; the cleanup deletes them concurrently too.
-func putMany(t *testing.T, st *storage.Storage, names []string, size int) {
+func putMany(t T, st *storage.Storage, names []string, size int) {
 	t.Helper()
 	ctx := t.Context()
 	t.Cleanup(func() {

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/go-storages/storage"
@@ -96,7 +95,7 @@ func (w hashWriter) Write(p []byte) (int, error) { return w.h.Write(p) }
 
 func largeCases() []testCase {
 	return []testCase{
-		{"stream-save-and-read", func(t *testing.T, s *suite) {
+		{"stream-save-and-read", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			size := s.LargeObjectSize
 			const name = "large/object.bin"

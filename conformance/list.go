@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -26,12 +25,12 @@ func bigTree() (files, nested []string) {
 
 func listCases() []testCase {
 	return append([]testCase{
-		{"empty-storage", func(t *testing.T, s *suite) {
+		{"empty-storage", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			expectList(t, st, "", storage.ListOptions{}, nil)
 			expectList(t, st, "", storage.ListOptions{OneLevel: true}, nil)
 		}},
-		{"no-match", func(t *testing.T, s *suite) {
+		{"no-match", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "a/b.txt", []byte("x"), storage.SaveOptions{})
 			for _, p := range []string{"b", "a/c", "zzz/", "a/b.txt/", "A/"} {
@@ -39,7 +38,7 @@ func listCases() []testCase {
 				expectList(t, st, p, storage.ListOptions{OneLevel: true}, nil)
 			}
 		}},
-		{"sorted-byte-order", func(t *testing.T, s *suite) {
+		{"sorted-byte-order", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			names := []string{"b", "c/x", "a.txt", "a-b", "a", "B", "é", "z", "a0", "~tilde", "_under"}
 			for _, n := range names {
@@ -52,7 +51,7 @@ func listCases() []testCase {
 			slices.Sort(want)
 			expectList(t, st, "sort/", storage.ListOptions{}, want)
 		}},
-		{"one-level-dirs-sorted-with-files", func(t *testing.T, s *suite) {
+		{"one-level-dirs-sorted-with-files", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			// "a.txt" < "a/" < "a0" in byte order ('.' < '/' < '0').
 			for _, n := range []string{"t/a/deep/x", "t/a/y", "t/a.txt", "t/a0", "t/a-b", "t/b/z"} {
@@ -62,7 +61,7 @@ func listCases() []testCase {
 			expectList(t, st, "t/a/", storage.ListOptions{OneLevel: true}, []string{"t/a/deep/", "t/a/y"})
 			expectList(t, st, "", storage.ListOptions{OneLevel: true}, []string{"t/"})
 		}},
-		{"recursive-and-one-level-small", func(t *testing.T, s *suite) {
+		{"recursive-and-one-level-small", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			all := []string{"r/1.txt", "r/2.txt", "r/sub/3.txt", "r/sub/deeper/4.txt", "other.txt"}
 			for _, n := range all {
@@ -77,7 +76,7 @@ func listCases() []testCase {
 			expectList(t, st, "r/", storage.ListOptions{OneLevel: true}, []string{"r/1.txt", "r/2.txt", "r/sub/"})
 			expectList(t, st, "", storage.ListOptions{OneLevel: true}, []string{"other.txt", "r/"})
 		}},
-		{"prefix-not-a-directory", func(t *testing.T, s *suite) {
+		{"prefix-not-a-directory", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			for _, n := range []string{"p/report-2024.pdf", "p/report-2025.pdf", "p/report/x.pdf", "p/rep", "p/other"} {
 				put(t, st, n, []byte(n), storage.SaveOptions{})
@@ -86,12 +85,12 @@ func listCases() []testCase {
 			expectList(t, st, "p/report", storage.ListOptions{OneLevel: true}, []string{"p/report-2024.pdf", "p/report-2025.pdf", "p/report/"})
 			expectList(t, st, "p/rep", storage.ListOptions{OneLevel: true}, []string{"p/rep", "p/report-2024.pdf", "p/report-2025.pdf", "p/report/"})
 		}},
-		{"prefix-is-exact-name", func(t *testing.T, s *suite) {
+		{"prefix-is-exact-name", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "exact.txt", []byte("x"), storage.SaveOptions{})
 			expectList(t, st, "exact.txt", storage.ListOptions{}, []string{"exact.txt"})
 		}},
-		{"early-break", func(t *testing.T, s *suite) {
+		{"early-break", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			var names []string
 			for i := range 20 {
@@ -111,7 +110,7 @@ func listCases() []testCase {
 				t.Fatalf("iterated %d entries, want to stop at 5", n)
 			}
 		}},
-		{"many-recursive", func(t *testing.T, s *suite) {
+		{"many-recursive", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			files, nested := bigTree()
 			putMany(t, st, append(slices.Clone(files), nested...), 8)
@@ -133,7 +132,7 @@ func listCases() []testCase {
 			}
 			expectList(t, st, "list/f1", storage.ListOptions{}, f1)
 		}},
-		{"many-one-level", func(t *testing.T, s *suite) {
+		{"many-one-level", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			files, nested := bigTree()
 			putMany(t, st, append(slices.Clone(files), nested...), 8)

@@ -3,7 +3,6 @@ package conformance
 import (
 	"slices"
 	"strings"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -38,7 +37,7 @@ func listOrderCases() []testCase {
 		return out
 	}
 	return []testCase{
-		{"byte-order-beyond-bmp", func(t *testing.T, s *suite) {
+		{"byte-order-beyond-bmp", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			for _, n := range names {
 				put(t, st, n, []byte(n), storage.SaveOptions{})

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -162,7 +161,7 @@ func (s spy) SignedURL(ctx context.Context, name string, o storage.SignOptions) 
 func nameCases() []testCase {
 	var cases []testCase
 	for _, h := range hostileNames() {
-		cases = append(cases, testCase{"hostile/" + h.label, func(t *testing.T, s *suite) {
+		cases = append(cases, testCase{"hostile/" + h.label, func(t T, s *suite) {
 			name := h.name
 			if h.unit != "" {
 				name = longName(s.NameLimit, h.unit)
@@ -173,7 +172,7 @@ func nameCases() []testCase {
 			hostileRoundTrip(t, s, name)
 		}})
 	}
-	cases = append(cases, testCase{"nfc-and-nfd-are-distinct", func(t *testing.T, s *suite) {
+	cases = append(cases, testCase{"nfc-and-nfd-are-distinct", func(t T, s *suite) {
 		st, _ := s.fresh(t)
 		nfc, nfd := "caf\u00e9.txt", "cafe\u0301.txt"
 		put(t, st, nfc, []byte("composed"), storage.SaveOptions{})
@@ -182,7 +181,7 @@ func nameCases() []testCase {
 		expectBytes(t, st, nfd, []byte("decomposed"))
 		expectNamespace(t, st, nfc, nfd)
 	}})
-	cases = append(cases, testCase{"case-sensitive", func(t *testing.T, s *suite) {
+	cases = append(cases, testCase{"case-sensitive", func(t T, s *suite) {
 		st, _ := s.fresh(t)
 		put(t, st, "Readme.md", []byte("upper"), storage.SaveOptions{})
 		put(t, st, "readme.md", []byte("lower"), storage.SaveOptions{})
@@ -190,14 +189,14 @@ func nameCases() []testCase {
 		expectBytes(t, st, "readme.md", []byte("lower"))
 	}})
 	for _, in := range invalidNames {
-		cases = append(cases, testCase{"invalid/" + in.label, func(t *testing.T, s *suite) {
+		cases = append(cases, testCase{"invalid/" + in.label, func(t T, s *suite) {
 			invalidNameCase(t, s, in.name, in.listOK)
 		}})
 	}
 	return cases
 }
 
-func hostileRoundTrip(t *testing.T, s *suite, name string) {
+func hostileRoundTrip(t T, s *suite, name string) {
 	st, ctx := s.fresh(t)
 	if err := storage.ValidateName(name); err != nil {
 		t.Fatalf("test bug: %v", err)
@@ -256,7 +255,7 @@ func hostileRoundTrip(t *testing.T, s *suite, name string) {
 	expectNamespace(t, st)
 }
 
-func invalidNameCase(t *testing.T, s *suite, name string, listOK bool) {
+func invalidNameCase(t T, s *suite, name string, listOK bool) {
 	base, ctx := s.fresh(t)
 	var calls countingCalls
 	st := base.Wrap(calls.wrap)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-	"testing"
 	"testing/iotest"
 
 	"github.com/go-storages/storage"
@@ -19,7 +18,7 @@ var (
 )
 
 // openFixture saves a 100 KB object and returns it open.
-func openFixture(t *testing.T, s *suite) (*storage.Storage, *storage.Reader, []byte) {
+func openFixture(t T, s *suite) (*storage.Storage, *storage.Reader, []byte) {
 	t.Helper()
 	st, ctx := s.fresh(t)
 	data := content("open", 100_000)
@@ -32,7 +31,7 @@ func openFixture(t *testing.T, s *suite) (*storage.Storage, *storage.Reader, []b
 	return st, r, data
 }
 
-func readRange(t *testing.T, st *storage.Storage, name string, off, n int64) []byte {
+func readRange(t T, st *storage.Storage, name string, off, n int64) []byte {
 	t.Helper()
 	rc, err := st.ReadRange(t.Context(), name, off, n)
 	if err != nil {
@@ -47,8 +46,8 @@ func readRange(t *testing.T, st *storage.Storage, name string, off, n int64) []b
 }
 
 func openCases() []testCase {
-	rangeCase := func(off, n int64) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	rangeCase := func(off, n int64) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, _, data := openFixture(t, s)
 			end := int64(len(data))
 			if n >= 0 && off+n < end {
@@ -61,7 +60,7 @@ func openCases() []testCase {
 		}
 	}
 	return []testCase{
-		{"read-all", func(t *testing.T, s *suite) {
+		{"read-all", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			got, err := io.ReadAll(r)
 			if err != nil || !bytes.Equal(got, data) {
@@ -71,13 +70,13 @@ func openCases() []testCase {
 				t.Fatalf("Size() = %d, Name() = %q", r.Size(), r.Name())
 			}
 		}},
-		{"iotest-reader", func(t *testing.T, s *suite) {
+		{"iotest-reader", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			if err := iotest.TestReader(r, data); err != nil {
 				t.Fatal(err)
 			}
 		}},
-		{"seek-patterns", func(t *testing.T, s *suite) {
+		{"seek-patterns", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			n := int64(len(data))
 			buf := make([]byte, 100)
@@ -109,7 +108,7 @@ func openCases() []testCase {
 				t.Fatalf("Read at end = %d, %v; want 0, io.EOF", k, err)
 			}
 		}},
-		{"seek-past-end", func(t *testing.T, s *suite) {
+		{"seek-past-end", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			if _, err := r.Seek(int64(len(data))+10, io.SeekStart); err != nil {
 				t.Fatalf("Seek past end: %v", err)
@@ -118,13 +117,13 @@ func openCases() []testCase {
 				t.Fatalf("Read past end = %d, %v; want 0, io.EOF", k, err)
 			}
 		}},
-		{"seek-negative", func(t *testing.T, s *suite) {
+		{"seek-negative", func(t T, s *suite) {
 			_, r, _ := openFixture(t, s)
 			if _, err := r.Seek(-1, io.SeekStart); err == nil {
 				t.Fatal("Seek(-1, SeekStart) succeeded")
 			}
 		}},
-		{"read-at", func(t *testing.T, s *suite) {
+		{"read-at", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			for _, off := range []int64{0, 1, 4095, 50_000, 99_000} {
 				buf := make([]byte, 1000)
@@ -139,7 +138,7 @@ func openCases() []testCase {
 				t.Fatalf("Read after ReadAt: %v", err)
 			}
 		}},
-		{"read-at-end", func(t *testing.T, s *suite) {
+		{"read-at-end", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			buf := make([]byte, 1000)
 			k, err := r.ReadAt(buf, int64(len(data))-300)
@@ -155,14 +154,14 @@ func openCases() []testCase {
 				t.Fatalf("ReadAt past the end = %d, %v; want 0, io.EOF", k, err)
 			}
 		}},
-		{"section-reader", func(t *testing.T, s *suite) {
+		{"section-reader", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			sec := io.NewSectionReader(r, 12_345, 20_000)
 			if err := iotest.TestReader(sec, data[12_345:32_345]); err != nil {
 				t.Fatal(err)
 			}
 		}},
-		{"concurrent-read-at", func(t *testing.T, s *suite) {
+		{"concurrent-read-at", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			var wg sync.WaitGroup
 			errs := make(chan error, 8)
@@ -188,7 +187,7 @@ func openCases() []testCase {
 				t.Fatal(err)
 			}
 		}},
-		{"write-to-after-seek", func(t *testing.T, s *suite) {
+		{"write-to-after-seek", func(t T, s *suite) {
 			_, r, data := openFixture(t, s)
 			if _, err := r.Seek(777, io.SeekStart); err != nil {
 				t.Fatal(err)
@@ -199,7 +198,7 @@ func openCases() []testCase {
 				t.Fatalf("io.Copy after Seek(777) = %d, %v", k, err)
 			}
 		}},
-		{"read-after-close", func(t *testing.T, s *suite) {
+		{"read-after-close", func(t T, s *suite) {
 			_, r, _ := openFixture(t, s)
 			if err := r.Close(); err != nil {
 				t.Fatalf("Close: %v", err)
@@ -211,7 +210,7 @@ func openCases() []testCase {
 				t.Fatalf("second Close: %v", err)
 			}
 		}},
-		{"open-empty", func(t *testing.T, s *suite) {
+		{"open-empty", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "empty", nil, storage.SaveOptions{})
 			expectBytes(t, st, "empty", nil)
@@ -226,12 +225,12 @@ func openCases() []testCase {
 		{"range-past-end-is-cut", rangeCase(99_900, 1000)},
 		{"range-zero-length", rangeCase(500, 0)},
 		{"range-at-end-is-empty", rangeCase(100_000, -1)},
-		{"range-negative-offset", func(t *testing.T, s *suite) {
+		{"range-negative-offset", func(t T, s *suite) {
 			st, _, _ := openFixture(t, s)
 			_, err := st.ReadRange(t.Context(), "open/obj.bin", -1, 10)
 			expectErr(t, "ReadRange(-1, 10)", err, storage.ErrInvalidArgument)
 		}},
-		{"reader-survives-overwrite", func(t *testing.T, s *suite) {
+		{"reader-survives-overwrite", func(t T, s *suite) {
 			st, r, data := openFixture(t, s)
 			head := make([]byte, 10)
 			if _, err := io.ReadFull(r, head); err != nil {

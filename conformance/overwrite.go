@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -19,8 +18,8 @@ import (
 // that discards the other uploads' staged blocks (Azure), and then fails
 // with ErrChanged, storing nothing. The object ends holding the complete
 // bytes of one saver that succeeded.
-func overwriteRace(seekable bool) func(*testing.T, *suite) {
-	return func(t *testing.T, s *suite) {
+func overwriteRace(seekable bool) func(T, *suite) {
+	return func(t T, s *suite) {
 		st, _ := s.fresh(t)
 		ctx := t.Context()
 		const n, size = 6, 10 << 20

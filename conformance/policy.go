@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"testing"
 	"unicode/utf8"
 
 	"github.com/go-storages/storage"
@@ -19,7 +18,7 @@ func renamedLike(dir, rootPrefix, ext string) *regexp.Regexp {
 // over returns a storage over st's driver with extra options (and no
 // location prefix, base URL or signer). Objects saved through it must be
 // tracked with it.
-func over(t *testing.T, st *storage.Storage, opts ...storage.Option) *storage.Storage {
+func over(t T, st *storage.Storage, opts ...storage.Option) *storage.Storage {
 	t.Helper()
 	o, err := storage.New(st.Driver(), opts...)
 	if err != nil {
@@ -30,7 +29,7 @@ func over(t *testing.T, st *storage.Storage, opts ...storage.Option) *storage.St
 
 // uniq is a name prefix that keeps objects of storages made with over apart
 // from other tests' when the harness shares a bucket behind a location.
-func uniq(t *testing.T) string {
+func uniq(t T) string {
 	return fmt.Sprintf("conformance-%x/", uint32(fnv(t.Name())))
 }
 
@@ -43,8 +42,8 @@ func fnv(s string) uint32 {
 }
 
 func policyCases() []testCase {
-	renameCase := func(name, dir, root, ext string) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	renameCase := func(name, dir, root, ext string) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, name, []byte("first"), storage.SaveOptions{})
 			got, err := save(t, st, ctx, name, strings.NewReader("second"), storage.SaveOptions{Conflict: storage.Rename})
@@ -59,7 +58,7 @@ func policyCases() []testCase {
 		}
 	}
 	return []testCase{
-		{"default-is-rename", func(t *testing.T, s *suite) {
+		{"default-is-rename", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "doc.txt", []byte("old"), storage.SaveOptions{})
 			got, err := save(t, st, ctx, "doc.txt", strings.NewReader("new"), storage.SaveOptions{})
@@ -72,7 +71,7 @@ func policyCases() []testCase {
 			expectBytes(t, st, "doc.txt", []byte("old"))
 			expectNamespace(t, st, "doc.txt", got)
 		}},
-		{"rename-free-name-kept", func(t *testing.T, s *suite) {
+		{"rename-free-name-kept", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			got, err := save(t, st, ctx, "free/name.txt", strings.NewReader("x"), storage.SaveOptions{Conflict: storage.Rename})
 			if err != nil || got != "free/name.txt" {
@@ -84,7 +83,7 @@ func policyCases() []testCase {
 		{"rename-no-extension", renameCase("dir/README", "dir/", "README", "")},
 		{"rename-dotfile", renameCase("cfg/.env", "cfg/", ".env", "")},
 		{"rename-unicode", renameCase("文档/报告.pdf", "文档/", "报告", ".pdf")},
-		{"rename-repeatedly", func(t *testing.T, s *suite) {
+		{"rename-repeatedly", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			seen := map[string]bool{}
 			for i := range 10 {
@@ -101,7 +100,7 @@ func policyCases() []testCase {
 				t.Fatal("10 Rename saves did not give 10 objects")
 			}
 		}},
-		{"rename-max-name-length", func(t *testing.T, s *suite) {
+		{"rename-max-name-length", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			dir := uniq(t) + "max/"
 			o := over(t, st, storage.WithMaxNameLength(len(dir)+30))
@@ -116,7 +115,7 @@ func policyCases() []testCase {
 			}
 			expectBytes(t, o, got, []byte("second"))
 		}},
-		{"rename-max-name-length-utf8", func(t *testing.T, s *suite) {
+		{"rename-max-name-length-utf8", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			dir := uniq(t) + "utf8/"
 			o := over(t, st, storage.WithMaxNameLength(len(dir)+20))
@@ -131,7 +130,7 @@ func policyCases() []testCase {
 				t.Fatalf("Rename with a %d-byte limit gave %q", len(dir)+20, got)
 			}
 		}},
-		{"rename-long-segment", func(t *testing.T, s *suite) {
+		{"rename-long-segment", func(t T, s *suite) {
 			// A last segment of 250 bytes: the generated name must keep it
 			// within the 255 bytes a filesystem (and MinIO) takes.
 			st, ctx := s.fresh(t)
@@ -149,7 +148,7 @@ func policyCases() []testCase {
 			expectBytes(t, st, name, []byte("first"))
 			expectBytes(t, st, got, []byte("second"))
 		}},
-		{"rename-long-segment-repeatedly", func(t *testing.T, s *suite) {
+		{"rename-long-segment-repeatedly", func(t T, s *suite) {
 			// Every segment length the suffix used to push over 255 bytes.
 			st, ctx := s.fresh(t)
 			for n := 248; n <= 255; n++ {
@@ -165,7 +164,7 @@ func policyCases() []testCase {
 				expectBytes(t, st, got, []byte("second"))
 			}
 		}},
-		{"rename-no-room", func(t *testing.T, s *suite) {
+		{"rename-no-room", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			dir := uniq(t) + "room/"
 			o := over(t, st, storage.WithMaxNameLength(len(dir)+12))
@@ -177,7 +176,7 @@ func policyCases() []testCase {
 			}
 			expectBytes(t, o, name, []byte("first"))
 		}},
-		{"overwrite-replaces", func(t *testing.T, s *suite) {
+		{"overwrite-replaces", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "ow.txt", []byte("old and long"), storage.SaveOptions{})
 			got, err := save(t, st, ctx, "ow.txt", strings.NewReader("new"), storage.SaveOptions{Conflict: storage.Overwrite})
@@ -187,7 +186,7 @@ func policyCases() []testCase {
 			expectBytes(t, st, "ow.txt", []byte("new"))
 			expectNamespace(t, st, "ow.txt")
 		}},
-		{"fail-keeps-old", func(t *testing.T, s *suite) {
+		{"fail-keeps-old", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "f.txt", []byte("precious"), storage.SaveOptions{ContentType: "text/plain"})
 			before, err := st.Stat(ctx, "f.txt")
@@ -206,14 +205,14 @@ func policyCases() []testCase {
 			}
 			expectNamespace(t, st, "f.txt")
 		}},
-		{"fail-free-name", func(t *testing.T, s *suite) {
+		{"fail-free-name", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			got, err := save(t, st, ctx, "new.txt", strings.NewReader("x"), storage.SaveOptions{Conflict: storage.Fail})
 			if err != nil || got != "new.txt" {
 				t.Fatalf("Save(Fail) of a free name = %q, %v", got, err)
 			}
 		}},
-		{"storage-default-policy", func(t *testing.T, s *suite) {
+		{"storage-default-policy", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			dir := uniq(t)
 			fail := over(t, st, storage.WithConflictPolicy(storage.Fail))
@@ -229,7 +228,7 @@ func policyCases() []testCase {
 			_, err = save(t, ow, ctx, dir+"p.txt", strings.NewReader("four"), storage.SaveOptions{Conflict: storage.Fail})
 			expectErr(t, "Save(Fail) on an Overwrite storage", err, storage.ErrExist)
 		}},
-		{"invalid-policy", func(t *testing.T, s *suite) {
+		{"invalid-policy", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			_, err := save(t, st, ctx, "x.txt", strings.NewReader("x"), storage.SaveOptions{Conflict: storage.ConflictPolicy(99)})
 			expectErr(t, "Save with an unknown policy", err, storage.ErrInvalidArgument)

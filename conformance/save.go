@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"testing"
 	"testing/iotest"
 
 	"github.com/go-storages/storage"
@@ -17,8 +16,8 @@ type onlyReader struct{ r io.Reader }
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 func saveCases() []testCase {
-	roundTrip := func(name string, data []byte, wrap func(io.Reader) io.Reader, opts storage.SaveOptions) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	roundTrip := func(name string, data []byte, wrap func(io.Reader) io.Reader, opts storage.SaveOptions) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			got, err := save(t, st, ctx, name, wrap(bytes.NewReader(data)), opts)
 			if err != nil {
@@ -56,7 +55,7 @@ func saveCases() []testCase {
 		{"nested-directories", roundTrip("a/b/c/d/nested.txt", []byte("deep"), same, storage.SaveOptions{})},
 		{"multi-megabyte-unknown-size", roundTrip("big/20mib.bin", content("20mib", 20<<20+12345), unknown, storage.SaveOptions{})},
 		{"multi-megabyte-known-size", roundTrip("big/7mib.bin", content("7mib", 7<<20+1), same, storage.SaveOptions{})},
-		{"returns-stored-name", func(t *testing.T, s *suite) {
+		{"returns-stored-name", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "dir/taken.txt", []byte("first"), storage.SaveOptions{})
 			got, err := save(t, st, ctx, "dir/taken.txt", strings.NewReader("second"), storage.SaveOptions{Conflict: storage.Rename})
@@ -69,20 +68,20 @@ func saveCases() []testCase {
 			expectBytes(t, st, got, []byte("second"))
 			expectBytes(t, st, "dir/taken.txt", []byte("first"))
 		}},
-		{"nil-reader", func(t *testing.T, s *suite) {
+		{"nil-reader", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			_, err := st.Save(ctx, "nil.txt", nil, storage.SaveOptions{})
 			expectErr(t, "Save(nil reader)", err, storage.ErrInvalidArgument)
 			expectNamespace(t, st)
 		}},
-		{"foreign-driver-options", func(t *testing.T, s *suite) {
+		{"foreign-driver-options", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			type foreign struct{ X int }
 			_, err := save(t, st, ctx, "opts.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: &foreign{1}})
 			expectErr(t, "Save with another package's DriverOptions", err, storage.ErrUnsupported, errors.ErrUnsupported)
 			expectNamespace(t, st)
 		}},
-		{"public-needs-capability", func(t *testing.T, s *suite) {
+		{"public-needs-capability", func(t T, s *suite) {
 			if s.caps.PublicObjects {
 				t.Skip("driver declares PublicObjects")
 			}
@@ -91,7 +90,7 @@ func saveCases() []testCase {
 			expectErr(t, "Save(Public) without PublicObjects", err, storage.ErrUnsupported)
 			expectNamespace(t, st)
 		}},
-		{"public", func(t *testing.T, s *suite) {
+		{"public", func(t T, s *suite) {
 			need(t, s.caps.PublicObjects, "PublicObjects")
 			st, ctx := s.fresh(t)
 			data := []byte("for everyone")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/go-storages/storage"
@@ -15,7 +14,7 @@ import (
 // Azure's sig, ...), else the longest value. It edits the raw URL so nothing
 // else changes. It changes the first letter or digit: the last character of a
 // base64 value may carry only padding bits.
-func tamperSignature(t *testing.T, u string) string {
+func tamperSignature(t T, u string) string {
 	t.Helper()
 	q := strings.IndexByte(u, '?')
 	if q < 0 {
@@ -59,7 +58,7 @@ func tamperSignature(t *testing.T, u string) string {
 
 func signedCases() []testCase {
 	return append([]testCase{
-		{"unsupported-without-capability", func(t *testing.T, s *suite) {
+		{"unsupported-without-capability", func(t T, s *suite) {
 			if s.caps.SignedURL {
 				t.Skip("driver declares SignedURL")
 			}
@@ -67,7 +66,7 @@ func signedCases() []testCase {
 			_, err := st.SignedURL(ctx, "x.txt", storage.SignOptions{})
 			expectErr(t, "SignedURL without the capability", err, storage.ErrUnsupported)
 		}},
-		{"put-unsupported-without-capability", func(t *testing.T, s *suite) {
+		{"put-unsupported-without-capability", func(t T, s *suite) {
 			if s.caps.SignedPutURL {
 				t.Skip("driver declares SignedPutURL")
 			}
@@ -75,14 +74,14 @@ func signedCases() []testCase {
 			_, err := st.SignedURL(ctx, "x.txt", storage.SignOptions{Method: http.MethodPut})
 			expectErr(t, "SignedURL(PUT) without the capability", err, storage.ErrUnsupported)
 		}},
-		{"invalid-options", func(t *testing.T, s *suite) {
+		{"invalid-options", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			_, err := st.SignedURL(ctx, "x.txt", storage.SignOptions{Method: http.MethodDelete})
 			expectErr(t, "SignedURL(DELETE)", err, storage.ErrInvalidArgument)
 			_, err = st.SignedURL(ctx, "x.txt", storage.SignOptions{Expiry: -time.Second})
 			expectErr(t, "SignedURL with a negative expiry", err, storage.ErrInvalidArgument)
 		}},
-		{"get", func(t *testing.T, s *suite) {
+		{"get", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
 			st, ctx := s.fresh(t)
 			data := content("signed", 40_000)
@@ -93,7 +92,7 @@ func signedCases() []testCase {
 			}
 			s.get(t, u, data)
 		}},
-		{"get-hostile-names", func(t *testing.T, s *suite) {
+		{"get-hostile-names", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
 			st, ctx := s.fresh(t)
 			for _, name := range []string{"a b/c+d.txt", "100%/x?y#z&w.txt", "юникод/文件 😀.txt", "it's.txt"} {
@@ -106,7 +105,7 @@ func signedCases() []testCase {
 				s.get(t, u, data)
 			}
 		}},
-		{"get-range", func(t *testing.T, s *suite) {
+		{"get-range", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
 			st, ctx := s.fresh(t)
 			data := content("ranged", 10_000)
@@ -120,7 +119,7 @@ func signedCases() []testCase {
 				t.Fatalf("ranged GET: %d %s", code, show(got))
 			}
 		}},
-		{"get-missing-is-4xx", func(t *testing.T, s *suite) {
+		{"get-missing-is-4xx", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
 			st, ctx := s.fresh(t)
 			u, err := st.SignedURL(ctx, "nothing-here.txt", storage.SignOptions{})
@@ -129,7 +128,7 @@ func signedCases() []testCase {
 			}
 			s.refused(t, http.MethodGet, u, nil, nil)
 		}},
-		{"put", func(t *testing.T, s *suite) {
+		{"put", func(t T, s *suite) {
 			need(t, s.caps.SignedPutURL, "SignedPutURL")
 			st, ctx := s.fresh(t)
 			name := "uploads/new file+1.csv"
@@ -158,7 +157,7 @@ func signedCases() []testCase {
 				}
 			}
 		}},
-		{"put-replaces", func(t *testing.T, s *suite) {
+		{"put-replaces", func(t T, s *suite) {
 			need(t, s.caps.SignedPutURL, "SignedPutURL")
 			st, ctx := s.fresh(t)
 			put(t, st, "replace.bin", []byte("old old old"), storage.SaveOptions{})
@@ -173,7 +172,7 @@ func signedCases() []testCase {
 			}
 			expectBytes(t, st, "replace.bin", body)
 		}},
-		{"expired-refused", func(t *testing.T, s *suite) {
+		{"expired-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
 			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
 			st, ctx := s.fresh(t)
@@ -185,7 +184,7 @@ func signedCases() []testCase {
 			time.Sleep(3 * time.Second) // past the expiry, whatever the rounding
 			s.refused(t, http.MethodGet, u, nil, nil)
 		}},
-		{"expired-put-refused", func(t *testing.T, s *suite) {
+		{"expired-put-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedPutURL, "SignedPutURL")
 			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
 			st, ctx := s.fresh(t)
@@ -197,7 +196,7 @@ func signedCases() []testCase {
 			s.refused(t, http.MethodPut, u, []byte("late"), nil)
 			expectMissing(t, st, "late.txt")
 		}},
-		{"tampered-signature-refused", func(t *testing.T, s *suite) {
+		{"tampered-signature-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
 			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
 			st, ctx := s.fresh(t)
@@ -209,7 +208,7 @@ func signedCases() []testCase {
 			s.get(t, u, []byte("secret"))
 			s.refused(t, http.MethodGet, tamperSignature(t, u), nil, nil)
 		}},
-		{"tampered-name-refused", func(t *testing.T, s *suite) {
+		{"tampered-name-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
 			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
 			st, ctx := s.fresh(t)
@@ -227,7 +226,7 @@ func signedCases() []testCase {
 			other := path[:i] + "omega.txt" + path[i+len("alpha.txt"):] + "?" + query
 			s.refused(t, http.MethodGet, other, nil, nil)
 		}},
-		{"get-url-refuses-put", func(t *testing.T, s *suite) {
+		{"get-url-refuses-put", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
 			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
 			st, ctx := s.fresh(t)

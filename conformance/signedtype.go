@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"net/http"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -13,7 +12,7 @@ import (
 // hand out a URL that stores any type. They run in the "signed" group.
 func signedTypeCases() []testCase {
 	return []testCase{
-		{"put-content-type-enforced", func(t *testing.T, s *suite) {
+		{"put-content-type-enforced", func(t T, s *suite) {
 			need(t, s.caps.SignedPutURL, "SignedPutURL")
 			st, ctx := s.fresh(t)
 			name := "uploads/typed.csv"
@@ -39,7 +38,7 @@ func signedTypeCases() []testCase {
 			}
 			expectBytes(t, st, name, body)
 		}},
-		{"put-content-type-unsupported-without-capability", func(t *testing.T, s *suite) {
+		{"put-content-type-unsupported-without-capability", func(t T, s *suite) {
 			if s.caps.SignedPutContentType {
 				t.Skip("driver declares SignedPutContentType")
 			}

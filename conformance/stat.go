@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/go-storages/storage"
@@ -10,7 +9,7 @@ import (
 
 func statCases() []testCase {
 	return []testCase{
-		{"size-and-modtime", func(t *testing.T, s *suite) {
+		{"size-and-modtime", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			before := time.Now()
 			put(t, st, "stat/a.bin", content("a", 12_345), storage.SaveOptions{})
@@ -30,18 +29,18 @@ func statCases() []testCase {
 				t.Fatalf("ModTime %v is far from the time of the save %v", a.ModTime, before)
 			}
 		}},
-		{"missing", func(t *testing.T, s *suite) {
+		{"missing", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			_, err := st.Stat(ctx, "nope.txt")
 			expectErr(t, "Stat(missing)", err, storage.ErrNotExist)
 		}},
-		{"directory-is-not-an-object", func(t *testing.T, s *suite) {
+		{"directory-is-not-an-object", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "dir/file.txt", []byte("x"), storage.SaveOptions{})
 			_, err := st.Stat(ctx, "dir")
 			expectErr(t, "Stat of a name that only prefixes objects", err, storage.ErrNotExist)
 		}},
-		{"modtime-advances-on-overwrite", func(t *testing.T, s *suite) {
+		{"modtime-advances-on-overwrite", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "m.txt", []byte("one"), storage.SaveOptions{})
 			a1, err := st.Stat(ctx, "m.txt")
@@ -57,7 +56,7 @@ func statCases() []testCase {
 				t.Fatalf("after overwrite: size %d, modtime %v before %v", a2.Size, a2.ModTime, a1.ModTime)
 			}
 		}},
-		{"matches-open-attributes", func(t *testing.T, s *suite) {
+		{"matches-open-attributes", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "attrs.txt", []byte("same attributes"), storage.SaveOptions{ContentType: "text/plain"})
 			a, err := st.Stat(ctx, "attrs.txt")
@@ -74,7 +73,7 @@ func statCases() []testCase {
 				t.Fatalf("Stat = %+v\nOpen.Attributes = %+v", a, b)
 			}
 		}},
-		{"list-agrees", func(t *testing.T, s *suite) {
+		{"list-agrees", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "agree.bin", content("agree", 4321), storage.SaveOptions{})
 			a, err := st.Stat(ctx, "agree.bin")
@@ -86,7 +85,7 @@ func statCases() []testCase {
 				t.Fatalf("List entry %+v disagrees with Stat %+v", es[0], a)
 			}
 		}},
-		{"etag-changes", func(t *testing.T, s *suite) {
+		{"etag-changes", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "e.txt", []byte("version one"), storage.SaveOptions{})
 			a1, err := st.Stat(ctx, "e.txt")
@@ -110,32 +109,32 @@ func statCases() []testCase {
 
 func existsCases() []testCase {
 	return []testCase{
-		{"present", func(t *testing.T, s *suite) {
+		{"present", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "here.txt", []byte("x"), storage.SaveOptions{})
 			if ok, err := st.Exists(ctx, "here.txt"); !ok || err != nil {
 				t.Fatalf("Exists = %v, %v", ok, err)
 			}
 		}},
-		{"absent", func(t *testing.T, s *suite) {
+		{"absent", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			expectMissing(t, st, "not-here.txt")
 		}},
-		{"empty-object", func(t *testing.T, s *suite) {
+		{"empty-object", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "zero", nil, storage.SaveOptions{})
 			if ok, err := st.Exists(ctx, "zero"); !ok || err != nil {
 				t.Fatalf("Exists(empty object) = %v, %v", ok, err)
 			}
 		}},
-		{"prefix-is-not-an-object", func(t *testing.T, s *suite) {
+		{"prefix-is-not-an-object", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "dir/sub/file.txt", []byte("x"), storage.SaveOptions{})
 			expectMissing(t, st, "dir")
 			expectMissing(t, st, "dir/sub")
 			expectMissing(t, st, "dir/sub/file")
 		}},
-		{"after-delete", func(t *testing.T, s *suite) {
+		{"after-delete", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "gone.txt", []byte("x"), storage.SaveOptions{})
 			if err := st.Delete(ctx, "gone.txt"); err != nil {
@@ -148,7 +147,7 @@ func existsCases() []testCase {
 
 func deleteCases() []testCase {
 	return []testCase{
-		{"removes", func(t *testing.T, s *suite) {
+		{"removes", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "d.txt", []byte("x"), storage.SaveOptions{})
 			if err := st.Delete(ctx, "d.txt"); err != nil {
@@ -158,7 +157,7 @@ func deleteCases() []testCase {
 			expectErr(t, "Open after Delete", err, storage.ErrNotExist)
 			expectNamespace(t, st)
 		}},
-		{"idempotent", func(t *testing.T, s *suite) {
+		{"idempotent", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "twice.txt", []byte("x"), storage.SaveOptions{})
 			for i := range 3 {
@@ -167,13 +166,13 @@ func deleteCases() []testCase {
 				}
 			}
 		}},
-		{"missing-is-not-an-error", func(t *testing.T, s *suite) {
+		{"missing-is-not-an-error", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			if err := st.Delete(ctx, "never/was.txt"); err != nil {
 				t.Fatalf("Delete(missing): %v", err)
 			}
 		}},
-		{"keeps-neighbours", func(t *testing.T, s *suite) {
+		{"keeps-neighbours", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			for _, n := range []string{"a", "a.txt", "ab", "b/a"} {
 				put(t, st, n, []byte(n), storage.SaveOptions{})
@@ -183,7 +182,7 @@ func deleteCases() []testCase {
 			}
 			expectNamespace(t, st, "a.txt", "ab", "b/a")
 		}},
-		{"prefix-deletes-nothing", func(t *testing.T, s *suite) {
+		{"prefix-deletes-nothing", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "dir/inside.txt", []byte("x"), storage.SaveOptions{})
 			if err := st.Delete(ctx, "dir"); err != nil {
@@ -191,7 +190,7 @@ func deleteCases() []testCase {
 			}
 			expectNamespace(t, st, "dir/inside.txt")
 		}},
-		{"last-in-directory", func(t *testing.T, s *suite) {
+		{"last-in-directory", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "x/y/z.txt", []byte("x"), storage.SaveOptions{})
 			put(t, st, "x/keep.txt", []byte("x"), storage.SaveOptions{})
@@ -201,7 +200,7 @@ func deleteCases() []testCase {
 			expectList(t, st, "x/", storage.ListOptions{OneLevel: true}, []string{"x/keep.txt"})
 			expectList(t, st, "x/y/", storage.ListOptions{}, nil)
 		}},
-		{"save-again-after-delete", func(t *testing.T, s *suite) {
+		{"save-again-after-delete", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "again.txt", []byte("one"), storage.SaveOptions{})
 			if err := st.Delete(ctx, "again.txt"); err != nil {

@@ -5,14 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
 
 func urlCases() []testCase {
 	return []testCase{
-		{"fetch", func(t *testing.T, s *suite) {
+		{"fetch", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			data := content("url", 30_000)
 			put(t, st, "pub/file.bin", data, storage.SaveOptions{})
@@ -22,7 +21,7 @@ func urlCases() []testCase {
 			}
 			s.get(t, u, data)
 		}},
-		{"fetch-empty", func(t *testing.T, s *suite) {
+		{"fetch-empty", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "pub/empty.txt", nil, storage.SaveOptions{})
 			u, err := st.URL("pub/empty.txt")
@@ -31,7 +30,7 @@ func urlCases() []testCase {
 			}
 			s.get(t, u, []byte{})
 		}},
-		{"fetch-after-overwrite", func(t *testing.T, s *suite) {
+		{"fetch-after-overwrite", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			put(t, st, "v.txt", []byte("one"), storage.SaveOptions{})
 			put(t, st, "v.txt", []byte("two"), storage.SaveOptions{})
@@ -41,7 +40,7 @@ func urlCases() []testCase {
 			}
 			s.get(t, u, []byte("two"))
 		}},
-		{"missing-object-is-4xx", func(t *testing.T, s *suite) {
+		{"missing-object-is-4xx", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			u, err := st.URL("no/such/object.txt")
 			if err != nil {
@@ -49,7 +48,7 @@ func urlCases() []testCase {
 			}
 			s.refused(t, http.MethodGet, u, nil, nil)
 		}},
-		{"no-io", func(t *testing.T, s *suite) {
+		{"no-io", func(t T, s *suite) {
 			base, _ := s.fresh(t)
 			var calls countingCalls
 			st := base.Wrap(calls.wrap)
@@ -62,7 +61,7 @@ func urlCases() []testCase {
 				t.Fatalf("URL called the driver %d times", n)
 			}
 		}},
-		{"escaping", func(t *testing.T, s *suite) {
+		{"escaping", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			u, err := st.URL("a b/c+d%e?f#g&h'i.txt")
 			if err != nil {
@@ -75,12 +74,12 @@ func urlCases() []testCase {
 				t.Fatalf("URL %q does not end in the escaped name", u)
 			}
 		}},
-		{"no-base-url", func(t *testing.T, s *suite) {
+		{"no-base-url", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			_, err := over(t, st).URL("x.txt")
 			expectErr(t, "URL without a base URL", err, storage.ErrUnsupported)
 		}},
-		{"custom-cdn-base", func(t *testing.T, s *suite) {
+		{"custom-cdn-base", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			o := over(t, st, storage.WithBaseURL("https://cdn.example.com/media"), storage.WithLocation("site"))
 			u, err := o.URL("img/a b.png")
@@ -88,7 +87,7 @@ func urlCases() []testCase {
 				t.Fatalf("URL = %q, %v", u, err)
 			}
 		}},
-		{"sharding-stable", func(t *testing.T, s *suite) {
+		{"sharding-stable", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			bases := []string{"https://a.example/", "https://b.example/p/", "https://c.example/"}
 			o1 := over(t, st, storage.WithBaseURL(bases...))
@@ -115,7 +114,7 @@ func urlCases() []testCase {
 				t.Fatalf("60 names used %d of %d hosts", len(used), len(bases))
 			}
 		}},
-		{"invalid-base-url", func(t *testing.T, s *suite) {
+		{"invalid-base-url", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			for _, b := range []string{"cdn.example.com", "https://cdn.example.com/?q=1", "/relative/", "https://x.example/#frag"} {
 				if _, err := storage.New(st.Driver(), storage.WithBaseURL(b)); err == nil {
@@ -123,7 +122,7 @@ func urlCases() []testCase {
 				}
 			}
 		}},
-		{"fetch-headers-content-type", func(t *testing.T, s *suite) {
+		{"fetch-headers-content-type", func(t T, s *suite) {
 			need(t, s.caps.ContentType, "ContentType")
 			st, _ := s.fresh(t)
 			put(t, st, "page.html", []byte("<!doctype html><p>hi"), storage.SaveOptions{ContentType: "text/html; charset=utf-8"})

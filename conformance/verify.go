@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -108,7 +107,7 @@ func readVerifyCases() []testCase {
 	// byte at offset at of every read. A driver may compute its checksum
 	// on the first Stat (memory): Stat first, as a reader that wants the
 	// checksum would.
-	setup := func(t *testing.T, s *suite, data []byte, at int64) (*storage.Storage, *storage.Storage) {
+	setup := func(t T, s *suite, data []byte, at int64) (*storage.Storage, *storage.Storage) {
 		need(t, s.caps.Checksums, "Checksums")
 		st, ctx := s.fresh(t)
 		put(t, st, "v.bin", data, storage.SaveOptions{ContentType: "application/octet-stream"})
@@ -117,7 +116,7 @@ func readVerifyCases() []testCase {
 		}
 		return st, st.Wrap(func(d storage.Driver) storage.Driver { return corrupting{d, at} })
 	}
-	open := func(t *testing.T, st *storage.Storage) *storage.Reader {
+	open := func(t T, st *storage.Storage) *storage.Reader {
 		t.Helper()
 		r, err := st.Open(t.Context(), "v.bin")
 		if err != nil {
@@ -132,23 +131,23 @@ func readVerifyCases() []testCase {
 	}
 	mid := int64(size/2 + 7)
 	return []testCase{
-		{"read-detects-corruption", func(t *testing.T, s *suite) {
+		{"read-detects-corruption", func(t T, s *suite) {
 			_, bad := setup(t, s, data, mid)
 			_, err := io.ReadAll(onlyReader{open(t, bad)})
 			expectErr(t, "reading a corrupted object to the end", err, storage.ErrChecksum)
 		}},
-		{"write-to-detects-corruption", func(t *testing.T, s *suite) {
+		{"write-to-detects-corruption", func(t T, s *suite) {
 			_, bad := setup(t, s, data, mid)
 			var b bytes.Buffer
 			_, err := open(t, bad).WriteTo(&b)
 			expectErr(t, "WriteTo of a corrupted object", err, storage.ErrChecksum)
 		}},
-		{"last-byte-corruption", func(t *testing.T, s *suite) {
+		{"last-byte-corruption", func(t T, s *suite) {
 			_, bad := setup(t, s, data, size-1)
 			_, err := io.ReadAll(onlyReader{open(t, bad)})
 			expectErr(t, "reading an object whose last byte is corrupted", err, storage.ErrChecksum)
 		}},
-		{"read-again-from-start-detects-corruption", func(t *testing.T, s *suite) {
+		{"read-again-from-start-detects-corruption", func(t T, s *suite) {
 			_, bad := setup(t, s, data, mid)
 			r := open(t, bad)
 			if _, err := io.ReadFull(r, make([]byte, 1000)); err != nil {
@@ -160,7 +159,7 @@ func readVerifyCases() []testCase {
 			_, err := io.ReadAll(onlyReader{r})
 			expectErr(t, "reading a corrupted object again from the start", err, storage.ErrChecksum)
 		}},
-		{"read-range-detects-corruption", func(t *testing.T, s *suite) {
+		{"read-range-detects-corruption", func(t T, s *suite) {
 			_, bad := setup(t, s, data, mid)
 			rc, err := bad.ReadRange(t.Context(), "v.bin", 0, -1)
 			if err != nil {
@@ -170,7 +169,7 @@ func readVerifyCases() []testCase {
 			_, err = io.ReadAll(rc)
 			expectErr(t, "ReadRange of a whole corrupted object", err, storage.ErrChecksum)
 		}},
-		{"intact-reads-pass", func(t *testing.T, s *suite) {
+		{"intact-reads-pass", func(t T, s *suite) {
 			// No false alarm: every way of reading the whole object, and
 			// partial reads, give its bytes without error.
 			st, _ := setup(t, s, data, -1)
@@ -212,7 +211,7 @@ func readVerifyCases() []testCase {
 				t.Fatalf("ReadRange of the whole object: %s, %v", show(got), err)
 			}
 		}},
-		{"intact-empty-object", func(t *testing.T, s *suite) {
+		{"intact-empty-object", func(t T, s *suite) {
 			need(t, s.caps.Checksums, "Checksums")
 			st, ctx := s.fresh(t)
 			put(t, st, "empty.bin", nil, storage.SaveOptions{ContentType: "application/octet-stream"})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"testing"
 
 	"github.com/go-storages/storage"
 )
@@ -23,7 +22,7 @@ func versionContent(v byte, n int) []byte {
 // want (the bytes of the version opened at that position): either all of
 // it, or a prefix of it and an error matching storage.ErrChanged (or
 // storage.ErrNotExist when allowGone and the object was deleted).
-func expectOneVersion(t *testing.T, what string, got []byte, err error, want []byte, allowGone bool) {
+func expectOneVersion(t T, what string, got []byte, err error, want []byte, allowGone bool) {
 	t.Helper()
 	if !bytes.HasPrefix(want, got) {
 		i := 0
@@ -46,7 +45,7 @@ func expectOneVersion(t *testing.T, what string, got []byte, err error, want []b
 }
 
 // replace overwrites name with version v.
-func replace(t *testing.T, st *storage.Storage, name string, v byte, size int) {
+func replace(t T, st *storage.Storage, name string, v byte, size int) {
 	t.Helper()
 	if _, err := st.Save(t.Context(), name, bytes.NewReader(versionContent(v, size)), storage.SaveOptions{
 		Conflict: storage.Overwrite, ContentType: "application/octet-stream",
@@ -75,11 +74,11 @@ func versionCases() []testCase {
 	type steps struct {
 		size   int
 		before func(r *storage.Reader) error
-		after  func(t *testing.T, r *storage.Reader, a []byte, gone bool)
+		after  func(t T, r *storage.Reader, a []byte, gone bool)
 		delete bool
 	}
-	run := func(sp steps) func(*testing.T, *suite) {
-		return func(t *testing.T, s *suite) {
+	run := func(sp steps) func(T, *suite) {
+		return func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			a := versionContent('A', sp.size)
 			put(t, st, "v.bin", a, storage.SaveOptions{ContentType: "application/octet-stream"})
@@ -106,8 +105,8 @@ func versionCases() []testCase {
 			}
 		}
 	}
-	readAt := func(off, n int) func(t *testing.T, r *storage.Reader, a []byte, gone bool) {
-		return func(t *testing.T, r *storage.Reader, a []byte, gone bool) {
+	readAt := func(off, n int) func(t T, r *storage.Reader, a []byte, gone bool) {
+		return func(t T, r *storage.Reader, a []byte, gone bool) {
 			p := make([]byte, n)
 			k, err := r.ReadAt(p, int64(off))
 			if err == io.EOF && off+n >= len(a) {
@@ -116,8 +115,8 @@ func versionCases() []testCase {
 			expectOneVersion(t, "ReadAt", p[:k], err, a[off:min(off+n, len(a))], gone)
 		}
 	}
-	seekRead := func(off, n int) func(t *testing.T, r *storage.Reader, a []byte, gone bool) {
-		return func(t *testing.T, r *storage.Reader, a []byte, gone bool) {
+	seekRead := func(off, n int) func(t T, r *storage.Reader, a []byte, gone bool) {
+		return func(t T, r *storage.Reader, a []byte, gone bool) {
 			if _, err := r.Seek(int64(off), io.SeekStart); err != nil {
 				t.Fatalf("Seek: %v", err)
 			}
@@ -125,14 +124,14 @@ func versionCases() []testCase {
 			expectOneVersion(t, "Read after Seek", got, err, a[off:min(off+n, len(a))], gone)
 		}
 	}
-	readRest := func(from int) func(t *testing.T, r *storage.Reader, a []byte, gone bool) {
-		return func(t *testing.T, r *storage.Reader, a []byte, gone bool) {
+	readRest := func(from int) func(t T, r *storage.Reader, a []byte, gone bool) {
+		return func(t T, r *storage.Reader, a []byte, gone bool) {
 			got, err := io.ReadAll(r)
 			expectOneVersion(t, "reading on", got, err, a[from:], gone)
 		}
 	}
-	writeTo := func(from int) func(t *testing.T, r *storage.Reader, a []byte, gone bool) {
-		return func(t *testing.T, r *storage.Reader, a []byte, gone bool) {
+	writeTo := func(from int) func(t T, r *storage.Reader, a []byte, gone bool) {
+		return func(t T, r *storage.Reader, a []byte, gone bool) {
 			var b bytes.Buffer
 			_, err := r.WriteTo(&b)
 			expectOneVersion(t, "WriteTo", b.Bytes(), err, a[from:], gone)
@@ -151,7 +150,7 @@ func versionCases() []testCase {
 		}
 	}
 	return []testCase{
-		{"unchanged-mixed-access", func(t *testing.T, s *suite) {
+		{"unchanged-mixed-access", func(t T, s *suite) {
 			// No false alarm: Read, Seek, ReadAt and WriteTo in any order
 			// on an unchanged object all give its bytes.
 			st, ctx := s.fresh(t)

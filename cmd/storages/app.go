@@ -159,7 +159,7 @@ on standard error when it is a terminal. Exit status: 0 success, 1 failure,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(
 		a.cpCommand(), a.mvCommand(), a.lsCommand(), a.catCommand(), a.statCommand(), a.rmCommand(),
-		a.syncCommand(), a.urlCommand(), a.signCommand(), a.collectstaticCommand(), a.serveCommand(),
+		a.syncCommand(), a.urlCommand(), a.signCommand(), a.collectstaticCommand(), a.serveCommand(), a.conformanceCommand(),
 	)
 	for _, c := range root.Commands() {
 		if c.ValidArgsFunction == nil {

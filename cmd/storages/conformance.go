@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/conformance"
+	"github.com/go-storages/storage/transfer"
+)
+
+func (a *app) conformanceCommand() *cobra.Command {
+	var (
+		groups, skip []string
+		largeSize    int64
+		verbose      bool
+	)
+	c := &cobra.Command{
+		Use:   "conformance [--groups G,...] [--skip G,...] URL",
+		Short: "Run the conformance suite against your own bucket and print a table per group",
+		Long: `Run the conformance suite that every go-storages driver passes against the
+storage URL names (R2, Wasabi, Ceph, a real S3 account, ...), outside go test,
+and print the passed, failed and skipped cases of each group. Every case works
+in its own prefix under <path>/conformance-<random>/ and deletes what it
+wrote; whatever a failed case left behind is deleted at the end.
+
+Some cases fetch public URLs (the url group, and cases of names and
+encoding): give the storage a base_url that serves its objects (a public
+bucket or CDN), or skip those groups. The signed group
+needs the driver's signing (or skip it). The large group streams an object
+of --large-size bytes through Save and Open.
+
+Exit status 1 when any case failed.`,
+		Example: `  storages conformance 's3://my-bucket/tmp?region=eu-west-1'
+  storages conformance --skip url,large 's3://bucket?endpoint=https://ACCOUNT.r2.cloudflarestorage.com&region=auto'
+  storages conformance --groups save,open,list -v gs://my-bucket/scratch/`,
+		Args: args(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.conformance(cmd.Context(), args[0], groups, skip, largeSize, verbose)
+		},
+	}
+	c.Flags().StringSliceVar(&groups, "groups", nil, "run only these groups ("+strings.Join(conformance.GroupNames(), ", ")+")")
+	c.Flags().StringSliceVar(&skip, "skip", nil, "do not run these groups")
+	c.Flags().Int64Var(&largeSize, "large-size", 32<<20, "size in bytes of the large group's object")
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every case as it ends, with its messages")
+	c.RegisterFlagCompletionFunc("groups", cobra.FixedCompletions(conformance.GroupNames(), cobra.ShellCompDirectiveNoFileComp))
+	c.RegisterFlagCompletionFunc("skip", cobra.FixedCompletions(conformance.GroupNames(), cobra.ShellCompDirectiveNoFileComp))
+	return c
+}
+
+// conformanceTarget splits a storage URL or local directory into a URL to
+// open and the location prefix the run works under.
+func conformanceTarget(arg string) (*storage.ParsedURL, string, string, error) {
+	raw, loc := arg, ""
+	if !urlArg.MatchString(arg) {
+		abs, err := filepath.Abs(arg)
+		if err != nil {
+			return nil, "", "", err
+		}
+		raw = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	} else if u, err := url.Parse(arg); err != nil {
+		return nil, "", "", usagef("malformed storage URL (not shown: it may hold secrets)")
+	} else if u.Scheme != "file" {
+		loc = strings.Trim(u.Path, "/")
+		base := *u
+		base.Path, base.RawPath = "", ""
+		raw = base.String()
+		if base.Host == "" {
+			raw = strings.Replace(raw, base.Scheme+":", base.Scheme+"://", 1)
+		}
+	}
+	p, err := storage.ParseURL(raw)
+	if err != nil {
+		return nil, "", "", err
+	}
+	display := withPath(p.String(), loc)
+	switch {
+	case !urlArg.MatchString(arg):
+		display = arg
+	case p.Scheme() == "file":
+		display = p.String()
+	}
+	return p, loc, display, nil
+}
+
+func (a *app) conformance(ctx context.Context, arg string, groups, skip []string, largeSize int64, verbose bool) error {
+	if largeSize < 8<<20 {
+		return usagef("--large-size must be at least 8 MiB (8388608)")
+	}
+	for _, g := range append(slices.Clone(groups), skip...) {
+		if !slices.Contains(conformance.GroupNames(), g) {
+			return usagef("no group %q (groups: %s)", g, strings.Join(conformance.GroupNames(), ", "))
+		}
+	}
+	p, loc, display, err := conformanceTarget(arg)
+	if err != nil {
+		return err
+	}
+	run := "conformance-" + strings.ToLower(rand.Text()[:10])
+	if loc != "" {
+		run = loc + "/" + run
+	}
+	var n atomic.Int64
+	caseLoc := func() string { return fmt.Sprintf("%s/case-%04d", run, n.Add(1)) }
+	h := conformance.Harness{
+		NewT: func(t conformance.T) *storage.Storage {
+			st, err := a.openURL(t.Context(), p, storage.WithLocation(caseLoc()))
+			if err != nil {
+				t.Fatalf("opening %s: %v", display, err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		},
+		LargeObjectSize: largeSize,
+		NameLimit:       storage.MaxNameLength - len(run+"/case-0000/"),
+	}
+	fmt.Fprintf(a.io.err, "Running the conformance suite against %s, under %s/\n", display, run)
+	rep, err := conformance.RunStandalone(ctx, h, conformance.StandaloneOptions{
+		Groups: groups, Skip: skip,
+		OnCase: func(r conformance.CaseResult) {
+			if a.jsonOut {
+				a.printJSONLocked(map[string]any{"group": r.Group, "case": r.Case, "status": r.Status, "messages": r.Messages, "seconds": r.Duration.Seconds()})
+				return
+			}
+			if verbose || r.Status == conformance.Failed {
+				fmt.Fprintf(a.io.err, "%-7s %s (%s)\n", strings.ToUpper(string(r.Status)), r.Name(), r.Duration.Round(1e6))
+				for _, m := range r.Messages {
+					if !verbose && len(m) > 300 {
+						m = m[:300] + "... (-v shows all)"
+					}
+					fmt.Fprintf(a.io.err, "        %s\n", strings.ReplaceAll(m, "\n", "\n        "))
+				}
+			}
+		},
+	})
+	left := a.sweep(p, run)
+	if err != nil {
+		if rep == nil {
+			return usagef("%v", err)
+		}
+		return err
+	}
+	if a.jsonOut {
+		if err := a.printJSON(map[string]any{"op": "summary", "passed": rep.Count("", conformance.Passed), "failed": rep.Count("", conformance.Failed),
+			"skipped": rep.Count("", conformance.Skipped), "leftovers": left}); err != nil {
+			return err
+		}
+	} else {
+		a.printConformance(rep, left)
+	}
+	if f := rep.Count("", conformance.Failed); f > 0 {
+		return fmt.Errorf("%d of %d cases failed against %s", f, len(rep.Cases), display)
+	}
+	return nil
+}
+
+// sweep deletes whatever the run left under its prefix and returns how
+// many objects that was (-1 when it could not look).
+func (a *app) sweep(p *storage.ParsedURL, run string) int {
+	ctx := context.Background()
+	st, err := a.openURL(ctx, p, storage.WithLocation(run))
+	if err != nil {
+		return -1
+	}
+	defer st.Close()
+	var names []string
+	for e, err := range st.List(ctx, "", storage.ListOptions{}) {
+		if err != nil {
+			return -1
+		}
+		names = append(names, e.Name)
+	}
+	if len(names) > 0 {
+		transfer.Delete(ctx, st, names, transfer.Options{Concurrency: a.workers()})
+	}
+	return len(names)
+}
+
+func (a *app) printConformance(rep *conformance.Report, left int) {
+	w := tabwriter.NewWriter(a.io.out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "group\tpassed\tfailed\tskipped\t")
+	for _, g := range rep.Groups() {
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t\n", g, rep.Count(g, conformance.Passed), rep.Count(g, conformance.Failed), rep.Count(g, conformance.Skipped))
+	}
+	fmt.Fprintf(w, "total\t%d\t%d\t%d\t\n", rep.Count("", conformance.Passed), rep.Count("", conformance.Failed), rep.Count("", conformance.Skipped))
+	w.Flush()
+	switch {
+	case left > 0:
+		fmt.Fprintf(a.io.out, "Cleaned up %d objects that failed cases left behind.\n", left)
+	case left < 0:
+		fmt.Fprintln(a.io.out, "Could not check for objects left behind.")
+	}
+}
