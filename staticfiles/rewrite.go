@@ -243,6 +243,12 @@ func findJSRefs(data []byte, modules bool) []ref {
 				break // end, or a lexing error that cannot go on: what was found stands
 			}
 			off += len(text)
+			if off >= len(data) {
+				// The error consumed the last byte: the lexer would read
+				// past the end on the next call (tdewolff/parse v2.8.20
+				// panics in Input.Peek; found by FuzzFindRefs).
+				break
+			}
 			p3, p2, p1 = p2, p1, tt
 			pending = nil
 			continue
