@@ -155,6 +155,11 @@ func FuzzFindRefs(f *testing.F) {
 		if !bytes.Equal(out[pos:], data[prev:]) {
 			t.Fatal("bytes after the last reference changed")
 		}
+		if !mayHaveRefs(kind, out, modules) {
+			// The only "import" was inside a rewritten specifier (from'/import'):
+			// the quick pre-scan rightly skips the rewritten file.
+			return
+		}
 		again := findRefs(kind, out, modules)
 		if len(again) != len(refs) {
 			t.Fatalf("the rewritten file has %d references, the original %d\noriginal:  %q\nrewritten: %q", len(again), len(refs), data, out)
