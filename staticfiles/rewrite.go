@@ -176,7 +176,9 @@ func findCSSRefs(data []byte) []ref {
 				refs = append(refs, ref{start: start, end: off, url: u, form: formCSSSourceMap})
 			}
 		case css.StringToken:
-			if importAt >= 0 && len(text) >= 2 {
+			// An unterminated string (cut by the end of the file) is not
+			// a reference: its last byte is content, not a quote.
+			if importAt >= 0 && len(text) >= 2 && text[len(text)-1] == text[0] {
 				u := strings.TrimLeft(string(text[1:len(text)-1]), " \t\n\r\f")
 				if importClean {
 					refs = append(refs, ref{start: importAt, end: off, url: u, form: formCSSImport})
