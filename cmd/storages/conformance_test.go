@@ -73,7 +73,7 @@ func toStrings(v any) []string {
 // HTTP, as they would against a user's real bucket.
 func TestConformanceCommandS3(t *testing.T) {
 	e := emulator.S3(t)
-	bucket := s3Bucket(t, e)
+	bucket := emulator.NewS3Bucket(t, e, "gost-cli")
 	c := sdk.New(sdk.Options{Region: e.Region, BaseEndpoint: aws.String(e.Endpoint), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKey, e.SecretKey, "")})
 	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::` + bucket + `/*"]}]}`

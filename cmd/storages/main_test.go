@@ -512,7 +512,7 @@ func TestLocalPaths(t *testing.T) {
 
 func TestS3(t *testing.T) {
 	e := emulator.S3(t)
-	bucket := s3Bucket(t, e)
+	bucket := emulator.NewS3Bucket(t, e, "gost-cli")
 	q := "endpoint=" + e.Endpoint + "&region=" + e.Region + "&access_key_id=" + e.AccessKey +
 		"&secret_access_key=" + e.SecretKey + "&use_path_style=true&base_url=https://cdn.example.com/"
 	t.Run("config", func(t *testing.T) {
@@ -527,7 +527,7 @@ func TestS3(t *testing.T) {
 
 func TestGCS(t *testing.T) {
 	e := emulator.GCS(t)
-	bucket := gcsBucket(t, e)
+	bucket := emulator.NewGCSBucket(t, e, "gost-cli")
 	// A service account's key signs V4 URLs (fake-gcs-server serves them
 	// without checking the signature; the gcs package's tests verify it).
 	key := filepath.Join(t.TempDir(), "key.pem")
@@ -544,7 +544,7 @@ func TestGCS(t *testing.T) {
 
 func TestAzure(t *testing.T) {
 	e := emulator.Azure(t)
-	container := azureContainer(t, e)
+	container := emulator.NewAzureContainer(t, e, "gost-cli")
 	scenario(t, backend{
 		run:       execRunner,
 		env:       []string{"STORAGES_REMOTE_URL=azblob://" + container + "?connection_string=" + urlQueryEscape(e.ConnectionString) + "&base_url=https://cdn.example.com/"},
