@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"net/http"
 	"sync/atomic"
 	"testing"
 
@@ -13,37 +12,8 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
+	"github.com/go-storages/storage/internal/corrupt"
 )
-
-// corruptGETs flips one byte of every GET response body while on is set:
-// bytes damaged in transit, behind the SDK.
-type corruptGETs struct{ on *atomic.Bool }
-
-func (c corruptGETs) Do(r *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(r)
-	if err != nil || !c.on.Load() || r.Method != http.MethodGet || resp.StatusCode/100 != 2 {
-		return resp, err
-	}
-	resp.Body = &flipBody{rc: resp.Body, at: 100}
-	return resp, nil
-}
-
-type flipBody struct {
-	rc  io.ReadCloser
-	at  int64
-	pos int64
-}
-
-func (f *flipBody) Read(p []byte) (int, error) {
-	n, err := f.rc.Read(p)
-	if f.at >= f.pos && f.at < f.pos+int64(n) {
-		p[f.at-f.pos] ^= 0xff
-	}
-	f.pos += int64(n)
-	return n, err
-}
-
-func (f *flipBody) Close() error { return f.rc.Close() }
 
 // TestDownloadVerified: whole reads of a staged blob (CRC32C in its
 // metadata) and of a blob uploaded in one request (Content-MD5) are checked
@@ -53,7 +23,7 @@ func TestDownloadVerified(t *testing.T) {
 	var on atomic.Bool
 	st := newStorage(t, azure.Config{
 		BlockSize: 256 << 10, DownloadConcurrency: 3,
-		ClientOptions: &azblob.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: corruptGETs{&on}}},
+		ClientOptions: &azblob.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: corrupt.GETs{On: &on}}},
 	})
 	ctx := t.Context()
 	staged := randBytes(t, 1<<20+7)

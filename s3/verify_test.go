@@ -8,37 +8,8 @@ import (
 	"testing"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/corrupt"
 )
-
-// corruptGETs flips one byte of every GET response body: bytes damaged in
-// transit, behind the SDK.
-type corruptGETs struct{ rt http.RoundTripper }
-
-func (c corruptGETs) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := c.rt.RoundTrip(r)
-	if err != nil || r.Method != http.MethodGet || resp.StatusCode/100 != 2 {
-		return resp, err
-	}
-	resp.Body = &flipBody{rc: resp.Body, at: 100}
-	return resp, nil
-}
-
-type flipBody struct {
-	rc  io.ReadCloser
-	at  int64
-	pos int64
-}
-
-func (f *flipBody) Read(p []byte) (int, error) {
-	n, err := f.rc.Read(p)
-	if f.at >= f.pos && f.at < f.pos+int64(n) {
-		p[f.at-f.pos] ^= 0xff
-	}
-	f.pos += int64(n)
-	return n, err
-}
-
-func (f *flipBody) Close() error { return f.rc.Close() }
 
 // TestDownloadVerified: a whole read of a single-part object (its ETag is
 // the MD5) is checked against that MD5, through a plain Read, the parallel
@@ -56,7 +27,7 @@ func TestDownloadVerified(t *testing.T) {
 	if _, err := good.Save(ctx, "v.bin", bytes.NewReader(data), storage.SaveOptions{ContentType: "application/octet-stream"}); err != nil {
 		t.Fatal(err)
 	}
-	cfg.HTTPClient = &http.Client{Transport: corruptGETs{http.DefaultTransport}}
+	cfg.HTTPClient = &http.Client{Transport: corrupt.GETs{}}
 	bad := newStorage(t, cfg)
 	for _, c := range []struct {
 		name string
