@@ -112,9 +112,6 @@ type Capabilities struct {
 	// ConditionalCreate: Write honours OnConflict atomically, so the Fail
 	// and Rename policies cannot lose a race.
 	ConditionalCreate bool
-	// RangeRead: Read honours offset and length without reading the skipped
-	// bytes.
-	RangeRead bool
 	// ServerSideCopy: Copy runs inside the backend.
 	ServerSideCopy bool
 	// Metadata: user metadata and the HTTP headers (Cache-Control,
@@ -134,11 +131,12 @@ type Capabilities struct {
 	// ErrUnsupported rather than hand out a URL that would store any type
 	// (an Azure SAS, for one, cannot require a request header).
 	SignedPutContentType bool
-	// SignaturesEnforced: the service behind signed URLs refuses expired and
-	// tampered URLs. (An emulator that accepts any signature does not.)
-	SignaturesEnforced bool
 	// PublicObjects: WriteOptions.Public makes an object publicly readable.
 	PublicObjects bool
+	// ReadOnly: the storage refuses every change (Write, Delete, Copy,
+	// signed PUT URLs) with ErrPermission, as package wrap/readonly does. A
+	// signer given with [WithSigner] then signs GET URLs only.
+	ReadOnly bool
 	// Checksums: Stat reports at least one checksum (MD5, SHA256 or CRC32C)
 	// of the stored bytes.
 	Checksums bool

@@ -213,11 +213,22 @@ func New(drv Driver, opts ...Option) (*Storage, error) {
 	if limit := MaxNameLength - len(s.location); s.maxName > limit {
 		s.maxName = limit
 	}
-	s.caps = drv.Capabilities()
-	if s.signer != nil {
-		s.caps.SignedURL, s.caps.SignedPutURL, s.caps.SignedPutContentType, s.caps.SignaturesEnforced = true, true, true, true
-	}
+	s.caps = s.capabilities()
 	return s, nil
+}
+
+// capabilities are the driver's, with what a signer adds: signed GET URLs,
+// and signed PUT URLs (bound to a content type) unless the storage is
+// read-only.
+func (s *Storage) capabilities() Capabilities {
+	c := s.drv.Capabilities()
+	if s.signer != nil {
+		c.SignedURL = true
+		if !c.ReadOnly {
+			c.SignedPutURL, c.SignedPutContentType = true, true
+		}
+	}
+	return c
 }
 
 // Capabilities reports what this storage supports.
@@ -597,9 +608,6 @@ func (s *Storage) Copy(ctx context.Context, dst, src string) error {
 func (s *Storage) Wrap(wrap func(Driver) Driver) *Storage {
 	c := *s
 	c.drv = wrap(s.drv)
-	c.caps = c.drv.Capabilities()
-	if c.signer != nil {
-		c.caps.SignedURL, c.caps.SignedPutURL, c.caps.SignedPutContentType, c.caps.SignaturesEnforced = true, true, true, true
-	}
+	c.caps = c.capabilities()
 	return &c
 }

@@ -406,16 +406,14 @@ const (
 func (d *Driver) Capabilities() storage.Capabilities {
 	canSign := d.sharedKey != nil || d.token != nil
 	return storage.Capabilities{
-		ConditionalCreate:  true,
-		RangeRead:          true,
-		ServerSideCopy:     true,
-		Metadata:           true,
-		ContentType:        true,
-		SignedURL:          canSign,
-		SignedPutURL:       canSign,
-		SignaturesEnforced: canSign,
-		PublicObjects:      false,
-		Checksums:          !d.cfg.DisableChecksums,
+		ConditionalCreate: true,
+		ServerSideCopy:    true,
+		Metadata:          true,
+		ContentType:       true,
+		SignedURL:         canSign,
+		SignedPutURL:      canSign,
+		PublicObjects:     false,
+		Checksums:         !d.cfg.DisableChecksums,
 	}
 }
 

@@ -101,6 +101,15 @@ type Harness struct {
 	// case fail the run, so the list cannot go stale silently.
 	Known map[string]string
 
+	// SignaturesNotEnforced, when non-empty, says why the service behind
+	// signed URLs accepts any signature (an emulator such as
+	// fake-gcs-server does; the real service does not). The cases that need
+	// an expired, tampered or misused signed URL refused are then skipped
+	// with that reason. Empty: those cases run whenever signed URLs are
+	// declared. It describes the service under test, not the driver, so it
+	// lives here rather than in storage.Capabilities.
+	SignaturesNotEnforced string
+
 	// NewT is New for runs outside go test ([RunStandalone]), where there is
 	// no *testing.T: it gets the case's [T] and registers its cleanup with
 	// t.Cleanup. Run uses New when both are set.
@@ -239,5 +248,14 @@ func need(t T, declared bool, capability string) {
 	t.Helper()
 	if !declared {
 		t.Skip("driver does not declare " + capability)
+	}
+}
+
+// needEnforcedSignatures skips a case that needs the service to refuse a
+// signed URL when the harness says it does not (SignaturesNotEnforced).
+func (s *suite) needEnforcedSignatures(t T) {
+	t.Helper()
+	if s.SignaturesNotEnforced != "" {
+		t.Skip("signatures not enforced by the service under test: " + s.SignaturesNotEnforced)
 	}
 }

@@ -174,7 +174,7 @@ func signedCases() []testCase {
 		}},
 		{"expired-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
-			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
+			s.needEnforcedSignatures(t)
 			st, ctx := s.fresh(t)
 			put(t, st, "soon-gone.txt", []byte("secret"), storage.SaveOptions{})
 			u, err := st.SignedURL(ctx, "soon-gone.txt", storage.SignOptions{Expiry: time.Second})
@@ -186,7 +186,7 @@ func signedCases() []testCase {
 		}},
 		{"expired-put-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedPutURL, "SignedPutURL")
-			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
+			s.needEnforcedSignatures(t)
 			st, ctx := s.fresh(t)
 			u, err := st.SignedURL(ctx, "late.txt", storage.SignOptions{Method: http.MethodPut, Expiry: time.Second})
 			if err != nil {
@@ -198,7 +198,7 @@ func signedCases() []testCase {
 		}},
 		{"tampered-signature-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
-			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
+			s.needEnforcedSignatures(t)
 			st, ctx := s.fresh(t)
 			put(t, st, "guarded.txt", []byte("secret"), storage.SaveOptions{})
 			u, err := st.SignedURL(ctx, "guarded.txt", storage.SignOptions{})
@@ -210,7 +210,7 @@ func signedCases() []testCase {
 		}},
 		{"tampered-name-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
-			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
+			s.needEnforcedSignatures(t)
 			st, ctx := s.fresh(t)
 			put(t, st, "dir/alpha.txt", []byte("alpha"), storage.SaveOptions{})
 			put(t, st, "dir/omega.txt", []byte("omega"), storage.SaveOptions{})
@@ -228,7 +228,7 @@ func signedCases() []testCase {
 		}},
 		{"get-url-refuses-put", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
-			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
+			s.needEnforcedSignatures(t)
 			st, ctx := s.fresh(t)
 			put(t, st, "readonly.txt", []byte("keep me"), storage.SaveOptions{})
 			u, err := st.SignedURL(ctx, "readonly.txt", storage.SignOptions{})

@@ -25,7 +25,7 @@ func signedTypeCases() []testCase {
 			if err != nil {
 				t.Fatalf("SignedURL(PUT, ContentType) with SignedPutContentType: %v", err)
 			}
-			need(t, s.caps.SignaturesEnforced, "SignaturesEnforced")
+			s.needEnforcedSignatures(t)
 			html := []byte("<!doctype html><script>alert(1)</script>")
 			s.refused(t, http.MethodPut, u, html, http.Header{"Content-Type": {"text/html"}})
 			s.refused(t, http.MethodPut, u, html, http.Header{"Content-Type": {"text/csv; charset=utf-8"}})

@@ -118,7 +118,6 @@ func (d *Driver) Root() string { return d.cfg.Root }
 func (d *Driver) Capabilities() storage.Capabilities {
 	return storage.Capabilities{
 		ConditionalCreate: true,
-		RangeRead:         true,
 		ServerSideCopy:    true,
 		Metadata:          true,
 		ContentType:       true,

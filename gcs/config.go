@@ -61,9 +61,8 @@ type Config struct {
 	Endpoint string
 
 	// Emulator says the endpoint is an emulator such as fake-gcs-server:
-	// requests go unauthenticated, and Capabilities reports
-	// SignaturesEnforced false because the emulator accepts any signature.
-	// It is implied when Endpoint is empty and STORAGE_EMULATOR_HOST is set.
+	// requests go unauthenticated (the emulator accepts any signature on
+	// signed URLs too). It is implied when Endpoint is empty and STORAGE_EMULATOR_HOST is set.
 	Emulator bool
 
 	// ClientOptions are added to the SDK client's options (an HTTP client,

@@ -70,8 +70,8 @@
 // serves signed URLs but does not check their signatures, so the tests also
 // verify each signed URL independently by recomputing its V4 signature with
 // the test's RSA key (and test that expired and tampered URLs fail that
-// check); with an emulator Capabilities reports SignaturesEnforced false and
-// the conformance suite skips its expired/tampered cases. fake-gcs-server
+// check); the conformance harness says so (Harness.SignaturesNotEnforced),
+// and the suite skips its expired/tampered cases. fake-gcs-server
 // checks a CRC32C sent with a single-request upload but not the one sent with
 // the final request of a resumable upload, and it has no uniform
 // bucket-level access, so those two refusals are only covered against the

@@ -41,7 +41,6 @@ func (d *Driver) Bucket() *gcs.BucketHandle { return d.bucket }
 func (d *Driver) Capabilities() storage.Capabilities {
 	return storage.Capabilities{
 		ConditionalCreate: true,
-		RangeRead:         true,
 		ServerSideCopy:    true,
 		Metadata:          true,
 		ContentType:       true,
@@ -49,7 +48,6 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		SignedPutURL:      d.s.canSign,
 		// V4 signs the content-type header of a PUT.
 		SignedPutContentType: d.s.canSign,
-		SignaturesEnforced:   d.s.canSign && !d.s.emulator,
 		PublicObjects:        true,
 		Checksums:            true,
 	}

@@ -480,7 +480,7 @@ func TestEmulatorFromEnvironment(t *testing.T) {
 	if !strings.HasPrefix(u, "http://"+e.host+"/"+e.bucket+"/") {
 		t.Fatalf("URL %s", u)
 	}
-	if c := st.Capabilities(); c.SignedURL || c.SignaturesEnforced {
+	if c := st.Capabilities(); c.SignedURL {
 		t.Fatalf("emulator without a key: %+v", c)
 	}
 }

@@ -273,7 +273,7 @@ func TestSignBytes(t *testing.T) {
 			return rsa.SignPKCS1v15(rand.Reader, e.key, crypto.SHA256, d[:])
 		}}
 	st := newStorage(t, cfg)
-	if c := st.Capabilities(); !c.SignedURL || !c.SignedPutURL || c.SignaturesEnforced {
+	if c := st.Capabilities(); !c.SignedURL || !c.SignedPutURL {
 		t.Fatalf("capabilities with SignBytes on the emulator: %+v", c)
 	}
 	saveString(t, st, "blob.txt", "signed by signBlob")

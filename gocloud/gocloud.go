@@ -144,7 +144,7 @@ type SaveOptions struct {
 // driver registered for scheme (as of gocloud.dev v0.47). Unknown schemes
 // get the portable minimum (see the package documentation).
 func CapabilitiesFor(scheme string) storage.Capabilities {
-	c := storage.Capabilities{RangeRead: true, ServerSideCopy: true, Metadata: true, ContentType: true}
+	c := storage.Capabilities{ServerSideCopy: true, Metadata: true, ContentType: true}
 	switch scheme {
 	case "mem":
 		c.ConditionalCreate, c.Checksums = true, true
@@ -164,10 +164,10 @@ func CapabilitiesFor(scheme string) storage.Capabilities {
 		// s3blob (AWS SDK v2) and azureblob sign PUT URLs but cannot make
 		// them require a content type (SignOptions.ContentType): no
 		// SignedPutContentType.
-		c.ConditionalCreate, c.SignedURL, c.SignedPutURL, c.SignaturesEnforced = true, true, true, true
+		c.ConditionalCreate, c.SignedURL, c.SignedPutURL = true, true, true
 	case "gs":
 		// gcsblob signs the content-type header of a PUT.
-		c.ConditionalCreate, c.SignedURL, c.SignedPutURL, c.SignedPutContentType, c.SignaturesEnforced = true, true, true, true, true
+		c.ConditionalCreate, c.SignedURL, c.SignedPutURL, c.SignedPutContentType = true, true, true, true
 	}
 	return c
 }

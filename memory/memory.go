@@ -96,7 +96,6 @@ var errClosed = errors.New("memory: storage is closed")
 func (d *Driver) Capabilities() storage.Capabilities {
 	return storage.Capabilities{
 		ConditionalCreate: true,
-		RangeRead:         true,
 		ServerSideCopy:    true,
 		Metadata:          true,
 		ContentType:       true,

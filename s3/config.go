@@ -361,7 +361,6 @@ func (d *Driver) BaseURL() string { return d.baseURL }
 func (d *Driver) Capabilities() storage.Capabilities {
 	return storage.Capabilities{
 		ConditionalCreate: true,
-		RangeRead:         true,
 		ServerSideCopy:    true,
 		Metadata:          true,
 		ContentType:       true,
@@ -369,7 +368,6 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		SignedPutURL:      true,
 		// The content type is a signed header of the presigned PUT.
 		SignedPutContentType: true,
-		SignaturesEnforced:   d.cfSigner == nil,
 		PublicObjects:        true,
 		Checksums:            true,
 	}

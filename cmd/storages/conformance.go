@@ -23,6 +23,7 @@ func (a *app) conformanceCommand() *cobra.Command {
 		groups, skip []string
 		largeSize    int64
 		verbose      bool
+		lenientSigs  bool
 	)
 	c := &cobra.Command{
 		Use:   "conformance [--groups G,...] [--skip G,...] URL",
@@ -36,7 +37,9 @@ wrote; whatever a failed case left behind is deleted at the end.
 Some cases fetch public URLs (the url group, and cases of names and
 encoding): give the storage a base_url that serves its objects (a public
 bucket or CDN), or skip those groups. The signed group
-needs the driver's signing (or skip it). The large group streams an object
+needs the driver's signing (or skip it); against an emulator that accepts
+any signature (fake-gcs-server) add --signatures-not-enforced to skip the
+cases of expired and tampered signed URLs. The large group streams an object
 of --large-size bytes through Save and Open.
 
 Exit status 1 when any case failed.`,
@@ -45,13 +48,14 @@ Exit status 1 when any case failed.`,
   storages conformance --groups save,open,list -v gs://my-bucket/scratch/`,
 		Args: args(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.conformance(cmd.Context(), args[0], groups, skip, largeSize, verbose)
+			return a.conformance(cmd.Context(), args[0], groups, skip, largeSize, verbose, lenientSigs)
 		},
 	}
 	c.Flags().StringSliceVar(&groups, "groups", nil, "run only these groups ("+strings.Join(conformance.GroupNames(), ", ")+")")
 	c.Flags().StringSliceVar(&skip, "skip", nil, "do not run these groups")
 	c.Flags().Int64Var(&largeSize, "large-size", 32<<20, "size in bytes of the large group's object")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every case as it ends, with its messages")
+	c.Flags().BoolVar(&lenientSigs, "signatures-not-enforced", false, "the service accepts any signature (an emulator): skip the expired and tampered signed-URL cases")
 	c.RegisterFlagCompletionFunc("groups", cobra.FixedCompletions(conformance.GroupNames(), cobra.ShellCompDirectiveNoFileComp))
 	c.RegisterFlagCompletionFunc("skip", cobra.FixedCompletions(conformance.GroupNames(), cobra.ShellCompDirectiveNoFileComp))
 	return c
@@ -92,7 +96,7 @@ func conformanceTarget(arg string) (*storage.ParsedURL, string, string, error) {
 	return p, loc, display, nil
 }
 
-func (a *app) conformance(ctx context.Context, arg string, groups, skip []string, largeSize int64, verbose bool) error {
+func (a *app) conformance(ctx context.Context, arg string, groups, skip []string, largeSize int64, verbose, lenientSigs bool) error {
 	if largeSize < 8<<20 {
 		return usagef("--large-size must be at least 8 MiB (8388608)")
 	}
@@ -122,6 +126,9 @@ func (a *app) conformance(ctx context.Context, arg string, groups, skip []string
 		},
 		LargeObjectSize: largeSize,
 		NameLimit:       storage.MaxNameLength - len(run+"/case-0000/"),
+	}
+	if lenientSigs {
+		h.SignaturesNotEnforced = "--signatures-not-enforced"
 	}
 	fmt.Fprintf(a.io.err, "Running the conformance suite against %s, under %s/\n", display, run)
 	rep, err := conformance.RunStandalone(ctx, h, conformance.StandaloneOptions{

@@ -29,12 +29,13 @@ func refuse(op string) error {
 	return fmt.Errorf("%w: %s on a read-only storage", storage.ErrPermission, op)
 }
 
-// Capabilities implements storage.Driver: no signed PUT URLs, no public
-// objects.
+// Capabilities implements storage.Driver: ReadOnly, no signed PUT URLs, no
+// public objects.
 func (d *Driver) Capabilities() storage.Capabilities {
 	c := d.next.Capabilities()
 	c.SignedPutURL, c.SignedPutContentType = false, false
 	c.PublicObjects = false
+	c.ReadOnly = true
 	return c
 }
 

@@ -91,11 +91,25 @@ func TestSignerRespectsReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ro := st.Wrap(readonly.Wrap)
-	if _, err := ro.SignedURL(ctx, "a.txt", storage.SignOptions{Method: http.MethodPut}); !errors.Is(err, storage.ErrPermission) {
-		t.Fatalf("signed PUT on a read-only storage: %v, want ErrPermission", err)
+	if c := st.Capabilities(); !c.SignedURL || !c.SignedPutURL || !c.SignedPutContentType || c.ReadOnly {
+		t.Fatalf("memory with a signer: %+v", c)
 	}
-	if _, err := ro.SignedURL(ctx, "a.txt", storage.SignOptions{}); err != nil {
-		t.Fatalf("signed GET on a read-only storage: %v", err)
+	// Wrapped after the signer was given, and given a signer over a
+	// read-only driver: the same capabilities either way.
+	ro2, err := storage.New(readonly.Wrap(memory.NewDriver()), storage.WithSigner(sg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ro := range []*storage.Storage{st.Wrap(readonly.Wrap), ro2} {
+		c := ro.Capabilities()
+		if !c.ReadOnly || !c.SignedURL || c.SignedPutURL || c.SignedPutContentType {
+			t.Fatalf("%d: read-only storage with a signer claims %+v, want ReadOnly and signed GET only", i, c)
+		}
+		if _, err := ro.SignedURL(ctx, "a.txt", storage.SignOptions{Method: http.MethodPut}); !errors.Is(err, storage.ErrPermission) {
+			t.Fatalf("%d: signed PUT on a read-only storage: %v, want ErrPermission", i, err)
+		}
+		if _, err := ro.SignedURL(ctx, "a.txt", storage.SignOptions{}); err != nil {
+			t.Fatalf("%d: signed GET on a read-only storage: %v", i, err)
+		}
 	}
 }
