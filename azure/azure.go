@@ -65,7 +65,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -73,7 +72,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
-	"golang.org/x/sync/semaphore"
 
 	"github.com/go-storages/storage"
 )
@@ -84,9 +82,6 @@ const (
 	DefaultBlockSize = 4 << 20
 	// DefaultConcurrency is the number of blocks one upload stages at once.
 	DefaultConcurrency = 4
-	// DefaultUploadBudget is the process-wide budget, in bytes, of upload
-	// buffers shared by every Driver whose Config.UploadBudget is nil.
-	DefaultUploadBudget = 128 << 20
 	// MaxBlocks is the most blocks a block blob can have.
 	MaxBlocks = 50000
 )
@@ -94,8 +89,6 @@ const (
 // EnvConnectionString is the environment variable read when a Config names
 // no credential at all.
 const EnvConnectionString = "AZURE_STORAGE_CONNECTION_STRING"
-
-var defaultBudget = semaphore.NewWeighted(DefaultUploadBudget)
 
 // Config configures a Driver. Exactly one way to authenticate is used, in
 // this order: Credential, AccountKey, SASToken, ConnectionString, then the
@@ -151,12 +144,11 @@ type Config struct {
 	// Azurite (see BENCHMARKS.md); more pays off where one connection's
 	// throughput is capped, as on Azure across regions.
 	DownloadConcurrency int
-	// UploadBudget bounds the bytes of upload buffers in use at once,
-	// across every upload that shares it; its size must be at least
-	// BlockSize. Nil: one process-wide budget of DefaultUploadBudget bytes
-	// shared by every such Driver (or, for a BlockSize over half of it, a
-	// budget of Concurrency+1 blocks for this Driver).
-	UploadBudget *semaphore.Weighted
+	// Budget bounds the bytes of upload buffers in use at once, across
+	// every upload that shares it; a block of a stream is never larger than
+	// the budget. Nil: storage.DefaultBudget(), shared by every driver of
+	// the process (s3, gcs, azure) created without one.
+	Budget *storage.Budget
 
 	// AccessTier is the tier of new blobs ("Hot", "Cool", "Cold",
 	// "Archive"); empty: the account's default. SaveOptions can override it
@@ -202,10 +194,9 @@ type Driver struct {
 	cont      *container.Client
 	sharedKey *azblob.SharedKeyCredential // nil: cannot sign with the account key
 	token     azcore.TokenCredential      // nil: no user-delegation signing
-	budget    *semaphore.Weighted
-	bufs      sync.Pool // *[]byte of BlockSize
-	baseURL   string    // default public base URL
-	httpOnly  bool      // the endpoint is plain http (emulators)
+	budget    *storage.Budget
+	baseURL   string // default public base URL
+	httpOnly  bool   // the endpoint is plain http (emulators)
 	udk       udkCache
 }
 
@@ -254,16 +245,10 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 			return nil, err
 		}
 	}
-	d := &Driver{cfg: cfg, budget: cfg.UploadBudget}
+	d := &Driver{cfg: cfg, budget: cfg.Budget}
 	if d.budget == nil {
-		d.budget = defaultBudget
-		if cfg.BlockSize > DefaultUploadBudget/2 {
-			// Blocks too large for the shared budget get their own.
-			d.budget = semaphore.NewWeighted(cfg.BlockSize * int64(cfg.Concurrency+1))
-		}
+		d.budget = storage.DefaultBudget()
 	}
-	bs := int(cfg.BlockSize)
-	d.bufs.New = func() any { b := make([]byte, bs); return &b }
 	if err := d.connect(); err != nil {
 		return nil, err
 	}

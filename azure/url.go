@@ -7,7 +7,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
-	"golang.org/x/sync/semaphore"
 
 	"github.com/go-storages/storage"
 )
@@ -35,8 +34,9 @@ import (
 //   - credential=default: authenticate with azidentity's
 //     DefaultAzureCredential (environment, workload or managed identity,
 //     Azure CLI), as gocloud.dev's azureblob does without a key.
-//   - block_size, concurrency, download_concurrency, upload_budget (bytes,
-//     a budget of this storage's own): the tuning of Config.
+//   - block_size, concurrency, download_concurrency, budget (bytes, a
+//     budget of this storage's own, as on every driver): the tuning of
+//     Config.
 //   - access_tier: Config.AccessTier (Hot, Cool, Cold, Archive).
 //   - disable_checksums (bool): Config.DisableChecksums.
 //   - strict_metadata_keys (bool): Config.StrictMetadataKeys.
@@ -94,8 +94,8 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
 	cfg.DisableChecksums = q.Bool("disable_checksums")
 	cfg.StrictMetadataKeys = q.Bool("strict_metadata_keys")
-	if n := q.Count("upload_budget"); n > 0 {
-		cfg.UploadBudget = semaphore.NewWeighted(n)
+	if n := q.Count("budget"); n > 0 {
+		cfg.Budget = storage.NewBudget(n)
 	}
 	cfg.AccessTier = blob.AccessTier(q.Enum([]string{"Hot", "Cool", "Cold", "Archive"}, "access_tier"))
 	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {

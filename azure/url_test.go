@@ -40,6 +40,7 @@ func TestOpenAzblobURL(t *testing.T) {
 		"localemu":        {"true"},
 		"block_size":      {"1048576"},
 		"concurrency":     {"2"},
+		"budget":          {"16777216"},
 		"conflict":        {"fail"},
 		"base_url":        {"https://cdn.example.com/"},
 	}
@@ -91,6 +92,7 @@ func TestAzblobURLErrors(t *testing.T) {
 		"azblob://c?service_url=x&domain=d":                       `"service_url"`,
 		"azblob://c?access_tier=Warm":                             `"access_tier"`,
 		"azblob://c?block_size=-1":                                `"block_size"`,
+		"azblob://c?upload_budget=16777216":                       `"upload_budget"`, // now "budget", as on every driver
 		"azblob://c?account_key=" + secret + "&x=1":               `"x": unknown`,
 		"azblob://c?sas_token=" + secret + "&sas_token=" + secret: `"sas_token"`,
 	}

@@ -447,25 +447,20 @@ func (u *upload) stageFile(ctx context.Context, name string, f *os.File, off, si
 	return ids, nil
 }
 
-// buffer is one upload buffer taken from the pool under the byte budget.
-type buffer struct {
-	b    *[]byte
-	data []byte
-}
+// buffer is one upload buffer of a block (of BlockSize bytes, or of the
+// budget's size when that is smaller), taken from the budget.
+type buffer struct{ data []byte }
 
-// getBuffer waits for budget for one block and returns a pooled buffer.
+// getBuffer waits for budget for one block and returns its buffer.
 func (d *Driver) getBuffer(ctx context.Context) (*buffer, error) {
-	if err := d.budget.Acquire(ctx, d.cfg.BlockSize); err != nil {
+	b, err := d.budget.Get(ctx, d.cfg.BlockSize)
+	if err != nil {
 		return nil, err
 	}
-	b := d.bufs.Get().(*[]byte)
-	return &buffer{b: b, data: *b}, nil
+	return &buffer{b}, nil
 }
 
-func (d *Driver) putBuffer(b *buffer) {
-	d.bufs.Put(b.b)
-	d.budget.Release(d.cfg.BlockSize)
-}
+func (d *Driver) putBuffer(b *buffer) { d.budget.Put(b.data) }
 
 // bufferSet is the buffers of one staged upload: at most max, taken from the
 // driver's pool under the budget when first needed, then recycled within the
@@ -500,10 +495,9 @@ func (s *bufferSet) get(ctx context.Context) (*buffer, error) {
 			}
 			return b, err
 		}
-		if s.d.budget.TryAcquire(s.d.cfg.BlockSize) {
+		if b, ok := s.d.budget.TryGet(s.d.cfg.BlockSize); ok {
 			s.n++
-			b := s.d.bufs.Get().(*[]byte)
-			return &buffer{b: b, data: *b}, nil
+			return &buffer{b}, nil
 		}
 	}
 	select {

@@ -81,9 +81,9 @@ type Config struct {
 
 	// Budget bounds the bytes buffered by all concurrent uploads that share
 	// it: an upload waits (honouring its context) until its buffers fit.
-	// Nil means the process-wide budget of DefaultBudgetBytes shared by
-	// every driver created without one.
-	Budget *Budget
+	// Nil means storage.DefaultBudget(), shared by every driver of the
+	// process (s3, gcs, azure) created without one.
+	Budget *storage.Budget
 
 	// Public makes every saved object publicly readable (predefined ACL
 	// publicRead), as if each Save set SaveOptions.Public. Default: private
@@ -150,7 +150,7 @@ type settings struct {
 	scheme       string // "https", or the endpoint's scheme
 	host         string // host[:port] of the XML/public endpoint
 	chunkSize    int
-	budget       *Budget
+	budget       *storage.Budget
 	public       bool
 	baseURL      string
 	signHost     string
@@ -186,7 +186,7 @@ func resolve(cfg Config) (*settings, error) {
 		concurrency: cfg.DownloadConcurrency,
 	}
 	if s.budget == nil {
-		s.budget = defaultBudget
+		s.budget = storage.DefaultBudget()
 	}
 	if s.partSize <= 0 {
 		s.partSize = DefaultDownloadPartSize

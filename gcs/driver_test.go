@@ -416,8 +416,8 @@ func TestPublicACL(t *testing.T) {
 func TestBudgetBoundsUploads(t *testing.T) {
 	e := env(t)
 	cfg := e.config()
-	cfg.Budget = gcs.NewBudget(1 << 20)
-	cfg.ChunkSize = 1 << 20 // the first upload reserves read-ahead + chunk, capped at the whole budget
+	cfg.Budget = storage.NewBudget(storage.MinBudgetSize)
+	cfg.ChunkSize = storage.MinBudgetSize // the first upload reserves read-ahead + chunk, capped at the whole budget
 	st := newStorage(t, cfg)
 	release := make(chan struct{})
 	started := make(chan struct{})

@@ -90,8 +90,8 @@ func ExampleSaveOptions() {
 }
 
 // All uploads of the drivers that share a Budget buffer at most its size.
-func ExampleNewBudget() {
-	budget := gcs.NewBudget(64 << 20)
+func ExampleConfig_budget() {
+	budget := storage.NewBudget(64 << 20)
 	cfg := gcs.Config{Bucket: "my-media", Budget: budget, ChunkSize: 8 << 20}
 	fmt.Println(budget.Size()>>20, "MiB shared;", cfg.ChunkSize>>20, "MiB per large upload")
 	// Output: 64 MiB shared; 8 MiB per large upload

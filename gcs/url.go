@@ -50,7 +50,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	cfg.SignHostname = q.String("sign_hostname")
 	cfg.ChunkSize = int(q.Count("chunk_size"))
 	if n := q.Count("budget"); n > 0 {
-		cfg.Budget = NewBudget(n)
+		cfg.Budget = storage.NewBudget(n)
 	}
 	cfg.DownloadPartSize = q.Count("download_part_size")
 	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))

@@ -85,11 +85,11 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	// the buffers before reading: the read-ahead (for a known small size,
 	// the exact object) and the SDK's chunk.
 	if opts.Size >= int64(chunk) {
-		reserved, err := d.s.budget.acquire(ctx, int64(chunk))
+		reserved, err := d.s.budget.Reserve(ctx, int64(chunk))
 		if err != nil {
 			return "", err
 		}
-		defer d.s.budget.release(reserved)
+		defer d.s.budget.Release(reserved)
 		return d.writeStream(ctx, name, r, chunk, opts, so)
 	}
 	limit, sdkBuf := int64(min(chunk, maxReadAhead)), int64(chunk)
@@ -97,11 +97,11 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		limit = opts.Size + 1
 		sdkBuf = int64(roundUp(int(limit)+1, MinChunkSize))
 	}
-	reserved, err := d.s.budget.acquire(ctx, limit+sdkBuf)
+	reserved, err := d.s.budget.Reserve(ctx, limit+sdkBuf)
 	if err != nil {
 		return "", err
 	}
-	defer func() { d.s.budget.release(reserved) }()
+	defer func() { d.s.budget.Release(reserved) }()
 
 	head, eof, err := readHead(ctx, r, limit, opts.Size)
 	if err != nil {
@@ -111,14 +111,14 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		// Small object: give back what the SDK's chunk will not need.
 		need := int64(len(head)) + int64(roundUp(len(head)+1, MinChunkSize))
 		if need < reserved {
-			d.s.budget.release(reserved - need)
+			d.s.budget.Release(reserved - need)
 			reserved = need
 		}
 		return d.writeSmall(ctx, name, head, opts, so)
 	}
-	if more := min(limit+int64(chunk), d.s.budget.size) - reserved; more > 0 {
+	if more := min(limit+int64(chunk), d.s.budget.Size()) - reserved; more > 0 {
 		// r yielded more than opts.Size promised: reserve a whole chunk.
-		got, err := d.s.budget.acquire(ctx, more)
+		got, err := d.s.budget.Reserve(ctx, more)
 		if err != nil {
 			return "", err
 		}

@@ -74,9 +74,9 @@ type Config struct {
 	// Concurrency is the number of parts of one upload sent at once. Zero: 5.
 	Concurrency int
 	// Budget caps the bytes held in part buffers by the uploads that share
-	// it. Nil: a budget of 64 MiB shared by every driver in the process
-	// that has no Budget of its own (see [DefaultBudget]).
-	Budget *Budget
+	// it. Nil: storage.DefaultBudget(), shared by every driver of the
+	// process (s3, gcs, azure) that has no Budget of its own.
+	Budget *storage.Budget
 
 	// DownloadPartSize is the size of each ranged GET of a parallel
 	// download. Zero: 8 MiB.
@@ -140,7 +140,7 @@ type Driver struct {
 	presign   *s3.PresignClient
 	cfSigner  *sign.URLSigner
 	baseURL   string // default public base URL
-	budget    *Budget
+	budget    *storage.Budget
 	partSize  int64
 	conc      int
 	dlPart    int64
@@ -179,7 +179,7 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	d := &Driver{cfg: cfg, budget: cfg.Budget, partSize: cfg.PartSize, conc: cfg.Concurrency,
 		dlPart: cfg.DownloadPartSize, dlConc: cfg.DownloadConcurrency}
 	if d.budget == nil {
-		d.budget = DefaultBudget
+		d.budget = storage.DefaultBudget()
 	}
 	switch {
 	case d.partSize == 0:

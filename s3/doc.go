@@ -19,8 +19,8 @@
 // read at offsets (an *os.File, a bytes.Reader) goes up in parallel parts
 // read straight from it (io.NewSectionReader, no copy into buffers). Any
 // other input streams through part buffers; the bytes those buffers hold are
-// counted against a [Budget] shared by every upload in the process (the
-// default one is 64 MiB, see [Config.Budget]). Objects up to one part are sent
+// counted against a [storage.Budget] shared by every upload in the process
+// (storage.DefaultBudget, 128 MiB, see [Config.Budget]). Objects up to one part are sent
 // with a single PutObject. A failed or cancelled multipart upload is aborted
 // (with a fresh context, so the abort runs even when ctx is cancelled): no
 // orphaned parts, no visible object. (A process that dies mid-upload cannot

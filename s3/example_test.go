@@ -88,11 +88,11 @@ func ExampleDriver_SignedURL() {
 // A large file goes up in parallel parts read straight from the file; a
 // stream of unknown size goes through part buffers counted against a
 // budget shared by every upload of the process.
-func ExampleBudget() {
+func ExampleConfig_budget() {
 	cfg, done := exampleConfig()
 	defer done()
 	ctx := context.Background()
-	cfg.Budget = s3.NewBudget(32 << 20) // this driver's uploads hold at most 32 MiB
+	cfg.Budget = storage.NewBudget(32 << 20) // this driver's uploads hold at most 32 MiB
 	st, err := s3.New(ctx, cfg)
 	if err != nil {
 		log.Fatal(err)

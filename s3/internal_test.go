@@ -56,42 +56,6 @@ func TestRangeTotal(t *testing.T) {
 	}
 }
 
-// Buffers are reused while the budget is busy, never held beyond its size,
-// and dropped when it goes idle.
-func TestBudgetReuse(t *testing.T) {
-	b := NewBudget(3 * MinPartSize)
-	ctx := t.Context()
-	x, _ := b.get(ctx, MinPartSize)
-	y, _ := b.get(ctx, MinPartSize)
-	b.put(y)
-	z, _ := b.get(ctx, MinPartSize)
-	if &z[0] != &y[0] {
-		t.Fatal("freed buffer not reused while busy")
-	}
-	small, _ := b.get(ctx, 100)
-	b.put(small)
-	if _, err := b.get(ctx, MinPartSize); err != nil { // no fit: the kept small buffer is dropped
-		t.Fatal(err)
-	}
-	if b.kept+b.inUse > b.size {
-		t.Fatalf("kept %d + in use %d > size %d", b.kept, b.inUse, b.size)
-	}
-	b.put(x)
-	b.put(z)
-	if b.kept+b.inUse > b.size || b.InUse() != MinPartSize {
-		t.Fatalf("kept %d, in use %d", b.kept, b.inUse)
-	}
-}
-
-func TestBudgetIdleHoldsNothing(t *testing.T) {
-	b := NewBudget(2 * MinPartSize)
-	x, _ := b.get(t.Context(), MinPartSize)
-	b.put(x)
-	if b.kept != 0 || len(b.free) != 0 || b.InUse() != 0 {
-		t.Fatalf("idle budget keeps %d bytes", b.kept)
-	}
-}
-
 func TestErrorKindMinioInvalidName(t *testing.T) {
 	d := &Driver{}
 	err := &smithy.GenericAPIError{Code: "XMinioInvalidObjectName", Message: "Object name contains unsupported characters."}

@@ -100,7 +100,7 @@ func pendingUploads(t *testing.T, bucket string) int {
 func smallParts(t testing.TB, bucket string) s3.Config {
 	cfg := config(t, bucket)
 	cfg.PartSize = s3.MinPartSize
-	cfg.Budget = s3.NewBudget(4 * s3.MinPartSize)
+	cfg.Budget = storage.NewBudget(4 * s3.MinPartSize)
 	return cfg
 }
 
@@ -309,7 +309,7 @@ func TestBudgetRespected(t *testing.T) {
 	cfg := config(t, bucket)
 	cfg.PartSize = s3.MinPartSize
 	cfg.Concurrency = 4
-	budget := s3.NewBudget(3 * s3.MinPartSize)
+	budget := storage.NewBudget(3 * s3.MinPartSize)
 	cfg.Budget = budget
 	st := newStorage(t, cfg)
 	var mu sync.Mutex

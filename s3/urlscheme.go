@@ -77,7 +77,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	cfg.DownloadPartSize = q.Count("download_part_size")
 	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
 	if n := q.Count("budget"); n > 0 {
-		cfg.Budget = NewBudget(n)
+		cfg.Budget = storage.NewBudget(n)
 	}
 	cfg.Public = q.Bool("public")
 	cfg.StorageClass = types.StorageClass(q.String("storage_class"))

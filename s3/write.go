@@ -267,7 +267,7 @@ func (p *part) free() {
 // streamParts cuts a stream into parts held in budget buffers.
 type streamParts struct {
 	r         io.Reader
-	budget    *Budget
+	budget    *storage.Budget
 	partSize  int64
 	firstSize int64 // size of the first buffer: smaller for a small known size
 	carry     [1]byte
@@ -293,7 +293,7 @@ func (s *streamParts) next(ctx context.Context) (*part, error) {
 	if s.n == 0 {
 		size = s.firstSize
 	}
-	buf, err := s.budget.get(ctx, size)
+	buf, err := s.budget.Get(ctx, size)
 	if err != nil {
 		return nil, err
 	}
@@ -309,19 +309,19 @@ func (s *streamParts) next(ctx context.Context) (*part, error) {
 			break
 		}
 		if err != nil {
-			s.budget.put(buf)
+			s.budget.Put(buf)
 			return nil, err
 		}
 		if int64(len(buf)) < s.partSize {
 			// A small first buffer (known size) is full: the size was
 			// wrong; continue in a whole part.
-			big, err := s.budget.get(ctx, s.partSize)
+			big, err := s.budget.Get(ctx, s.partSize)
 			if err != nil {
-				s.budget.put(buf)
+				s.budget.Put(buf)
 				return nil, err
 			}
 			copy(big, buf[:n])
-			s.budget.put(buf)
+			s.budget.Put(buf)
 			buf = big
 			continue
 		}
@@ -331,7 +331,7 @@ func (s *streamParts) next(ctx context.Context) (*part, error) {
 		} else if err == io.EOF {
 			s.eof = true
 		} else {
-			s.budget.put(buf)
+			s.budget.Put(buf)
 			return nil, err
 		}
 		break
@@ -341,7 +341,7 @@ func (s *streamParts) next(ctx context.Context) (*part, error) {
 	return &part{
 		size:    int64(n),
 		open:    func() io.ReadSeeker { return bytes.NewReader(data) },
-		release: func() { s.budget.put(buf) },
+		release: func() { s.budget.Put(buf) },
 	}, nil
 }
 
