@@ -6,16 +6,34 @@ import (
 	"mime"
 	"net/http"
 	"path"
+
+	"github.com/go-storages/storage/internal/webtypes"
 )
+
+// TypeByExtension returns the content type of name's extension: from a
+// built-in table of web types first (HTML, CSS, JavaScript, JSON, source
+// maps, web manifests, WebAssembly, images, fonts, audio, video, archives:
+// ".js" is "text/javascript; charset=utf-8" and ".wasm"
+// "application/wasm" whatever the host's /etc/mime.types says), then
+// [mime.TypeByExtension] for the rest. It returns "" when neither knows the
+// extension. Save uses it when SaveOptions.ContentType is empty, before
+// sniffing the bytes.
+func TypeByExtension(name string) string {
+	if t, ok := webtypes.ByName(name); ok {
+		return t
+	}
+	if ext := path.Ext(name); ext != "" {
+		return mime.TypeByExtension(ext)
+	}
+	return ""
+}
 
 // detectContentType guesses the content type of name from its extension,
 // then from the first 512 bytes of r. It returns a reader that still yields
 // every byte of r.
 func detectContentType(name string, r io.Reader) (string, io.Reader, error) {
-	if ext := path.Ext(name); ext != "" {
-		if t := mime.TypeByExtension(ext); t != "" {
-			return t, r, nil
-		}
+	if t := TypeByExtension(name); t != "" {
+		return t, r, nil
 	}
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)

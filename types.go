@@ -97,8 +97,9 @@ func (p ConflictPolicy) String() string {
 // SaveOptions tune one Save. The zero value detects the content type, stores
 // no extra headers or metadata and uses the storage's conflict policy.
 type SaveOptions struct {
-	// ContentType; when empty it is guessed from the name's extension, then
-	// sniffed from the first 512 bytes (http.DetectContentType).
+	// ContentType; when empty it is guessed from the name's extension
+	// ([TypeByExtension]: built-in web types first, then the host's mime
+	// table), then sniffed from the first 512 bytes (http.DetectContentType).
 	ContentType        string
 	CacheControl       string
 	ContentDisposition string

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io/fs"
 	"maps"
-	"mime"
 	"path"
 
 	"github.com/go-storages/storage"
@@ -56,10 +55,8 @@ func metaFrom(name string, a *storage.Attributes) *meta {
 // defaultType is the content type of an object without a sidecar: by the
 // name's extension, else application/octet-stream.
 func defaultType(name string) string {
-	if ext := path.Ext(name); ext != "" {
-		if t := mime.TypeByExtension(ext); t != "" {
-			return t
-		}
+	if t := storage.TypeByExtension(name); t != "" {
+		return t
 	}
 	return "application/octet-stream"
 }

@@ -260,7 +260,7 @@ func Attachment(filename string) string {
 // the name's extension; never sniffed from the bytes.
 func Save(ctx context.Context, st *storage.Storage, name string, r io.Reader, opts storage.SaveOptions, inline ...string) (string, error) {
 	if opts.ContentType == "" {
-		opts.ContentType = mime.TypeByExtension(path.Ext(name))
+		opts.ContentType = storage.TypeByExtension(name)
 		if opts.ContentType == "" {
 			opts.ContentType = "application/octet-stream"
 		}

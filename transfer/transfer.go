@@ -24,8 +24,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
-	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -230,7 +228,7 @@ func copyItem(ctx context.Context, dst, src *storage.Storage, it Item, p Progres
 	a := r.Attributes()
 	cr := &countingReader{r: r, p: p}
 	if plain {
-		ct := mime.TypeByExtension(path.Ext(it.Dst))
+		ct := storage.TypeByExtension(it.Dst)
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
