@@ -28,6 +28,7 @@ type srcFile struct {
 	src       int    // source index
 	rel       string // path inside the source's FS
 	size      int64  // source size
+	modTime   time.Time
 	kind      rewriteKind
 	refs      []foundRef // references (CSS/JS read into memory only)
 	origSum   [16]byte   // md5 of the source bytes
@@ -96,6 +97,9 @@ func Collect(ctx context.Context, dst *storage.Storage, sources []Source, opts O
 		return nil, &storage.Error{Op: "collect", Kind: storage.ErrInvalidArgument,
 			Err: fmt.Errorf("unknown manifest version %q", r.o.ManifestVersion)}
 	}
+	if err := r.o.checkNoPostProcess(); err != nil {
+		return nil, err
+	}
 	for i, src := range sources {
 		if src.FS == nil {
 			return nil, &storage.Error{Op: "collect", Kind: storage.ErrInvalidArgument,
@@ -104,6 +108,9 @@ func Collect(ctx context.Context, dst *storage.Storage, sources []Source, opts O
 	}
 	if err := r.scan(ctx); err != nil {
 		return nil, err
+	}
+	if r.o.NoPostProcess {
+		return r.collectAsIs(ctx, start)
 	}
 	// The one listing of the destination (and the previous manifest) is
 	// read while the sources are hashed.
@@ -197,7 +204,7 @@ func (r *run) scan(ctx context.Context) error {
 			}
 			owner[name] = si
 			r.byName[name] = len(r.files)
-			r.files = append(r.files, &srcFile{name: name, src: si, rel: p, size: info.Size(), kind: kindOf(name)})
+			r.files = append(r.files, &srcFile{name: name, src: si, rel: p, size: info.Size(), modTime: info.ModTime(), kind: kindOf(name)})
 			r.res.SourceBytes += info.Size()
 			r.prog.add(PhaseScan, 1, info.Size())
 			return nil
@@ -231,6 +238,10 @@ func (r *run) validateNames() error {
 	}
 	encs := r.o.Compress.encodings()
 	for _, f := range r.files {
+		if r.o.NoPostProcess {
+			check(f.name) // no other name is written, and no manifest
+			continue
+		}
 		if _, isVersion := versionOf(r.o.ManifestName, f.name); f.name == r.o.ManifestName || isVersion {
 			bad = append(bad, NameError{Name: f.name, Err: errors.New("reserved for the manifest")})
 			continue

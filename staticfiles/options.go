@@ -25,6 +25,20 @@ type Source struct {
 // missing target is an error), manifest version "1.1", no compression,
 // no removal of old files.
 type Options struct {
+	// NoPostProcess copies the files as they are, under their own names
+	// only, like Django's collectstatic --no-post-process: no hashed
+	// names, no rewritten references, no manifest, no compressed variants
+	// (Result.Manifest is nil). A file is unchanged, and not copied again,
+	// when the destination holds an object of its name with the same size
+	// and, when the destination lists MD5 ETags (S3), the same MD5, or
+	// otherwise one modified no earlier than the source (Django's rule, in
+	// whole seconds; see transfer.Changed). Variants of a copied name left
+	// by an earlier compressed run are deleted, so a handler never serves
+	// stale bytes. Compress, KeepOnlyHashed, Recompress, JSModules and
+	// KeepManifests ask for post-processing and are refused with it
+	// (ErrInvalidArgument). False (the zero value) post-processes.
+	NoPostProcess bool
+
 	// StaticURL is the URL prefix under which the collected tree is served
 	// (Django's STATIC_URL). References starting with it are resolved from
 	// the root of the tree; other absolute references are left alone.
@@ -225,7 +239,8 @@ type Result struct {
 	SourceBytes int64
 	// Duration of the run.
 	Duration time.Duration
-	// Manifest is the manifest written (or that would be, in a dry run).
+	// Manifest is the manifest written (or that would be, in a dry run);
+	// nil with NoPostProcess.
 	Manifest *Manifest
 }
 

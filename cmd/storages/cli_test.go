@@ -332,3 +332,43 @@ func leftovers(t *testing.T, dir string) []string {
 	})
 	return out
 }
+
+// --no-post-process copies the files as they are and prints Django's
+// summary without a post-processed count; flags asking for
+// post-processing are usage errors with it.
+func TestCollectstaticNoPostProcess(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "static"), filepath.Join(dir, "collected")
+	writeFile(t, filepath.Join(src, "css", "app.css"), `body { background: url("../img/bg.png") }`)
+	writeFile(t, filepath.Join(src, "img", "bg.png"), "\x89PNG\r\n\x1a\nbackground")
+	writeFile(t, filepath.Join(src, "app.js"), "import './css/app.css';\n")
+	r := execRunner(t, nil, "", "collectstatic", "--no-post-process", src, dst+"/").expect(t, 0, "collectstatic --no-post-process")
+	if want := "3 static files copied to '" + dst + "'.\n"; r.out != want {
+		t.Fatalf("printed %q, want %q", r.out, want)
+	}
+	if got := execRunner(t, nil, "", "ls", "-R", dst+"/").expect(t, 0, "ls").out; got != "app.js\ncss/app.css\nimg/bg.png\n" {
+		t.Fatalf("collected %q: want the sources only (no hashed names, no manifest)", got)
+	}
+	for _, name := range []string{"app.js", "css/app.css", "img/bg.png"} {
+		want, _ := os.ReadFile(filepath.Join(src, name))
+		if got := execRunner(t, nil, "", "cat", filepath.Join(dst, name)).expect(t, 0, "cat").out; got != string(want) {
+			t.Errorf("%s: %q, want the source bytes %q", name, got, want)
+		}
+	}
+	r = execRunner(t, nil, "", "collectstatic", "--no-post-process", src, dst+"/").expect(t, 0, "collectstatic --no-post-process again")
+	if want := "0 static files copied to '" + dst + "', 3 unmodified.\n"; r.out != want {
+		t.Fatalf("rerun printed %q, want %q", r.out, want)
+	}
+	r = execRunner(t, nil, "", "--json", "collectstatic", "--no-post-process", src, dst+"/").expect(t, 0, "--json")
+	var sum map[string]any
+	if err := json.Unmarshal([]byte(r.out), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum["copied"] != 0.0 || sum["unmodified"] != 3.0 || sum["postProcessed"] != 0.0 {
+		t.Fatalf("--json: %v", sum)
+	}
+	for _, flag := range [][]string{{"--compress", "fast"}, {"--keep-only-hashed"}, {"--js-modules"}, {"--recompress"}, {"--keep-manifests", "2"}} {
+		args := append(append([]string{"collectstatic", "--no-post-process"}, flag...), src, dst+"/")
+		execRunner(t, nil, "", args...).expect(t, 2, strings.Join(flag, " "))
+	}
+}

@@ -20,11 +20,12 @@ import (
 )
 
 type collectFlags struct {
-	dryRun, clear, noInput, recompress, keepOnlyHashed, lenient, jsModules, noDefaultIgnore, verbose bool
-	ignore                                                                                           []string
-	compress, staticURL, manifestVersion                                                             string
-	keepManifests                                                                                    int
-	jobsSet                                                                                          bool // --jobs given: else Collect's default per storage kind
+	dryRun, clear, noInput, noPostProcess, verbose                  bool
+	recompress, keepOnlyHashed, lenient, jsModules, noDefaultIgnore bool
+	ignore                                                          []string
+	compress, staticURL, manifestVersion                            string
+	keepManifests                                                   int
+	jobsSet                                                         bool // --jobs given: else Collect's default per storage kind
 }
 
 func (a *app) collectstaticCommand() *cobra.Command {
@@ -45,12 +46,20 @@ its files under PREFIX, like a ("prefix", path) entry of Django's
 STATICFILES_DIRS. When two sources hold the same name the first wins. DST is
 any storage; its path is the prefix the tree is stored under.
 
+--no-post-process copies the files as they are, under their own names only,
+as Django's switch of that name does: no hashed names, no rewritten
+references, no manifest, no compressed variants. A file is copied again when
+its size differs from the stored object's, or its MD5 where the storage lists
+MD5 ETags (S3), or else when it was modified after the stored object.
+
 The last line is Django's summary: "N static files copied to 'DST',
-M unmodified, K post-processed."`,
+M unmodified, K post-processed." (no post-processed count with
+--no-post-process).`,
 		Example: `  storages collectstatic ./static s3://my-bucket/static/
   storages collectstatic --compress whitenoise ./static vendor=./node_modules/htmx.org/dist media:static/
   storages collectstatic --dry-run ./static ./collected
-  storages collectstatic --clear --noinput ./static gs://my-static/`,
+  storages collectstatic --clear --noinput ./static gs://my-static/
+  storages collectstatic --no-post-process ./static media:static/`,
 		Args: args(2, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.jobsSet = cmd.Flags().Changed("jobs")
@@ -63,6 +72,7 @@ M unmodified, K post-processed."`,
 	f.BoolVar(&o.noInput, "noinput", false, "do not ask before --clear deletes (also --no-input)")
 	f.BoolVar(&o.noInput, "no-input", false, "same as --noinput")
 	f.StringArrayVarP(&o.ignore, "ignore", "i", nil, "ignore files and directories matching this glob (repeatable)")
+	f.BoolVar(&o.noPostProcess, "no-post-process", false, "copy the files as they are: no hashed names, rewriting, manifest or compression")
 	f.BoolVar(&o.noDefaultIgnore, "no-default-ignore", false, "do not ignore the patterns 'CVS', '.*' and '*~'")
 	f.BoolVar(&o.keepOnlyHashed, "keep-only-hashed", false, "store only the hashed names (WhiteNoise's KEEP_ONLY_HASHED_FILES)")
 	f.BoolVar(&o.lenient, "lenient", false, "leave references to missing files unchanged (warnings) instead of failing")
@@ -73,6 +83,11 @@ M unmodified, K post-processed."`,
 	f.StringVar(&o.manifestVersion, "manifest-version", "1.1", `manifest version: "1.1" (Django 4.2+) or "1.0" (Django 3.2 to 4.1)`)
 	f.IntVar(&o.keepManifests, "keep-manifests", 0, "remove files no longer named by the last N manifests (0 removes nothing)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "print shadowed files")
+	c.MarkFlagsMutuallyExclusive("no-post-process", "compress")
+	c.MarkFlagsMutuallyExclusive("no-post-process", "keep-only-hashed")
+	c.MarkFlagsMutuallyExclusive("no-post-process", "recompress")
+	c.MarkFlagsMutuallyExclusive("no-post-process", "js-modules")
+	c.MarkFlagsMutuallyExclusive("no-post-process", "keep-manifests")
 	c.RegisterFlagCompletionFunc("compress", cobra.FixedCompletions([]string{"none", "whitenoise", "fast"}, cobra.ShellCompDirectiveNoFileComp))
 	c.RegisterFlagCompletionFunc("manifest-version", cobra.FixedCompletions([]string{"1.1", "1.0"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
@@ -82,6 +97,7 @@ func (a *app) collectstatic(ctx context.Context, srcArgs []string, dstArg string
 	opts := staticfiles.Options{
 		StaticURL: o.staticURL, KeepOnlyHashed: o.keepOnlyHashed, Lenient: o.lenient, JSModules: o.jsModules,
 		ManifestVersion: o.manifestVersion, DryRun: o.dryRun, KeepManifests: o.keepManifests, Recompress: o.recompress,
+		NoPostProcess: o.noPostProcess,
 	}
 	if o.jobsSet {
 		opts.Concurrency = a.workers()
@@ -164,16 +180,19 @@ func (a *app) collectstatic(ctx context.Context, srcArgs []string, dstArg string
 			fmt.Fprintf(a.io.err, "Found another file with the destination path '%s' (source %d). It will be ignored since only the first encountered file is collected.\n", s.Name, s.Source+1)
 		}
 	}
-	copied := res.Collected - res.Unchanged
+	copied, postProcessed := res.Collected-res.Unchanged, res.Collected
+	if o.noPostProcess {
+		postProcessed = 0
+	}
 	if a.jsonOut {
 		return a.printJSON(map[string]any{
-			"copied": copied, "unmodified": res.Unchanged, "postProcessed": res.Collected, "uploaded": res.Uploaded,
+			"copied": copied, "unmodified": res.Unchanged, "postProcessed": postProcessed, "uploaded": res.Uploaded,
 			"compressed": res.Compressed, "variants": res.Variants, "deleted": res.Deleted, "shadowed": len(res.Shadowed),
 			"warnings": res.Warnings, "bytes": res.Bytes, "sourceBytes": res.SourceBytes, "dryRun": o.dryRun,
 			"seconds": res.Duration.Seconds(), "destination": dst.object(dst.name),
 		})
 	}
-	_, err = fmt.Fprintln(a.io.out, djangoSummary(copied, res.Unchanged, res.Collected, dst.object(dst.name)))
+	_, err = fmt.Fprintln(a.io.out, djangoSummary(copied, res.Unchanged, postProcessed, dst.object(dst.name)))
 	return err
 }
 
