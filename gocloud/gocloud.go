@@ -1,4 +1,8 @@
-// Package gocloud is a bridge from gocloud.dev/blob: any *blob.Bucket, from
+// Package gocloud bridges gocloud.dev/blob both ways. [OpenBucket] makes any
+// *storage.Storage a *blob.Bucket, for code written against gocloud.dev
+// (see [BucketDriver]; gocloud.dev's drivertest suite passes over it on
+// every driver of this module). The rest of this documentation is about
+// the other direction, [New]: any *blob.Bucket, from
 // any gocloud.dev driver (memblob, fileblob, s3blob, gcsblob, azureblob or a
 // third party's), becomes a go-storages backend, so a service can move to
 // go-storages one bucket at a time, or use a backend only gocloud.dev has.
