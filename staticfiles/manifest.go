@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-storages/storage"
@@ -231,22 +232,46 @@ func splitRef(ref string) (path, tail string) {
 	return ref, ""
 }
 
-// Lookup returns the hashed name of path. Only the path part is looked up: a
-// "?query" or "#fragment" is kept aside and appended to the result, as
-// Django's {% static %} does. A percent-encoded path that is not found as it
-// is is looked up decoded too ("a%20b.png" finds "a b.png").
+// Lookup returns the hashed name of path, normalised as Django's
+// stored_name does: only the path part is looked up, with surrounding
+// whitespace trimmed (Python's str.strip); a "?query" or "#fragment" is
+// kept aside and appended to the result ("fonts/f.woff?#iefix" keeps its
+// "?#iefix"). A percent-encoded reference not found as it is is decoded as a
+// whole and looked up again, as Django decodes before splitting:
+// "a%20b.png" finds "a b.png" and "f.woff%3Fv=1" gives "f.<hash>.woff?v=1".
+// Like Django, nothing else is normalised: "/css/a.css", "./css/a.css" and
+// "css//a.css" are not "css/a.css".
 func (m *Manifest) Lookup(path string) (hashed string, ok bool) {
-	p, tail := splitRef(path)
-	h, ok := m.hashed[p]
-	if !ok && strings.Contains(p, "%") {
-		if u, err := url.PathUnescape(p); err == nil {
-			h, ok = m.hashed[u]
-		}
-	}
+	h, tail, ok := m.lookup(path)
 	if !ok {
 		return "", false
 	}
 	return h + tail, true
+}
+
+// lookup returns the hashed name of path and the "?query#fragment" tail to
+// append to it (see Lookup).
+func (m *Manifest) lookup(path string) (hashed, tail string, ok bool) {
+	p, tail := splitRef(path)
+	if h, ok := m.hashed[trimPySpace(p)]; ok {
+		return h, tail, true
+	}
+	if !strings.Contains(path, "%") {
+		return "", "", false
+	}
+	u, err := url.PathUnescape(path)
+	if err != nil {
+		return "", "", false
+	}
+	p, tail = splitRef(u)
+	h, ok := m.hashed[trimPySpace(p)]
+	return h, tail, ok
+}
+
+// trimPySpace trims what Python's str.strip() does: Unicode white space
+// plus the separators U+001C to U+001F.
+func trimPySpace(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f })
 }
 
 // URL returns the public URL of path's hashed name, built by the storage
@@ -255,8 +280,7 @@ func (m *Manifest) Lookup(path string) (hashed string, ok bool) {
 // matching storage.ErrNotExist (Django's manifest_strict); a manifest without
 // a storage gives an error matching storage.ErrUnsupported.
 func (m *Manifest) URL(path string) (string, error) {
-	p, tail := splitRef(path)
-	h, ok := m.Lookup(p)
+	h, tail, ok := m.lookup(path)
 	if !ok {
 		return "", &storage.Error{Op: "staticfiles url", Name: path, Kind: storage.ErrNotExist,
 			Err: errors.New("missing staticfiles manifest entry")}

@@ -149,16 +149,34 @@ func TestManifestLookupAndURL(t *testing.T) {
 		"fonts/f.woff#x":           "fonts/f.0123456789ab.woff#x",
 		"img/a%20b.png":            "img/a b.aaaaaaaaaaaa.png",
 		"fonts/f.woff?v=1#section": "fonts/f.0123456789ab.woff?v=1#section",
+		// Normalised as Django 3.2's stored_name (checked with it):
+		// surrounding white space trimmed, percent-decoded before splitting.
+		" fonts/f.woff ":        "fonts/f.0123456789ab.woff",
+		"fonts/f.woff \n?v=1":   "fonts/f.0123456789ab.woff?v=1",
+		"%20fonts/f.woff":       "fonts/f.0123456789ab.woff",
+		"\tfonts/f.woff#x":      "fonts/f.0123456789ab.woff#x",
+		"fonts/f.woff\x1c":      "fonts/f.0123456789ab.woff",
+		"\u00a0fonts/f.woff":    "fonts/f.0123456789ab.woff",
+		"img/a%20b.png ":        "img/a b.aaaaaaaaaaaa.png",
+		" img/a%20b.png?#iefix": "img/a b.aaaaaaaaaaaa.png?#iefix",
+		"fonts/f.woff%3Fv=1":    "fonts/f.0123456789ab.woff?v=1",
 	} {
 		if got, ok := lm.Lookup(in); !ok || got != want {
 			t.Errorf("Lookup(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	if _, ok := lm.Lookup("nope.css"); ok {
-		t.Error("Lookup of an unknown path succeeded")
+	// Nor more than Django: these miss in its manifest too.
+	for _, in := range []string{"nope.css", "/fonts/f.woff", "./fonts/f.woff", "fonts//f.woff", "fonts/f.woff%zz"} {
+		if got, ok := lm.Lookup(in); ok {
+			t.Errorf("Lookup(%q) = %q, want a miss", in, got)
+		}
 	}
 	u, err := lm.URL("img/a b.png?v=2")
 	if err != nil || u != "https://cdn.example.com/static/img/a%20b.aaaaaaaaaaaa.png?v=2" {
+		t.Errorf("URL = %q, %v", u, err)
+	}
+	u, err = lm.URL(" img/a%20b.png%3Fv=3 ")
+	if err != nil || u != "https://cdn.example.com/static/img/a%20b.aaaaaaaaaaaa.png?v=3 " {
 		t.Errorf("URL = %q, %v", u, err)
 	}
 	if _, err := lm.URL("nope.css"); !errors.Is(err, storage.ErrNotExist) || !errors.Is(err, fs.ErrNotExist) {
