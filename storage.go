@@ -275,6 +275,9 @@ func (s *Storage) Save(ctx context.Context, name string, r io.Reader, opts SaveO
 	if r == nil {
 		return "", errorf(op, name, ErrInvalidArgument, "nil reader")
 	}
+	if err := checkDriverOptions(opts.DriverOptions); err != nil {
+		return "", &Error{Op: op, Name: name, Kind: ErrInvalidArgument, Err: err}
+	}
 	meta, err := normalizeMetadata(opts.Metadata)
 	if err != nil {
 		return "", &Error{Op: op, Name: name, Kind: ErrInvalidArgument, Err: err}

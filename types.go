@@ -122,8 +122,12 @@ type SaveOptions struct {
 	// Public asks for a publicly readable object, on drivers that declare
 	// PublicObjects; others return ErrUnsupported. The default is private.
 	Public bool
-	// DriverOptions are passed to the driver as they are; each driver
-	// documents the type it accepts and rejects any other.
+	// DriverOptions are one driver's per-call options, such as a
+	// *s3.SaveOptions (any [DriverOptions] value). The options of another
+	// driver are ignored, so swapping backends by configuration breaks no
+	// call; any other value, or this driver's options of the wrong type (a
+	// struct instead of a pointer), is an error matching
+	// ErrInvalidArgument. See [OptionsFor].
 	DriverOptions any
 }
 

@@ -422,24 +422,23 @@ func checkTier(t blob.AccessTier) error {
 // saveOptions returns the per-call options carried in DriverOptions.
 func (d *Driver) saveOptions(o any) (*SaveOptions, error) {
 	so := &SaveOptions{AccessTier: d.cfg.AccessTier}
-	switch v := o.(type) {
-	case nil:
-		return so, nil
-	case *SaveOptions:
-		if v == nil {
-			return so, nil
-		}
-		if v.AccessTier != "" {
-			if err := checkTier(v.AccessTier); err != nil {
-				return nil, err
-			}
-			so.AccessTier = v.AccessTier
-		}
-		so.Tags = v.Tags
-		return so, nil
+	v, err := storage.OptionsFor[*SaveOptions]("azure", o)
+	if err != nil || v == nil {
+		return so, err
 	}
-	return nil, kindf(storage.ErrUnsupported, "azure: DriverOptions must be *azure.SaveOptions, not %T", o)
+	if v.AccessTier != "" {
+		if err := checkTier(v.AccessTier); err != nil {
+			return nil, err
+		}
+		so.AccessTier = v.AccessTier
+	}
+	so.Tags = v.Tags
+	return so, nil
 }
+
+// DriverName implements storage.DriverOptions: "azure". Other drivers
+// ignore these options.
+func (*SaveOptions) DriverName() string { return "azure" }
 
 var errPublic = kindf(storage.ErrUnsupported, "azure: Azure Blob Storage has no per-blob ACL; make the container's access level public, serve through a CDN, or use signed URLs")
 

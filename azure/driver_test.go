@@ -145,7 +145,7 @@ func TestPublicUnsupported(t *testing.T) {
 func TestDriverOptions(t *testing.T) {
 	st := newStorage(t, azure.Config{})
 	ctx := t.Context()
-	if _, err := st.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: "cool"}); !errors.Is(err, storage.ErrUnsupported) {
+	if _, err := st.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: "cool"}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Fatalf("wrong type: %v", err)
 	}
 	if _, err := st.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: &azure.SaveOptions{AccessTier: "Lukewarm"}}); !errors.Is(err, storage.ErrInvalidArgument) {

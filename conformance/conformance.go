@@ -206,7 +206,7 @@ type group struct {
 
 func groups() []group {
 	return []group{
-		{"save", saveCases()},
+		{"save", append(saveCases(), driverOptionCases()...)},
 		{"open", openCases()},
 		{"versions", versionCases()},
 		{"stat", statCases()},

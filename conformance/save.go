@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"strings"
 	"testing/iotest"
@@ -72,13 +71,6 @@ func saveCases() []testCase {
 			st, ctx := s.fresh(t)
 			_, err := st.Save(ctx, "nil.txt", nil, storage.SaveOptions{})
 			expectErr(t, "Save(nil reader)", err, storage.ErrInvalidArgument)
-			expectNamespace(t, st)
-		}},
-		{"foreign-driver-options", func(t T, s *suite) {
-			st, ctx := s.fresh(t)
-			type foreign struct{ X int }
-			_, err := save(t, st, ctx, "opts.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: &foreign{1}})
-			expectErr(t, "Save with another package's DriverOptions", err, storage.ErrUnsupported, errors.ErrUnsupported)
 			expectNamespace(t, st)
 		}},
 		{"public-needs-capability", func(t T, s *suite) {

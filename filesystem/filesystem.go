@@ -38,9 +38,13 @@ type Config struct {
 	FilePerm fs.FileMode
 }
 
+// DriverName implements storage.DriverOptions: "filesystem". Other drivers
+// ignore these options.
+func (*SaveOptions) DriverName() string { return "filesystem" }
+
 // SaveOptions are the filesystem driver's own options for one Save, passed
-// as storage.SaveOptions.DriverOptions (a *SaveOptions; any other type is
-// rejected with an error matching storage.ErrUnsupported).
+// as storage.SaveOptions.DriverOptions (a *SaveOptions; see
+// storage.OptionsFor).
 type SaveOptions struct {
 	// Fsync flushes this object to stable storage even when Config.Fsync
 	// is off.

@@ -242,8 +242,8 @@ func TestDriverOptions(t *testing.T) {
 	st := newStorage(t, filesystem.Config{})
 	ctx := context.Background()
 	_, err := st.Save(ctx, "x", strings.NewReader("x"), storage.SaveOptions{DriverOptions: "nope"})
-	if !errors.Is(err, storage.ErrUnsupported) {
-		t.Errorf("foreign driver options: %v, want ErrUnsupported", err)
+	if !errors.Is(err, storage.ErrInvalidArgument) {
+		t.Errorf("driver options of no driver: %v, want ErrInvalidArgument", err)
 	}
 	name := mustSave(t, st, "private.txt", "secret", storage.SaveOptions{DriverOptions: &filesystem.SaveOptions{FilePerm: 0o600, Fsync: true}})
 	fi, err := os.Stat(filepath.Join(rootOf(st), name))

@@ -29,9 +29,11 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		return "", fmt.Errorf("%w: the filesystem driver has no public objects", storage.ErrUnsupported)
 	}
 	fsync, perm := d.cfg.Fsync, d.cfg.FilePerm
-	switch o := opts.DriverOptions.(type) {
-	case nil:
-	case *SaveOptions:
+	o, err := storage.OptionsFor[*SaveOptions]("filesystem", opts.DriverOptions)
+	if err != nil {
+		return "", err
+	}
+	if o != nil {
 		fsync = fsync || o.Fsync
 		if o.FilePerm != 0 {
 			if o.FilePerm&^fs.ModePerm != 0 {
@@ -39,8 +41,6 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 			}
 			perm = o.FilePerm
 		}
-	default:
-		return "", fmt.Errorf("%w: the filesystem driver takes *filesystem.SaveOptions, got %T", storage.ErrUnsupported, opts.DriverOptions)
 	}
 	if err := checkName(name); err != nil {
 		return "", err

@@ -458,8 +458,8 @@ func TestDriverOptions(t *testing.T) {
 		t.Fatalf("storage class %q", a.StorageClass)
 	}
 	_, err = st.Save(t.Context(), "x.txt", strings.NewReader("c"), storage.SaveOptions{DriverOptions: gcs.SaveOptions{}})
-	if !errors.Is(err, storage.ErrUnsupported) {
-		t.Fatalf("DriverOptions by value: %v, want ErrUnsupported", err)
+	if !errors.Is(err, storage.ErrInvalidArgument) {
+		t.Fatalf("DriverOptions by value: %v, want ErrInvalidArgument", err)
 	}
 }
 

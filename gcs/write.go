@@ -19,8 +19,7 @@ import (
 )
 
 // SaveOptions are the GCS-specific options of one Save. Pass a *SaveOptions
-// as storage.SaveOptions.DriverOptions; the driver rejects any other type
-// with an error matching storage.ErrUnsupported.
+// as storage.SaveOptions.DriverOptions (see storage.OptionsFor).
 type SaveOptions struct {
 	// StorageClass of the new object ("STANDARD", "NEARLINE", "COLDLINE",
 	// "ARCHIVE"); empty: the bucket's default.
@@ -34,17 +33,16 @@ type SaveOptions struct {
 	ChunkSize int
 }
 
+// DriverName implements storage.DriverOptions: "gcs". Other drivers ignore
+// these options.
+func (*SaveOptions) DriverName() string { return "gcs" }
+
 func driverOptions(v any) (*SaveOptions, error) {
-	switch o := v.(type) {
-	case nil:
-		return &SaveOptions{}, nil
-	case *SaveOptions:
-		if o == nil {
-			return &SaveOptions{}, nil
-		}
-		return o, nil
+	o, err := storage.OptionsFor[*SaveOptions]("gcs", v)
+	if o == nil && err == nil {
+		o = &SaveOptions{}
 	}
-	return nil, fmt.Errorf("%w: gcs: DriverOptions must be a *gcs.SaveOptions, got %T", storage.ErrUnsupported, v)
+	return o, err
 }
 
 // maxReadAhead is how much of a stream of unknown size is read before the

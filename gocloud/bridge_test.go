@@ -127,8 +127,8 @@ func TestDriverOptions(t *testing.T) {
 	if err != nil || !called {
 		t.Fatalf("BeforeWrite: %v %v", called, err)
 	}
-	if _, err := st.Save(ctx, "a", strings.NewReader("x"), storage.SaveOptions{DriverOptions: 42}); !errors.Is(err, storage.ErrUnsupported) {
-		t.Fatalf("foreign driver options: %v", err)
+	if _, err := st.Save(ctx, "a", strings.NewReader("x"), storage.SaveOptions{DriverOptions: 42}); !errors.Is(err, storage.ErrInvalidArgument) {
+		t.Fatalf("driver options of no driver: %v", err)
 	}
 	if _, err := st.Save(ctx, "a", strings.NewReader("x"), storage.SaveOptions{Public: true}); !errors.Is(err, storage.ErrUnsupported) {
 		t.Fatalf("public: %v", err)

@@ -144,6 +144,10 @@ type SaveOptions struct {
 	BeforeWrite func(asFunc func(any) bool) error
 }
 
+// DriverName implements storage.DriverOptions: "gocloud". Other drivers
+// ignore these options.
+func (*SaveOptions) DriverName() string { return "gocloud" }
+
 // CapabilitiesFor returns what the bridge declares over the gocloud.dev
 // driver registered for scheme (as of gocloud.dev v0.47). Unknown schemes
 // get the portable minimum (see the package documentation).

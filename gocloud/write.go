@@ -27,14 +27,14 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		ContentLanguage:    opts.ContentLanguage,
 		Metadata:           opts.Metadata,
 	}
-	switch so := opts.DriverOptions.(type) {
-	case nil:
-	case *SaveOptions:
-		wo.BufferSize, wo.MaxConcurrency, wo.BeforeWrite = so.BufferSize, so.MaxConcurrency, so.BeforeWrite
-	default:
-		return "", fmt.Errorf("%w: gocloud driver options must be *gocloud.SaveOptions, not %T", storage.ErrUnsupported, opts.DriverOptions)
+	so, err := storage.OptionsFor[*SaveOptions]("gocloud", opts.DriverOptions)
+	if err != nil {
+		return "", err
 	}
-	name, err := d.write(ctx, name, r, wo, opts)
+	if so != nil {
+		wo.BufferSize, wo.MaxConcurrency, wo.BeforeWrite = so.BufferSize, so.MaxConcurrency, so.BeforeWrite
+	}
+	name, err = d.write(ctx, name, r, wo, opts)
 	return name, d.notFound(ctx, err)
 }
 

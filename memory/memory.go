@@ -108,9 +108,6 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	if opts.Public {
 		return "", storage.ErrUnsupported
 	}
-	if opts.DriverOptions != nil {
-		return "", fmt.Errorf("%w: memory takes no driver options, got %T", storage.ErrUnsupported, opts.DriverOptions)
-	}
 	data, err := readAll(ctx, r, opts.Size)
 	if err != nil {
 		return "", err

@@ -106,8 +106,8 @@ func TestDriverOptionsRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = st.Save(t.Context(), "a.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: 1})
-	if !errors.Is(err, storage.ErrUnsupported) {
-		t.Fatalf("Save with driver options: %v, want ErrUnsupported", err)
+	if !errors.Is(err, storage.ErrInvalidArgument) {
+		t.Fatalf("Save with driver options of no driver: %v, want ErrInvalidArgument", err)
 	}
 }
 

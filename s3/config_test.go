@@ -151,7 +151,7 @@ func TestDriverOptions(t *testing.T) {
 	st := newStorage(t, cfg)
 	ctx := t.Context()
 	_, err := st.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{DriverOptions: "nope"})
-	if !errors.Is(err, storage.ErrUnsupported) {
+	if !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Fatalf("string driver options: %v", err)
 	}
 	_, err = st.Save(ctx, "rr.txt", strings.NewReader("x"), storage.SaveOptions{

@@ -2,7 +2,6 @@ package s3
 
 import (
 	"encoding/base64"
-	"fmt"
 	"mime"
 	"strings"
 
@@ -29,6 +28,10 @@ type SaveOptions struct {
 	Tagging string
 }
 
+// DriverName implements storage.DriverOptions: "s3". Other drivers ignore
+// these options.
+func (*SaveOptions) DriverName() string { return "s3" }
+
 // object settings shared by PutObject, CreateMultipartUpload and CopyObject.
 type objectParams struct {
 	contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage *string
@@ -41,9 +44,9 @@ type objectParams struct {
 }
 
 func (d *Driver) params(opts *storage.WriteOptions) (*objectParams, error) {
-	so, ok := opts.DriverOptions.(*SaveOptions)
-	if opts.DriverOptions != nil && (!ok || so == nil) {
-		return nil, fmt.Errorf("%w: s3 takes *s3.SaveOptions as driver options, got %T", storage.ErrUnsupported, opts.DriverOptions)
+	so, err := storage.OptionsFor[*SaveOptions]("s3", opts.DriverOptions)
+	if err != nil {
+		return nil, err
 	}
 	if so == nil {
 		so = &SaveOptions{}

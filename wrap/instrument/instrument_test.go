@@ -108,7 +108,7 @@ func TestMetricsTracesLogs(t *testing.T) {
 	if ok, _ := o.st.Exists(ctx, "missing"); ok {
 		t.Fatal("missing exists")
 	}
-	if _, err := o.st.Save(ctx, "b", strings.NewReader("x"), storage.SaveOptions{DriverOptions: 1}); !errors.Is(err, storage.ErrUnsupported) {
+	if _, err := o.st.Save(ctx, "b", strings.NewReader("x"), storage.SaveOptions{DriverOptions: 1}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Fatalf("driver options: %v", err)
 	}
 	for range o.st.List(ctx, "", storage.ListOptions{}) {
