@@ -238,6 +238,10 @@ func (s *Storage) Capabilities() Capabilities { return s.caps }
 // own extensions.
 func (s *Storage) Driver() Driver { return s.drv }
 
+// Location returns the location prefix every object is stored under
+// ([WithLocation]): "" or ending in "/".
+func (s *Storage) Location() string { return s.location }
+
 // Close releases the driver's resources.
 func (s *Storage) Close() error { return s.wrap("close", "", s.drv.Close()) }
 

@@ -259,21 +259,36 @@ func (s *Storages) Get(name string) (*storage.Storage, error) {
 	return s.open(s.ctx, e)
 }
 
+// Open opens a new storage from the configuration of name, with opts
+// applied after the configured ones (storage.WithLocation replaces the
+// configured location, for example), then read_only and Options.Wrap as
+// for Get. Unlike Get, every call opens a storage of its own, which the
+// caller closes: for work that needs the same backend under several
+// locations, such as a conformance run.
+func (s *Storages) Open(ctx context.Context, name string, opts ...storage.Option) (*storage.Storage, error) {
+	e := s.entries[name]
+	if e == nil {
+		return nil, fmt.Errorf("%w: storage config: no storage %q (configured: %s)", storage.ErrNotExist, name, strings.Join(s.Names(), ", "))
+	}
+	return s.openEntry(ctx, e, opts...)
+}
+
+func (s *Storages) openEntry(ctx context.Context, e *entry, opts ...storage.Option) (*storage.Storage, error) {
+	st, err := e.parsed.Open(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if e.readOnly {
+		st = st.Wrap(readonly.Wrap)
+	}
+	if s.wrap != nil {
+		st = s.wrap(e.name, st)
+	}
+	return st, nil
+}
+
 func (s *Storages) open(ctx context.Context, e *entry) (*storage.Storage, error) {
-	e.once.Do(func() {
-		st, err := e.parsed.Open(ctx)
-		if err != nil {
-			e.err = err
-			return
-		}
-		if e.readOnly {
-			st = st.Wrap(readonly.Wrap)
-		}
-		if s.wrap != nil {
-			st = s.wrap(e.name, st)
-		}
-		e.st = st
-	})
+	e.once.Do(func() { e.st, e.err = s.openEntry(ctx, e) })
 	return e.st, e.err
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/config"
+	_ "github.com/go-storages/storage/filesystem"
 	_ "github.com/go-storages/storage/gocloud"
 	_ "github.com/go-storages/storage/memory"
 )
@@ -265,4 +266,91 @@ func TestDescribeRedactsSecrets(t *testing.T) {
 	if d := sts.Describe("default"); strings.Contains(d, secret) || !strings.Contains(d, "REDACTED") {
 		t.Fatalf("Describe = %q", d)
 	}
+}
+
+// Open gives a storage of its own from a configuration, with options on
+// top (here a different location), read_only and Wrap applied as by Get.
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	path := writeFile(t, `
+[storages.media]
+url = "file://`+root+`/?location=uploads&base_url=https://cdn.example.com/"
+[storages.static]
+url = "file://`+root+`/"
+read_only = true
+`)
+	var wrapped []string
+	sts, err := config.Load(ctx, config.Options{Path: path, Env: []string{}, Wrap: func(name string, st *storage.Storage) *storage.Storage {
+		wrapped = append(wrapped, name)
+		return st
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sts.Close()
+	base, err := sts.Get("media")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base.Location() != "uploads/" {
+		t.Fatalf("Location() = %q", base.Location())
+	}
+	sub, err := sts.Open(ctx, "media", storage.WithLocation(base.Location()+"tmp/run1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sub.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := sub.URL("a.txt"); u != "https://cdn.example.com/uploads/tmp/run1/a.txt" {
+		t.Fatalf("URL = %q", u)
+	}
+	if ok, _ := base.Exists(ctx, "tmp/run1/a.txt"); !ok {
+		t.Fatal("the object is not under the configured storage's tmp/run1/")
+	}
+	if err := sub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := base.Exists(ctx, "tmp/run1/a.txt"); !ok || err != nil {
+		t.Fatalf("closing the opened storage closed the configured one: %v", err)
+	}
+	ro, err := sts.Open(ctx, "static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.Save(ctx, "b.txt", strings.NewReader("x"), storage.SaveOptions{}); !errors.Is(err, storage.ErrPermission) || !ro.Capabilities().ReadOnly {
+		t.Fatalf("read_only not applied: %v", err)
+	}
+	if fmt.Sprint(wrapped) != "[media media static]" {
+		t.Fatalf("wrapped %v", wrapped)
+	}
+	if _, err := sts.Open(ctx, "nope"); !errors.Is(err, storage.ErrNotExist) {
+		t.Fatalf("unknown name: %v", err)
+	}
+}
+
+func ExampleStorages_Open() {
+	ctx := context.Background()
+	sts, err := config.Load(ctx, config.Options{Env: []string{"STORAGES_MEDIA_URL=mem:///uploads?base_url=https://cdn.example.com/"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sts.Close()
+	media, _ := sts.Get("media")
+	// The same backend under uploads/tmp/, closed on its own.
+	tmp, err := sts.Open(ctx, "media", storage.WithLocation(media.Location()+"tmp"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer tmp.Close()
+	u, _ := tmp.URL("report.pdf")
+	fmt.Println(media.Location(), tmp.Location())
+	fmt.Println(u)
+	// Output:
+	// uploads/ uploads/tmp/
+	// https://cdn.example.com/uploads/tmp/report.pdf
 }

@@ -26,13 +26,17 @@ func (a *app) conformanceCommand() *cobra.Command {
 		lenientSigs  bool
 	)
 	c := &cobra.Command{
-		Use:   "conformance [--groups G,...] [--skip G,...] URL",
+		Use:   "conformance [--groups G,...] [--skip G,...] URL|NAME:PATH|DIR",
 		Short: "Run the conformance suite against your own bucket and print a table per group",
 		Long: `Run the conformance suite that every go-storages driver passes against the
-storage URL names (R2, Wasabi, Ceph, a real S3 account, ...), outside go test,
-and print the passed, failed and skipped cases of each group. Every case works
-in its own prefix under <path>/conformance-<random>/ and deletes what it
-wrote; whatever a failed case left behind is deleted at the end.
+storage the argument names (R2, Wasabi, Ceph, a real S3 account, ...), outside
+go test, and print the passed, failed and skipped cases of each group. The
+storage is a URL (its path is the prefix to work under; for file:// and
+gocloud+file:// URLs, the directory), NAME:PATH for a storage of the
+configuration (under its configured location, then PATH), or a local
+directory. Every case works in its own prefix under
+<prefix>/conformance-<random>/ and deletes what it wrote; whatever a failed
+case left behind is deleted at the end. A read-only storage is refused.
 
 Some cases fetch public URLs (the url group, and cases of names and
 encoding): give the storage a base_url that serves its objects (a public
@@ -45,7 +49,8 @@ of --large-size bytes through Save and Open.
 Exit status 1 when any case failed.`,
 		Example: `  storages conformance 's3://my-bucket/tmp?region=eu-west-1'
   storages conformance --skip url,large 's3://bucket?endpoint=https://ACCOUNT.r2.cloudflarestorage.com&region=auto'
-  storages conformance --groups save,open,list -v gs://my-bucket/scratch/`,
+  storages conformance --groups save,open,list -v gs://my-bucket/scratch/
+  STORAGES_MEDIA_URL='s3://media?region=eu-west-1' storages conformance --skip url media:scratch/`,
 		Args: args(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.conformance(cmd.Context(), args[0], groups, skip, largeSize, verbose, lenientSigs)
@@ -61,19 +66,48 @@ Exit status 1 when any case failed.`,
 	return c
 }
 
-// conformanceTarget splits a storage URL or local directory into a URL to
-// open and the location prefix the run works under.
-func conformanceTarget(arg string) (*storage.ParsedURL, string, string, error) {
-	raw, loc := arg, ""
-	if !urlArg.MatchString(arg) {
+// opener opens the storage under test with options on top (its location,
+// for each case and for the final sweep).
+type opener func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error)
+
+// conformanceTarget resolves the argument of conformance: a storage URL (its
+// path is the prefix the run works under, except for file and gocloud+file
+// URLs, whose path is the directory), NAME:PATH from the configuration, or a
+// local directory. It returns how to open the storage, the location the
+// run works under ("" or ending in "/") and the argument as shown.
+func (a *app) conformanceTarget(ctx context.Context, arg string) (opener, string, string, error) {
+	if m := configArg.FindStringSubmatch(arg); m != nil && !urlArg.MatchString(arg) && !localExists(arg) {
+		cfg, err := a.config()
+		if err != nil {
+			return nil, "", "", fmt.Errorf("%s: %w", arg, err)
+		}
+		if !slices.Contains(cfg.Names(), m[1]) {
+			return nil, "", "", usagef("%s: no storage %q in the configuration (configured: %s)", arg, m[1], strings.Join(cfg.Names(), ", "))
+		}
+		open := func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
+			return cfg.Open(ctx, m[1], opts...)
+		}
+		loc, err := baseLocation(ctx, open, m[2])
+		return open, loc, arg, err
+	}
+	raw, loc, display := arg, "", arg
+	switch u, err := url.Parse(arg); {
+	case !urlArg.MatchString(arg):
 		abs, err := filepath.Abs(arg)
 		if err != nil {
 			return nil, "", "", err
 		}
 		raw = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
-	} else if u, err := url.Parse(arg); err != nil {
+	case err != nil:
 		return nil, "", "", usagef("malformed storage URL (not shown: it may hold secrets)")
-	} else if u.Scheme != "file" {
+	case u.Scheme == "file":
+	case u.Scheme == gocloudFile:
+		dir, err := gocloudFileDir(u)
+		if err != nil {
+			return nil, "", "", err
+		}
+		raw = gocloudFileURL(dir, u.RawQuery)
+	default:
 		loc = strings.Trim(u.Path, "/")
 		base := *u
 		base.Path, base.RawPath = "", ""
@@ -86,14 +120,36 @@ func conformanceTarget(arg string) (*storage.ParsedURL, string, string, error) {
 	if err != nil {
 		return nil, "", "", err
 	}
-	display := withPath(p.String(), loc)
-	switch {
-	case !urlArg.MatchString(arg):
-		display = arg
-	case p.Scheme() == "file":
-		display = p.String()
+	if urlArg.MatchString(arg) {
+		display = withPath(p.String(), loc)
+		if p.Scheme() == "file" || p.Scheme() == gocloudFile {
+			display = p.String()
+		}
 	}
-	return p, loc, display, nil
+	open := func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
+		return a.openURL(ctx, p, opts...)
+	}
+	loc, err = baseLocation(ctx, open, loc)
+	return open, loc, display, err
+}
+
+// baseLocation is the location the run works under: the storage's own
+// (a location parameter, or a configured one) followed by sub. It refuses a
+// read-only storage, where every case that writes would fail.
+func baseLocation(ctx context.Context, open opener, sub string) (string, error) {
+	st, err := open(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	if st.Capabilities().ReadOnly {
+		return "", usagef("the storage is read-only: the conformance suite writes (and deletes what it wrote)")
+	}
+	loc := st.Location()
+	if sub = strings.Trim(sub, "/"); sub != "" {
+		loc += sub + "/"
+	}
+	return loc, nil
 }
 
 func (a *app) conformance(ctx context.Context, arg string, groups, skip []string, largeSize int64, verbose, lenientSigs bool) error {
@@ -105,19 +161,16 @@ func (a *app) conformance(ctx context.Context, arg string, groups, skip []string
 			return usagef("no group %q (groups: %s)", g, strings.Join(conformance.GroupNames(), ", "))
 		}
 	}
-	p, loc, display, err := conformanceTarget(arg)
+	open, loc, display, err := a.conformanceTarget(ctx, arg)
 	if err != nil {
 		return err
 	}
-	run := "conformance-" + strings.ToLower(rand.Text()[:10])
-	if loc != "" {
-		run = loc + "/" + run
-	}
+	run := loc + "conformance-" + strings.ToLower(rand.Text()[:10])
 	var n atomic.Int64
 	caseLoc := func() string { return fmt.Sprintf("%s/case-%04d", run, n.Add(1)) }
 	h := conformance.Harness{
 		NewT: func(t conformance.T) *storage.Storage {
-			st, err := a.openURL(t.Context(), p, storage.WithLocation(caseLoc()))
+			st, err := open(t.Context(), storage.WithLocation(caseLoc()))
 			if err != nil {
 				t.Fatalf("opening %s: %v", display, err)
 			}
@@ -126,9 +179,6 @@ func (a *app) conformance(ctx context.Context, arg string, groups, skip []string
 		},
 		LargeObjectSize: largeSize,
 		NameLimit:       storage.MaxNameLength - len(run+"/case-0000/"),
-	}
-	if lenientSigs {
-		h.SignaturesNotEnforced = "--signatures-not-enforced"
 	}
 	fmt.Fprintf(a.io.err, "Running the conformance suite against %s, under %s/\n", display, run)
 	rep, err := conformance.RunStandalone(ctx, h, conformance.StandaloneOptions{
@@ -149,7 +199,7 @@ func (a *app) conformance(ctx context.Context, arg string, groups, skip []string
 			}
 		},
 	})
-	left := a.sweep(p, run)
+	left := a.sweep(open, run)
 	if err != nil {
 		if rep == nil {
 			return usagef("%v", err)
@@ -172,9 +222,9 @@ func (a *app) conformance(ctx context.Context, arg string, groups, skip []string
 
 // sweep deletes whatever the run left under its prefix and returns how
 // many objects that was (-1 when it could not look).
-func (a *app) sweep(p *storage.ParsedURL, run string) int {
+func (a *app) sweep(open opener, run string) int {
 	ctx := context.Background()
-	st, err := a.openURL(ctx, p, storage.WithLocation(run))
+	st, err := open(ctx, storage.WithLocation(run))
 	if err != nil {
 		return -1
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -94,5 +96,88 @@ func TestConformanceCommandS3(t *testing.T) {
 	}
 	if len(out.Contents) > 0 {
 		t.Fatalf("left behind: %d objects, first %q", len(out.Contents), aws.ToString(out.Contents[0].Key))
+	}
+}
+
+// NAME:PATH names a storage of the configuration, as in every other
+// command: the run works under the configured location, then PATH, and a
+// read-only storage is refused before anything runs.
+func TestConformanceCommandConfigName(t *testing.T) {
+	dir := t.TempDir()
+	env := []string{"STORAGES_SCRATCH_URL=file://" + dir + "?location=base", "STORAGES_STATIC_URL=file://" + dir}
+	cfg := filepath.Join(t.TempDir(), "storages.toml")
+	writeFile(t, cfg, "[storages.static]\nurl = \"file://"+dir+"\"\nread_only = true\n")
+	r := execRunner(t, env, "", "conformance", "--groups", "save,list", "scratch:sub/").expect(t, 0, "conformance scratch:sub/")
+	if !regexp.MustCompile(`against scratch:sub/, under base/sub/conformance-[a-z0-9]{10}/`).MatchString(r.err) {
+		t.Fatalf("stderr %q: the run is not under the configured location and PATH", r.err)
+	}
+	if !regexp.MustCompile(`(?m)^\s+save\s+[1-9][0-9]*\s+0\s+[0-9]+$`).MatchString(r.out) {
+		t.Fatalf("table:\n%s", r.out)
+	}
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Fatalf("left behind: %q", left)
+	}
+	if r := execRunner(t, []string{"STORAGES_CONFIG=" + cfg}, "", "conformance", "static:").expect(t, 2, "read-only"); !strings.Contains(r.err, "read-only") {
+		t.Fatalf("stderr %q", r.err)
+	}
+	execRunner(t, env, "", "conformance", "nosuch:x/").expect(t, 2, "unknown name")
+}
+
+// gocloud+file URLs name a directory, absolute or relative (gocloud.dev's
+// gocloud+file://./dir), in conformance as in the other commands.
+func TestGocloudFilePaths(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "bucket", "sub", "a.txt"), "alpha")
+	run := func(code int, args ...string) result {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Dir, cmd.Env = dir, cleanEnv()
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		got := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			got = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if got != code {
+			t.Fatalf("storages %q: exit %d, want %d\n%s%s", args, got, code, out.String(), errb.String())
+		}
+		return result{out.String(), errb.String(), got}
+	}
+	abs := "gocloud+file://" + filepath.ToSlash(filepath.Join(dir, "bucket"))
+	for _, base := range []string{abs + "/", "gocloud+file://./bucket/"} {
+		if got := run(0, "ls", "-R", base).out; got != "sub/a.txt\n" {
+			t.Fatalf("ls -R %s = %q", base, got)
+		}
+		if got := run(0, "cat", base+"sub/a.txt").out; got != "alpha" {
+			t.Fatalf("cat = %q", got)
+		}
+	}
+	run(0, "cp", "gocloud+file://./bucket/sub/a.txt", abs+"/new/dir/b.txt")
+	if got := run(0, "cat", abs+"/new/dir/b.txt").out; got != "alpha" {
+		t.Fatalf("copied = %q", got)
+	}
+	if e := run(1, "cat", "gocloud+file://./bucket/nope.txt").err; !strings.Contains(e, abs+"/nope.txt: no such file or directory") {
+		t.Fatalf("stderr %q", e)
+	}
+	run(2, "ls", "gocloud+file://host/x")
+
+	for _, u := range []string{abs, "gocloud+file://./bucket"} {
+		r := run(0, "conformance", "--groups", "save,open,list", u)
+		if !strings.Contains(r.err, "against "+abs+", under conformance-") ||
+			!regexp.MustCompile(`(?m)^\s+open\s+[1-9][0-9]*\s+0\s+[0-9]+$`).MatchString(r.out) {
+			t.Fatalf("conformance %s:\n%s%s", u, r.err, r.out)
+		}
+	}
+	var objs []string
+	for _, p := range leftovers(t, filepath.Join(dir, "bucket")) {
+		if !strings.HasSuffix(p, ".attrs") {
+			objs = append(objs, p)
+		}
+	}
+	if strings.Join(objs, " ") != filepath.Join(dir, "bucket", "new", "dir", "b.txt")+" "+filepath.Join(dir, "bucket", "sub", "a.txt") {
+		t.Fatalf("left behind: %q", objs)
 	}
 }

@@ -34,6 +34,7 @@ import (
 
 	// gocloud.dev's own drivers, for gocloud+<scheme>:// URLs.
 	_ "gocloud.dev/blob/azureblob"
+	_ "gocloud.dev/blob/fileblob"
 	_ "gocloud.dev/blob/gcsblob"
 	_ "gocloud.dev/blob/memblob"
 	_ "gocloud.dev/blob/s3blob"

@@ -86,6 +86,9 @@ func (a *app) resolveURL(ctx context.Context, arg string, write bool) (*target, 
 		}
 		return a.resolveLocal(arg, p, u.RawQuery, write)
 	}
+	if u.Scheme == gocloudFile {
+		return a.resolveGocloudFile(ctx, u, write)
+	}
 	name := strings.TrimPrefix(u.Path, "/")
 	base := *u
 	base.Path, base.RawPath, base.Fragment, base.RawFragment = "", "", "", ""
@@ -102,6 +105,85 @@ func (a *app) resolveURL(ctx context.Context, arg string, write bool) (*target, 
 	// Objects are shown without the query, which the command line already
 	// holds once (and whose secrets are redacted in t.display).
 	t.show = func(n string) string { return withPath(base.Scheme+"://"+base.Host, n) }
+	if t.st, err = a.open(ctx, "url:"+raw, p); err != nil {
+		return nil, fmt.Errorf("%s: %w", t.display, err)
+	}
+	return t, nil
+}
+
+// gocloudFile is the scheme of gocloud.dev's fileblob through the bridge.
+const gocloudFile = "gocloud+file"
+
+// gocloudFileDir returns the directory a gocloud+file URL names: its path,
+// absolute (gocloud+file:///srv/files) or relative to the working directory
+// as gocloud.dev writes it (gocloud+file://./files).
+func gocloudFileDir(u *url.URL) (string, error) {
+	p := u.Path
+	switch {
+	case u.Opaque != "":
+		p = u.Opaque
+	case u.Host == ".":
+		p = strings.TrimPrefix(p, "/")
+	case u.Host != "" && u.Host != "localhost":
+		return "", usagef("a gocloud+file URL has no host: write gocloud+file:///absolute/path or gocloud+file://./relative/path")
+	}
+	if p == "" {
+		return "", usagef("a gocloud+file URL needs a directory: gocloud+file:///absolute/path or gocloud+file://./relative/path")
+	}
+	return filepath.Abs(filepath.FromSlash(p))
+}
+
+// gocloudFileURL is the URL of the fileblob bucket at the absolute
+// directory dir, with query.
+func gocloudFileURL(dir, query string) string {
+	return (&url.URL{Scheme: gocloudFile, Path: filepath.ToSlash(dir), RawQuery: query}).String()
+}
+
+// resolveGocloudFile opens a gocloud.dev fileblob bucket. Its URL's path is
+// a directory, not an object name: like a local path, a directory is the
+// bucket, and a file (or, for a destination, a name that does not exist
+// yet) is an object of the bucket at the nearest directory. A relative
+// directory is made absolute, since the bridge opens paths as given.
+func (a *app) resolveGocloudFile(ctx context.Context, u *url.URL, write bool) (*target, error) {
+	abs, err := gocloudFileDir(u)
+	if err != nil {
+		return nil, err
+	}
+	root, name := abs, ""
+	fi, err := os.Stat(abs)
+	switch {
+	case err == nil && fi.IsDir():
+	case err == nil:
+		root, name = filepath.Dir(abs), filepath.Base(abs)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: %w", gocloudFileURL(abs, ""), unwrapPathError(err))
+	case !write:
+		return nil, fmt.Errorf("%s: no such file or directory", gocloudFileURL(abs, ""))
+	default:
+		// A destination to create: objects of the bucket at the nearest
+		// existing directory (fileblob does not create its directory).
+		for root = filepath.Dir(abs); root != filepath.Dir(root); root = filepath.Dir(root) {
+			if fi, err := os.Stat(root); err == nil && fi.IsDir() {
+				break
+			}
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil {
+			return nil, err
+		}
+		name = filepath.ToSlash(rel)
+		if strings.HasSuffix(u.Path+u.Opaque, "/") {
+			name += "/"
+		}
+	}
+	raw := gocloudFileURL(root, u.RawQuery)
+	p, err := storage.ParseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	t := &target{name: name}
+	t.show = func(n string) string { return gocloudFileURL(filepath.Join(root, filepath.FromSlash(n)), "") }
+	t.display = withPath(p.String(), strings.TrimPrefix(filepath.ToSlash(filepath.Join(root, name)), "/"))
 	if t.st, err = a.open(ctx, "url:"+raw, p); err != nil {
 		return nil, fmt.Errorf("%s: %w", t.display, err)
 	}
