@@ -158,6 +158,11 @@ type SignOptions struct {
 	Expiry time.Duration
 	// ContentType, for PUT, is the Content-Type the upload must carry.
 	ContentType string
+	// PublicURL is set by [Storage.SignedURL] for the driver, whatever the
+	// caller gave: the object's public URL ([Storage.URL]), or "" when the
+	// storage has no base URL. A driver that signs URLs on the public
+	// domain (S3 with CloudFront keys) signs this one.
+	PublicURL string
 }
 
 // DefaultSignExpiry is the validity of a signed URL when SignOptions.Expiry is zero.

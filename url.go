@@ -21,8 +21,15 @@ type URLSigner interface {
 
 // URL returns the public URL of name: the base URL (see [WithBaseURL]) followed
 // by the escaped name, including the storage's location prefix. It does no I/O
-// and does not check that the object exists. Without a base URL it returns an
-// error matching ErrUnsupported.
+// and does not check that the object exists.
+//
+// Without a base URL it returns an error matching ErrUnsupported that says
+// so, rather than a link that would not serve the object: objects are
+// private by default, so a bucket's own endpoint is no public URL. The cloud
+// drivers use their bucket's endpoint as the base only when the user
+// declared the bucket public (s3, gcs and azure Config.PublicBucket, URL
+// parameter public_bucket=true, or Config.Public). For private objects use
+// [Storage.SignedURL].
 //
 // Every byte of the name other than ASCII letters, digits, '-', '.', '_', '~'
 // and '/' is percent-encoded (RFC 3986 unreserved characters), so every valid
@@ -39,7 +46,8 @@ func (s *Storage) URL(name string) (string, error) {
 	var base string
 	switch len(s.baseURLs) {
 	case 0:
-		return "", errorf("url", name, ErrUnsupported, "no base URL configured (storage.WithBaseURL)")
+		return "", errorf("url", name, ErrUnsupported, "no public base URL: objects are private unless the storage has a base URL "+
+			"(storage.WithBaseURL, base_url=) or its bucket is declared public (public_bucket=true); use SignedURL for private objects")
 	case 1:
 		base = s.baseURLs[0]
 	default:
@@ -80,6 +88,7 @@ func (s *Storage) SignedURL(ctx context.Context, name string, opts SignOptions) 
 	if opts.Expiry == 0 {
 		opts.Expiry = DefaultSignExpiry
 	}
+	opts.PublicURL, _ = s.URL(name)
 	if opts.Method == http.MethodPut && opts.ContentType != "" && !s.caps.SignedPutContentType {
 		return "", errorf(op, name, ErrUnsupported, "this driver cannot sign a PUT URL that enforces a content type")
 	}

@@ -37,9 +37,12 @@
 // shortly before it expires.
 //
 // Azure has no per-blob ACL: Capabilities.PublicObjects is false and
-// SaveOptions.Public is refused with storage.ErrUnsupported. Public URLs work
-// for containers whose access level allows anonymous blob reads, or through a
-// CDN or custom domain ([Config.PublicBaseURL]).
+// SaveOptions.Public is refused with storage.ErrUnsupported. Public URLs use
+// the storage's base URL (storage.WithBaseURL, base_url: a CDN or Front Door
+// domain); without one, the container's URL on the service endpoint when the
+// container is declared public ([Config.PublicBucket]: its access level
+// allows anonymous blob reads), and otherwise URL fails with an error
+// matching storage.ErrUnsupported rather than hand out a dead link.
 //
 // A missing container is storage.ErrBucketNotExist from every operation
 // (Azure names it, ContainerNotFound, even in the x-ms-error-code header of
@@ -124,10 +127,13 @@ type Config struct {
 	// string, else https://<AccountName>.blob.core.windows.net/.
 	ServiceURL string
 
-	// PublicBaseURL is the base of public URLs, such as an Azure CDN or
-	// Front Door domain ("https://cdn.example.com/"), addressing the root of
-	// the container. Empty: the container's own URL on the service endpoint.
-	PublicBaseURL string
+	// PublicBucket declares the container public (its access level,
+	// "blob" or "container", allows anonymous blob reads): without a base
+	// URL (storage.WithBaseURL, the one way to set a CDN or Front Door
+	// domain), public URLs are then the container's URL on the service
+	// endpoint. False: URL fails with an error matching
+	// storage.ErrUnsupported unless a base URL is set.
+	PublicBucket bool
 
 	// BlockSize is the size of staged blocks and of parallel download
 	// chunks. Zero: DefaultBlockSize. A body that fits in one block is
@@ -195,21 +201,25 @@ type Driver struct {
 	sharedKey *azblob.SharedKeyCredential // nil: cannot sign with the account key
 	token     azcore.TokenCredential      // nil: no user-delegation signing
 	budget    *storage.Budget
-	baseURL   string // default public base URL
+	contURL   string // the container's URL on the service endpoint, with "/"
 	httpOnly  bool   // the endpoint is plain http (emulators)
 	udk       udkCache
 }
 
-// New returns a Storage over the container cfg names. The container URL (or
-// cfg.PublicBaseURL) is the default base of public URLs; opts come after it,
-// so a storage.WithBaseURL among them wins.
+// New returns a Storage over the container cfg names. Public URLs use the
+// base URL given with storage.WithBaseURL among opts; without one, the
+// container's URL when cfg.PublicBucket declares it public, else URL fails
+// (see storage.Storage.URL).
 func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Storage, error) {
 	d, err := NewDriver(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	all := append([]storage.Option{storage.WithBaseURL(d.baseURL)}, opts...)
-	st, err := storage.New(d, all...)
+	var all []storage.Option
+	if cfg.PublicBucket {
+		all = append(all, storage.WithBaseURL(d.contURL))
+	}
+	st, err := storage.New(d, append(all, opts...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -253,10 +263,7 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 		return nil, err
 	}
 	d.cont = d.svc.NewContainerClient(cfg.Container)
-	d.baseURL = strings.TrimSuffix(d.cont.URL(), "/") + "/"
-	if cfg.PublicBaseURL != "" {
-		d.baseURL = cfg.PublicBaseURL
-	}
+	d.contURL = strings.TrimSuffix(d.cont.URL(), "/") + "/"
 	if u, err := url.Parse(d.cont.URL()); err == nil && u.Scheme == "http" {
 		d.httpOnly = true
 	}

@@ -59,6 +59,9 @@ func publicContainer(t testing.TB) string {
 	return publicName
 }
 
+// locations maps each storage newStorage made to its location prefix.
+var locations sync.Map
+
 // newStorage returns a storage over a fresh location prefix of the run's
 // container; its objects are deleted when the test ends.
 func newStorage(t testing.TB, cfg azure.Config, opts ...storage.Option) *storage.Storage {
@@ -75,6 +78,7 @@ func newStorage(t testing.TB, cfg azure.Config, opts ...storage.Option) *storage
 	if err != nil {
 		t.Fatal(err)
 	}
+	locations.Store(st, prefix)
 	t.Cleanup(func() {
 		drv := st.Driver()
 		ctx := context.Background()

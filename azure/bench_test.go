@@ -49,12 +49,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { bucket.Close() })
-	// The location prefix: the storage's public URL less the container's.
-	u, err := st.URL("x")
-	if err != nil {
-		b.Fatal(err)
-	}
-	prefix := u[len(cont.URL())+1 : len(u)-1]
+	prefix := locationOf(b, st, "")
 	ae, name := env(b)
 	return &benchEnv{st: st, cont: cont, bucket: bucket, prefix: prefix, container: name, conn: ae.ConnectionString}
 }

@@ -168,13 +168,11 @@ func TestDriverOptions(t *testing.T) {
 // locationOf returns the full blob name of name (with the location prefix).
 func locationOf(t testing.TB, st *storage.Storage, name string) string {
 	t.Helper()
-	u, err := st.URL(name)
-	if err != nil {
-		t.Fatal(err)
+	loc, ok := locations.Load(st)
+	if !ok {
+		t.Fatal("locationOf: the storage was not made by newStorage")
 	}
-	base := st.Driver().(*azure.Driver).ContainerClient().URL() + "/"
-	full := strings.TrimPrefix(u, base)
-	return strings.ReplaceAll(full, "%20", " ")
+	return loc.(string) + "/" + name
 }
 
 // TestLargeStreamStaged uploads a stream of several blocks and reads it back
@@ -519,8 +517,18 @@ func TestSignedURLs(t *testing.T) {
 	if _, code := get(t, eu); code != http.StatusForbidden {
 		t.Fatalf("expired: %d", code)
 	}
-	// The private container refuses the unsigned URL.
-	pub, err := st.URL(name)
+	// A private container has no public URL without a base URL, and
+	// refuses the unsigned URL of the blob on the endpoint.
+	if u, err := st.URL(name); !errors.Is(err, storage.ErrUnsupported) {
+		t.Fatalf("URL of a private container without a base URL: %q, %v", u, err)
+	}
+	e, cont := env(t)
+	declared, err := azure.New(ctx, azure.Config{ConnectionString: e.ConnectionString, Container: cont, PublicBucket: true}) // but it is not
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer declared.Close()
+	pub, err := declared.URL(locationOf(t, st, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -532,7 +540,7 @@ func TestSignedURLs(t *testing.T) {
 // TestPublicURL reads a blob of a public container (access level "blob")
 // through its URL on the service endpoint.
 func TestPublicURL(t *testing.T) {
-	st := newStorage(t, azure.Config{Container: publicContainer(t)})
+	st := newStorage(t, azure.Config{Container: publicContainer(t), PublicBucket: true})
 	name, err := st.Save(t.Context(), "dir/a b+ü.txt", strings.NewReader("public"), storage.SaveOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -558,7 +566,7 @@ func get(t *testing.T, u string) (string, int) {
 }
 
 func TestCustomDomainBaseURL(t *testing.T) {
-	st := newStorage(t, azure.Config{PublicBaseURL: "https://cdn.example.com/media/"})
+	st := newStorage(t, azure.Config{}, storage.WithBaseURL("https://cdn.example.com/media/"))
 	u, err := st.URL("a b.txt")
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ func ExampleNew() {
 	st, err := azure.New(ctx, azure.Config{
 		ConnectionString: "DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=" + devKey + ";EndpointSuffix=core.windows.net",
 		Container:        "media",
+		PublicBucket:     true, // anonymous blob reads allowed: URLs on the endpoint
 	}, storage.WithLocation("uploads"))
 	if err != nil {
 		log.Fatal(err)
@@ -41,11 +42,10 @@ func ExampleNew() {
 // A CDN or Front Door domain in front of the container serves public URLs.
 func ExampleConfig_customDomain() {
 	st, err := azure.New(context.Background(), azure.Config{
-		AccountName:   "myaccount",
-		AccountKey:    devKey,
-		Container:     "media",
-		PublicBaseURL: "https://cdn.example.com/",
-	})
+		AccountName: "myaccount",
+		AccountKey:  devKey,
+		Container:   "media",
+	}, storage.WithBaseURL("https://cdn.example.com/"))
 	if err != nil {
 		log.Fatal(err)
 	}

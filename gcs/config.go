@@ -90,11 +90,14 @@ type Config struct {
 	// (the bucket's default object ACL).
 	Public bool
 
-	// BaseURL is the base of public URLs: a Cloud CDN domain or a
-	// bucket-bound hostname such as "https://cdn.example.com/". Empty:
-	// "https://storage.googleapis.com/BUCKET/" (the emulator's own address
-	// for an emulator). A storage.WithBaseURL option given to New wins.
-	BaseURL string
+	// PublicBucket declares the bucket publicly readable (allUsers may
+	// read its objects): without a base URL (storage.WithBaseURL, the one
+	// way to set a Cloud CDN domain or bucket-bound hostname), public URLs
+	// are then "https://storage.googleapis.com/BUCKET/NAME" (the
+	// emulator's own address for an emulator). False (and Public false):
+	// URL fails with an error matching storage.ErrUnsupported unless a base
+	// URL is set, since that address does not serve private objects.
+	PublicBucket bool
 
 	// SignHostname, when set, signs URLs for a bucket-bound custom hostname
 	// ("cdn.example.com") instead of storage.googleapis.com: the signed URL
@@ -152,7 +155,7 @@ type settings struct {
 	chunkSize    int
 	budget       *storage.Budget
 	public       bool
-	baseURL      string
+	bucketURL    string // the bucket's address on the public endpoint
 	signHost     string
 	accessID     string
 	privateKey   []byte
@@ -177,7 +180,6 @@ func resolve(cfg Config) (*settings, error) {
 		chunkSize:   chunkSize(cfg.ChunkSize),
 		budget:      cfg.Budget,
 		public:      cfg.Public,
-		baseURL:     cfg.BaseURL,
 		signHost:    cfg.SignHostname,
 		accessID:    cfg.GoogleAccessID,
 		privateKey:  cfg.PrivateKey,
@@ -247,9 +249,7 @@ func resolve(cfg Config) (*settings, error) {
 	explicit := s.accessID != "" && (len(s.privateKey) > 0 || s.signBytes != nil)
 	s.canSign = explicit || !s.emulator
 
-	if s.baseURL == "" {
-		s.baseURL = s.scheme + "://" + s.host + "/" + storage.EscapePath(s.bucket) + "/"
-	}
+	s.bucketURL = s.scheme + "://" + s.host + "/" + storage.EscapePath(s.bucket) + "/"
 	if cfg.Client != nil {
 		s.clientPassed = cfg.Client
 	}
@@ -311,15 +311,20 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	return d, nil
 }
 
-// New returns a storage over the bucket. Public URLs default to
-// Config.BaseURL or the bucket's storage.googleapis.com address; options
-// given here (storage.WithBaseURL among them) win.
+// New returns a storage over the bucket. Public URLs use the base URL given
+// with storage.WithBaseURL among opts; without one, the bucket's
+// storage.googleapis.com address when cfg.PublicBucket or cfg.Public
+// declares the objects public, else URL fails (see storage.Storage.URL).
 func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Storage, error) {
 	d, err := NewDriver(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	st, err := storage.New(d, append([]storage.Option{storage.WithBaseURL(d.s.baseURL)}, opts...)...)
+	var all []storage.Option
+	if cfg.PublicBucket || cfg.Public {
+		all = append(all, storage.WithBaseURL(d.s.bucketURL))
+	}
+	st, err := storage.New(d, append(all, opts...)...)
 	if err != nil {
 		return nil, errors.Join(err, d.Close())
 	}

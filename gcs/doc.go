@@ -49,8 +49,12 @@
 // transcoding, which also ignores ranges) and public and signed URLs would
 // serve other bytes than those stored.
 //
-// Public URLs are https://storage.googleapis.com/BUCKET/NAME, or a Cloud CDN
-// domain or bucket-bound hostname (Config.BaseURL or storage.WithBaseURL).
+// Public URLs use the storage's base URL (storage.WithBaseURL, base_url: a
+// Cloud CDN domain or bucket-bound hostname); without one,
+// https://storage.googleapis.com/BUCKET/NAME when the bucket is declared
+// public (Config.PublicBucket, Config.Public), and otherwise URL fails with
+// an error matching storage.ErrUnsupported rather than hand out a link that
+// does not serve private objects.
 // Signed URLs are V4 GET and PUT URLs signed with the service-account key or
 // through Config.SignBytes (for example IAM signBlob), also for a bucket-bound
 // hostname (Config.SignHostname).

@@ -476,7 +476,16 @@ func TestEmulatorFromEnvironment(t *testing.T) {
 	saveString(t, st, name, "via env")
 	defer st.Delete(context.Background(), name)
 	expectContent(t, st, name, "via env")
-	u, _ := st.URL(name)
+	// A bucket not declared public has no public URL without a base URL.
+	if u, err := st.URL(name); !errors.Is(err, storage.ErrUnsupported) {
+		t.Fatalf("URL of a private bucket without a base URL: %q, %v", u, err)
+	}
+	pub, err := gcs.New(t.Context(), gcs.Config{Bucket: e.bucket, PublicBucket: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	u, _ := pub.URL(name)
 	if !strings.HasPrefix(u, "http://"+e.host+"/"+e.bucket+"/") {
 		t.Fatalf("URL %s", u)
 	}

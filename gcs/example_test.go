@@ -17,11 +17,13 @@ import (
 )
 
 // New makes no request: the storage builds public URLs at once. Here the
-// driver points at an emulator address (nothing is contacted); in production
-// leave Endpoint empty and the URL is on storage.googleapis.com.
+// driver points at an emulator address (nothing is contacted) and the bucket
+// is declared public; in production leave Endpoint empty and the URL is on
+// storage.googleapis.com. A private bucket has no public URL without a base
+// URL (see ExampleConfig_cdn).
 func ExampleNew() {
 	ctx := context.Background()
-	st, err := gcs.New(ctx, gcs.Config{Bucket: "my-media", Endpoint: "http://127.0.0.1:4443", Emulator: true})
+	st, err := gcs.New(ctx, gcs.Config{Bucket: "my-media", Endpoint: "http://127.0.0.1:4443", Emulator: true, PublicBucket: true})
 	if err != nil {
 		panic(err)
 	}
@@ -36,8 +38,7 @@ func ExampleNew() {
 func ExampleConfig_cdn() {
 	st, err := gcs.New(context.Background(), gcs.Config{
 		Bucket: "my-media", Endpoint: "http://127.0.0.1:4443", Emulator: true,
-		BaseURL: "https://cdn.example.com/",
-	})
+	}, storage.WithBaseURL("https://cdn.example.com/"))
 	if err != nil {
 		panic(err)
 	}

@@ -102,7 +102,9 @@ func sdkClient(ctx context.Context, e testEnv, opts ...option.ClientOption) (*gc
 // config is the driver configuration for the test bucket, with the test key
 // for signing.
 func (e testEnv) config() gcs.Config {
-	return gcs.Config{Bucket: e.bucket, Endpoint: e.endpoint, Emulator: true, ServiceAccountJSON: e.keyJSON}
+	// fake-gcs-server serves every object anonymously: the bucket is
+	// declared public so URL(name) is the emulator's object URL.
+	return gcs.Config{Bucket: e.bucket, Endpoint: e.endpoint, Emulator: true, ServiceAccountJSON: e.keyJSON, PublicBucket: true}
 }
 
 // newStorage returns a storage over a fresh location prefix of the test

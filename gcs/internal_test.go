@@ -106,11 +106,11 @@ func TestDefaultURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !s.emulator && s.baseURL != "https://storage.googleapis.com/my-media/" {
-		t.Fatalf("production base URL %q", s.baseURL)
+	if !s.emulator && s.bucketURL != "https://storage.googleapis.com/my-media/" {
+		t.Fatalf("production bucket URL %q", s.bucketURL)
 	}
-	s, err = resolve(Config{Bucket: "b", Endpoint: "http://127.0.0.1:9", Emulator: true, BaseURL: "https://cdn.example.com/"})
-	if err != nil || s.baseURL != "https://cdn.example.com/" || s.canSign {
-		t.Fatalf("emulator with a CDN base: %+v %v", s, err)
+	s, err = resolve(Config{Bucket: "b", Endpoint: "http://127.0.0.1:9", Emulator: true})
+	if err != nil || s.bucketURL != "http://127.0.0.1:9/b/" || s.canSign {
+		t.Fatalf("emulator: %+v %v", s, err)
 	}
 }

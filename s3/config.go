@@ -111,10 +111,13 @@ type Config struct {
 	ServerSideEncryption types.ServerSideEncryption
 	SSEKMSKeyID          string
 
-	// CustomDomain is the base of public URLs, a CDN or custom domain with
-	// an optional path that addresses the bucket's root, such as
-	// "https://cdn.example.com/". Empty: the bucket's endpoint.
-	CustomDomain string
+	// PublicBucket declares the bucket publicly readable (a bucket policy
+	// or ACL grants anonymous reads): without a base URL
+	// (storage.WithBaseURL, the one way to set it), public URLs are then
+	// the bucket's endpoint URL. False (and Public false): URL fails with
+	// an error matching storage.ErrUnsupported unless a base URL is set,
+	// since the endpoint does not serve private objects.
+	PublicBucket bool
 
 	// PresignBaseURL, when set, makes presigned URLs address this base and
 	// sign its host instead of the S3 endpoint's: a custom domain or proxy
@@ -126,7 +129,8 @@ type Config struct {
 
 	// CloudFrontKeyID and CloudFrontPrivateKey (an RSA private key in PEM,
 	// PKCS#1 or PKCS#8) make signed GET URLs CloudFront signed URLs with a
-	// canned policy on CustomDomain, which is then required. Empty: signed
+	// canned policy on the storage's base URL (storage.WithBaseURL: the
+	// CloudFront domain), which is then required. Empty: signed
 	// GET URLs are S3 presigned URLs. Signed PUT URLs are always S3
 	// presigned URLs.
 	CloudFrontKeyID      string
@@ -139,7 +143,7 @@ type Driver struct {
 	client    *s3.Client
 	presign   *s3.PresignClient
 	cfSigner  *sign.URLSigner
-	baseURL   string // default public base URL
+	bucketURL string // the bucket's URL on its endpoint
 	budget    *storage.Budget
 	partSize  int64
 	conc      int
@@ -149,19 +153,27 @@ type Driver struct {
 	bucket    *bucketcheck.Checker // tells a missing bucket behind a HEAD's 404
 }
 
-// New returns a storage over the bucket. The default public base URL is the
-// bucket's endpoint, or cfg.CustomDomain; a storage.WithBaseURL among opts
-// overrides it.
+// New returns a storage over the bucket. Public URLs use the base URL given
+// with storage.WithBaseURL among opts; without one, the bucket's endpoint
+// when cfg.PublicBucket or cfg.Public declares the objects public, else URL
+// fails (see storage.Storage.URL).
 func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Storage, error) {
 	d, err := NewDriver(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	all := append([]storage.Option{storage.WithBaseURL(d.baseURL)}, opts...)
-	st, err := storage.New(d, all...)
+	var all []storage.Option
+	if cfg.PublicBucket || cfg.Public {
+		all = append(all, storage.WithBaseURL(d.bucketURL))
+	}
+	st, err := storage.New(d, append(all, opts...)...)
 	if err != nil {
 		d.Close()
 		return nil, err
+	}
+	if _, err := st.URL("x"); d.cfSigner != nil && err != nil {
+		st.Close()
+		return nil, invalid("CloudFront signing needs the CloudFront domain as the storage's base URL (storage.WithBaseURL, base_url)")
 	}
 	return st, nil
 }
@@ -290,8 +302,8 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	}
 
 	if cfg.CloudFrontKeyID != "" || len(cfg.CloudFrontPrivateKey) > 0 {
-		if cfg.CloudFrontKeyID == "" || len(cfg.CloudFrontPrivateKey) == 0 || cfg.CustomDomain == "" {
-			return nil, invalid("CloudFront signing needs CloudFrontKeyID, CloudFrontPrivateKey and CustomDomain")
+		if cfg.CloudFrontKeyID == "" || len(cfg.CloudFrontPrivateKey) == 0 {
+			return nil, invalid("CloudFront signing needs CloudFrontKeyID and CloudFrontPrivateKey")
 		}
 		key, err := parseRSAKey(cfg.CloudFrontPrivateKey)
 		if err != nil {
@@ -301,20 +313,14 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	}
 
 	switch {
-	case cfg.CustomDomain != "":
-		u, err := url.Parse(cfg.CustomDomain)
-		if err != nil || u.Scheme == "" || u.Host == "" || u.RawQuery != "" {
-			return nil, invalid("CustomDomain must be an absolute URL without query, got %q", cfg.CustomDomain)
-		}
-		d.baseURL = cfg.CustomDomain
 	case endpoint != nil && cfg.UsePathStyle:
-		d.baseURL = strings.TrimSuffix(endpoint.String(), "/") + "/" + cfg.Bucket + "/"
+		d.bucketURL = strings.TrimSuffix(endpoint.String(), "/") + "/" + cfg.Bucket + "/"
 	case endpoint != nil:
-		d.baseURL = endpoint.Scheme + "://" + cfg.Bucket + "." + endpoint.Host + strings.TrimSuffix(endpoint.Path, "/") + "/"
+		d.bucketURL = endpoint.Scheme + "://" + cfg.Bucket + "." + endpoint.Host + strings.TrimSuffix(endpoint.Path, "/") + "/"
 	case cfg.UsePathStyle:
-		d.baseURL = "https://s3." + cfg.Region + ".amazonaws.com/" + cfg.Bucket + "/"
+		d.bucketURL = "https://s3." + cfg.Region + ".amazonaws.com/" + cfg.Bucket + "/"
 	default:
-		d.baseURL = "https://" + cfg.Bucket + ".s3." + cfg.Region + ".amazonaws.com/"
+		d.bucketURL = "https://" + cfg.Bucket + ".s3." + cfg.Region + ".amazonaws.com/"
 	}
 	d.cfg = cfg
 	d.bucket = bucketcheck.New(cfg.Bucket, d.bucketExists)
@@ -354,8 +360,9 @@ func (d *Driver) Client() *s3.Client { return d.client }
 // Bucket returns the bucket name.
 func (d *Driver) Bucket() string { return d.cfg.Bucket }
 
-// BaseURL returns the driver's default public base URL.
-func (d *Driver) BaseURL() string { return d.baseURL }
+// BucketURL returns the bucket's URL on its endpoint, the base of public
+// URLs when the bucket is declared public (Config.PublicBucket).
+func (d *Driver) BucketURL() string { return d.bucketURL }
 
 // Capabilities implements storage.Driver.
 func (d *Driver) Capabilities() storage.Capabilities {

@@ -25,6 +25,7 @@ func TestEndpointFromEnvironment(t *testing.T) {
 	_, env := admin(t) // before the variable is set: the harness reads it too
 	t.Setenv("AWS_ENDPOINT_URL_S3", cfg.Endpoint)
 	cfg.Endpoint = ""
+	cfg.PublicBucket = true
 	st := newStorage(t, cfg)
 	if _, err := st.Save(t.Context(), "env.txt", strings.NewReader("x"), storage.SaveOptions{}); err != nil {
 		t.Fatal(err)

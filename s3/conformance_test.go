@@ -16,6 +16,7 @@ import (
 func TestConformance(t *testing.T) {
 	bucket := newBucket(t, true)
 	cfg := config(t, bucket)
+	cfg.PublicBucket = true // URL(name) is fetched
 	var n atomic.Int64
 	const prefixLen = len("case-0000/")
 	conformance.Run(t, conformance.Harness{

@@ -75,13 +75,18 @@
 // storage.ErrUnsupported that says so. MinIO accepts the header and ignores
 // it: public access there comes from a bucket policy.
 //
-// Public URLs are the bucket's endpoint or [Config.CustomDomain]. Signed URLs
+// Public URLs use the storage's base URL (storage.WithBaseURL, base_url: a
+// CDN or custom domain); without one, the bucket's endpoint when the bucket
+// is declared public ([Config.PublicBucket], [Config.Public]), and otherwise
+// URL fails with an error matching storage.ErrUnsupported rather than hand
+// out a link that does not serve private objects. Signed URLs
 // are SigV4 presigned GET and PUT URLs, on the S3 endpoint or, with
 // [Config.PresignBaseURL], on a custom domain or proxy that forwards requests
 // to S3 unchanged (Host header included), which is how R2, Spaces or MinIO
 // behind a proxy are served. With a CloudFront key pair
 // ([Config.CloudFrontKeyID], [Config.CloudFrontPrivateKey]) signed GET URLs are
-// CloudFront signed URLs (canned policy, RSA-SHA1) on the custom domain. No
+// CloudFront signed URLs (canned policy, RSA-SHA1) of the object's public URL
+// on the storage's base URL (the CloudFront domain), which is required. No
 // CloudFront is available to the tests: they verify those signatures
 // independently (the exact canned policy JSON, RSA-SHA1 over it, CloudFront's
 // URL-safe base64) instead of fetching through CloudFront.

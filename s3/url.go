@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,15 +18,18 @@ import (
 const maxPresignExpiry = 7 * 24 * time.Hour
 
 // SignedURL implements storage.Driver: a SigV4 presigned GET or PUT URL (on
-// Config.PresignBaseURL when set), or a CloudFront signed URL for GET when a
-// CloudFront key pair is configured.
+// Config.PresignBaseURL when set), or a CloudFront signed URL of the object's
+// public URL (opts.PublicURL) for GET when a CloudFront key pair is
+// configured.
 func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOptions) (string, error) {
 	if opts.Expiry <= 0 {
 		opts.Expiry = storage.DefaultSignExpiry
 	}
 	if d.cfSigner != nil && opts.Method != http.MethodPut {
-		u := strings.TrimSuffix(d.cfg.CustomDomain, "/") + "/" + storage.EscapePath(name)
-		return d.cfSigner.Sign(u, time.Now().Add(opts.Expiry))
+		if opts.PublicURL == "" {
+			return "", fmt.Errorf("%w: s3: CloudFront signing needs the storage's base URL (the CloudFront domain)", storage.ErrInvalidArgument)
+		}
+		return d.cfSigner.Sign(opts.PublicURL, time.Now().Add(opts.Expiry))
 	}
 	if opts.Expiry > maxPresignExpiry {
 		return "", fmt.Errorf("%w: s3: presigned URLs are valid for at most 7 days", storage.ErrInvalidArgument)

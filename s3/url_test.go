@@ -49,11 +49,13 @@ func TestPresignedURLs(t *testing.T) {
 	if _, err := st.Save(ctx, name, strings.NewReader("hello"), storage.SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	u, err := st.URL(name)
-	if err != nil {
-		t.Fatal(err)
+	// A private bucket without a base URL has no public URL: the
+	// endpoint's would be a dead link.
+	if u, err := st.URL(name); !errorsIs(err, storage.ErrUnsupported) || !strings.Contains(err.Error(), "public_bucket") {
+		t.Fatalf("URL of a private bucket without a base URL: %q, %v; want ErrUnsupported naming public_bucket", u, err)
 	}
-	if code, _ := httpDo(t, "GET", u, nil, nil); code != http.StatusForbidden {
+	endpointURL := strings.TrimSuffix(config(t, bucket).Endpoint, "/") + "/" + bucket + "/" + storage.EscapePath(name)
+	if code, _ := httpDo(t, "GET", endpointURL, nil, nil); code != http.StatusForbidden {
 		t.Fatalf("anonymous GET of a private object: %d, want 403", code)
 	}
 	get, err := st.SignedURL(ctx, name, storage.SignOptions{})
@@ -153,10 +155,9 @@ func TestCloudFrontSignedURL(t *testing.T) {
 	}
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 	cfg := config(t, "any-bucket")
-	cfg.CustomDomain = "https://d111111abcdef8.cloudfront.net/media/"
 	cfg.CloudFrontKeyID = "K2JCJMDEHXQW5F"
 	cfg.CloudFrontPrivateKey = pemKey
-	st := newStorage(t, cfg)
+	st := newStorage(t, cfg, storage.WithBaseURL("https://d111111abcdef8.cloudfront.net/media/"))
 	before := time.Now()
 	signed, err := st.SignedURL(t.Context(), "a b/ü.jpg", storage.SignOptions{Expiry: time.Hour})
 	if err != nil {
@@ -193,20 +194,30 @@ func TestCloudFrontSignedURL(t *testing.T) {
 		t.Fatalf("PUT URL %s, %v", put, err)
 	}
 	// Configuration errors are clear.
+	// With a location, the signed resource is the public URL, prefix
+	// included.
+	loc := newStorage(t, cfg, storage.WithBaseURL("https://d111111abcdef8.cloudfront.net/"), storage.WithLocation("media"))
+	if signed, err := loc.SignedURL(t.Context(), "a b/ü.jpg", storage.SignOptions{}); err != nil ||
+		!strings.HasPrefix(signed, "https://d111111abcdef8.cloudfront.net/media/a%20b/%C3%BC.jpg?") {
+		t.Fatalf("CloudFront URL with a location: %s, %v", signed, err)
+	}
+	// Configuration errors are clear.
 	cfg.CloudFrontPrivateKey = []byte("not a key")
-	if _, err := s3.New(t.Context(), cfg); !errorsIs(err, storage.ErrInvalidArgument) || strings.Contains(err.Error(), cfg.SecretAccessKey) {
+	if _, err := s3.New(t.Context(), cfg, storage.WithBaseURL("https://d111111abcdef8.cloudfront.net/")); !errorsIs(err, storage.ErrInvalidArgument) || strings.Contains(err.Error(), cfg.SecretAccessKey) {
 		t.Fatalf("bad key: %v", err)
 	}
-	cfg.CloudFrontPrivateKey, cfg.CustomDomain = pemKey, ""
-	if _, err := s3.New(t.Context(), cfg); !errorsIs(err, storage.ErrInvalidArgument) {
-		t.Fatalf("no custom domain: %v", err)
+	cfg.CloudFrontPrivateKey = pemKey
+	if _, err := s3.New(t.Context(), cfg); !errorsIs(err, storage.ErrInvalidArgument) || !strings.Contains(err.Error(), "base URL") {
+		t.Fatalf("CloudFront keys without a base URL: %v", err)
 	}
 }
 
 func TestPublicURLs(t *testing.T) {
 	bucket := newBucket(t, true)
 	_, env := admin(t)
-	st := newStorage(t, config(t, bucket))
+	cfg := config(t, bucket)
+	cfg.PublicBucket = true
+	st := newStorage(t, cfg)
 	ctx := t.Context()
 	if _, err := st.Save(ctx, "pub/x y.txt", strings.NewReader("public"), storage.SaveOptions{}); err != nil {
 		t.Fatal(err)
@@ -218,12 +229,15 @@ func TestPublicURLs(t *testing.T) {
 	if code, body := httpDo(t, "GET", u, nil, nil); code != 200 || body != "public" {
 		t.Fatalf("GET %s: %d %q", u, code, body)
 	}
-	cfg := config(t, bucket)
-	cfg.CustomDomain = "https://cdn.example.com/"
-	if u, _ := newStorage(t, cfg).URL("a.txt"); u != "https://cdn.example.com/a.txt" {
-		t.Fatalf("CDN URL = %s", u)
+	// Config.Public (public-read ACL on every object) declares the
+	// objects public too.
+	pub := config(t, bucket)
+	pub.Public = true
+	if u, _ := newStorage(t, pub).URL("a.txt"); u != env.Endpoint+"/"+bucket+"/a.txt" {
+		t.Fatalf("URL with Config.Public = %s", u)
 	}
-	if u, _ := newStorage(t, cfg, storage.WithBaseURL("https://other.example/")).URL("a.txt"); u != "https://other.example/a.txt" {
+	// A base URL (the one way to set a CDN) wins over the endpoint.
+	if u, _ := newStorage(t, cfg, storage.WithBaseURL("https://cdn.example.com/")).URL("a.txt"); u != "https://cdn.example.com/a.txt" {
 		t.Fatalf("WithBaseURL did not win: %s", u)
 	}
 	// Without an endpoint the SDK takes one from the environment (see
@@ -236,7 +250,7 @@ func TestPublicURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.BaseURL() != "https://b.s3.eu-west-1.amazonaws.com/" {
-		t.Fatalf("AWS base URL %s", d.BaseURL())
+	if d.BucketURL() != "https://b.s3.eu-west-1.amazonaws.com/" {
+		t.Fatalf("AWS bucket URL %s", d.BucketURL())
 	}
 }

@@ -36,7 +36,8 @@ import (
 //   - storage_class: Config.StorageClass.
 //   - sse, or sseType (gocloud.dev): Config.ServerSideEncryption (AES256 or
 //     aws:kms); kms_key_id, or kmskeyid (gocloud.dev): Config.SSEKMSKeyID.
-//   - custom_domain: Config.CustomDomain; presign_base_url:
+//   - public_bucket (bool): Config.PublicBucket (public URLs on the
+//     bucket's endpoint when base_url is not given); presign_base_url:
 //     Config.PresignBaseURL.
 //   - cloudfront_key_id and cloudfront_private_key_path (a PEM file, read
 //     when the storage opens): CloudFront signed URLs.
@@ -85,7 +86,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		cfg.ServerSideEncryption = types.ServerSideEncryption(sse)
 	}
 	cfg.SSEKMSKeyID = q.String("kms_key_id", "kmskeyid")
-	cfg.CustomDomain = q.String("custom_domain")
+	cfg.PublicBucket = q.Bool("public_bucket")
 	cfg.PresignBaseURL = q.String("presign_base_url")
 	cfg.CloudFrontKeyID = q.String("cloudfront_key_id")
 	cfKeyPath := q.String("cloudfront_private_key_path")

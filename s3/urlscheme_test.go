@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/url"
 	"strings"
@@ -92,6 +93,26 @@ func TestOpenS3URL(t *testing.T) {
 	if string(b) != "hello" {
 		t.Fatalf("read %q", b)
 	}
+	// Without base_url the URL is an error, unless public_bucket=true
+	// declares the bucket readable: then the endpoint's URL.
+	q.Del("base_url")
+	private, err := storage.Open(ctx, "s3://"+bucket+"?"+q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer private.Close()
+	if _, err := private.URL("media/a.txt"); !errors.Is(err, storage.ErrUnsupported) {
+		t.Fatalf("URL without base_url or public_bucket: %v", err)
+	}
+	q.Set("public_bucket", "true")
+	pub, err := storage.Open(ctx, "s3://"+bucket+"?"+q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	if u, err := pub.URL("media/a.txt"); err != nil || u != "http://"+ep.Host+"/"+bucket+"/media/a.txt" {
+		t.Fatalf("URL with public_bucket: %q, %v", u, err)
+	}
 }
 
 func TestS3URLErrors(t *testing.T) {
@@ -107,6 +128,7 @@ func TestS3URLErrors(t *testing.T) {
 		"s3://b?profile=dev":                             `"profile": unknown`,
 		"s3://b?secret_access_key=" + secret:             `"access_key_id"`,
 		"s3://b?cloudfront_key_id=K":                     `"cloudfront_key_id"`,
+		"s3://b?custom_domain=https://cdn.example.com/":  `"custom_domain": unknown`,
 		"s3://b/p?location=q":                            `"location"`,
 		"s3://b?secret_access_key=" + secret + "&typo=1": `"typo"`,
 	}
