@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -68,9 +71,13 @@ type row struct {
 }
 
 func report(t *testing.T, rows []row) {
-	fmt.Printf("\n| run | wall time | CPU time (this process) | peak heap | detail |\n|---|---|---|---|---|\n")
+	fmt.Printf("\n| run | wall time | CPU time (user + system, client process) | peak Go heap | detail |\n|---|---|---|---|---|\n")
 	for _, r := range rows {
-		fmt.Printf("| %s | %.2f s | %.2f s | %.0f MiB | %s |\n", r.what, r.d.Seconds(), r.cpu.Seconds(), float64(r.heap)/(1<<20), r.detail)
+		heap := "-"
+		if r.heap > 0 {
+			heap = fmt.Sprintf("%.0f MiB", float64(r.heap)/(1<<20))
+		}
+		fmt.Printf("| %s | %.2f s | %.2f s | %s | %s |\n", r.what, r.d.Seconds(), r.cpu.Seconds(), heap, r.detail)
 	}
 	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Printf("\nload average at the end: %s(GOMAXPROCS %d)\n", l[:15], runtime.GOMAXPROCS(0))
@@ -139,26 +146,74 @@ func TestUploadMinIO(t *testing.T) {
 	first.what = fmt.Sprintf("collect, first run (%.2fx the floor)", first.d.Seconds()/floor.d.Seconds())
 	_, rerun := collect(t, st, src, staticfiles.Options{JSModules: true, Concurrency: conc})
 	rerun.what = "collect, rerun of the unchanged tree"
-	report(t, []row{floor, first, rerun})
+	rows := []row{floor, first, rerun}
+	if os.Getenv("STATIC_PEERS") == "1" {
+		rows = append(rows, peers(t, os.Getenv("STATIC_TREE"), floor.d)...)
+	}
+	report(t, rows)
 }
 
 // TestCompress: precompression of the tree (into a local directory, so
-// that mostly the collect and compression work is measured), WhiteNoise's preset and the
-// fast one, then a rerun.
+// that the stored bytes are not in the heap measured), WhiteNoise's preset
+// and the fast one, then a rerun. Options are Django's defaults (no JS
+// module rewriting, as Django 3.2 + WhiteNoise 6, whose output it matches).
+// STATIC_PRESET picks one preset ("whitenoise" or "fast"); with
+// STATIC_PROFILE_DIR set, each preset's first run writes a CPU profile
+// there (run.sh prints where the CPU went from it).
 func TestCompress(t *testing.T) {
 	src := corpus(t)
 	var rows []row
 	for _, p := range []struct {
-		name string
-		c    staticfiles.Compression
-	}{{"brotli 11 + gzip 9 (WhiteNoise)", staticfiles.WhiteNoise}, {"brotli 5 + zstd 19 (Fast)", staticfiles.Fast}} {
-		// A directory, so that the stored bytes are not in the heap measured.
-		st, err := storage.Open(context.Background(), "file://"+t.TempDir())
+		name, id, dest string
+		c              staticfiles.Compression
+	}{
+		{"brotli 11 + gzip 9 (WhiteNoise)", "whitenoise", "file", staticfiles.WhiteNoise},
+		{"brotli 11 + gzip 9 (WhiteNoise)", "whitenoise", "mem", staticfiles.WhiteNoise},
+		{"brotli 5 + zstd 19 (Fast)", "fast", "file", staticfiles.Fast},
+	} {
+		if want := os.Getenv("STATIC_PRESET"); want != "" && want != p.id {
+			continue
+		}
+		// A local directory, as WhiteNoise writes; memory, to show the
+		// compression alone (the stored bytes are then in the heap measured).
+		u := "file://" + t.TempDir()
+		if p.dest == "mem" {
+			u = "mem://"
+		}
+		st, err := storage.Open(context.Background(), u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c := p.c
-		res, r := collect(t, st, src, staticfiles.Options{JSModules: true, Compress: &c})
+		if dir := os.Getenv("STATIC_PROFILE_DIR"); dir != "" {
+			f, err := os.Create(filepath.Join(dir, p.id+"-"+p.dest+".prof"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// CPU time used when each phase first reports progress: scan, hash
+		// and rewrite run one after the other; compression and writes overlap.
+		var mu sync.Mutex
+		var phases []string
+		t0 := benchmetrics.CPU()
+		o := staticfiles.Options{Compress: &c, Progress: func(pr staticfiles.Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			ph := string(pr.Phase)
+			for _, seen := range phases {
+				if strings.HasPrefix(seen, ph+" ") {
+					return
+				}
+			}
+			phases = append(phases, fmt.Sprintf("%s %.1f s", ph, (benchmetrics.CPU()-t0).Seconds()))
+		}}
+		res, r := collect(t, st, src, o)
+		if os.Getenv("STATIC_PROFILE_DIR") != "" {
+			pprof.StopCPUProfile()
+		}
 		var br, gz, zs, orig int64
 		for e, err := range st.List(context.Background(), "", storage.ListOptions{}) {
 			if err != nil {
@@ -174,12 +229,13 @@ func TestCompress(t *testing.T) {
 			}
 		}
 		orig = res.SourceBytes
-		r.what = "compress " + p.name + ", " + staticfiles.BrotliImplementation
-		r.detail += fmt.Sprintf("; variants of both names: br %.2f MB, gz %.2f MB, zst %.2f MB; source %.1f MB",
-			float64(br)/1e6, float64(gz)/1e6, float64(zs)/1e6, float64(orig)/1e6)
+		dest := map[string]string{"file": "into a local directory", "mem": "into memory"}[p.dest]
+		r.what = fmt.Sprintf("compress %s, %s, %s (expected on 2 free cores: %.1f s = CPU / 2)", p.name, staticfiles.BrotliImplementation, dest, r.cpu.Seconds()/2)
+		r.detail += fmt.Sprintf("; variants of both names: br %.2f MB, gz %.2f MB, zst %.2f MB; source %.1f MB; CPU when each phase began: %s",
+			float64(br)/1e6, float64(gz)/1e6, float64(zs)/1e6, float64(orig)/1e6, strings.Join(phases, ", "))
 		rows = append(rows, r)
-		_, again := collect(t, st, src, staticfiles.Options{JSModules: true, Compress: &c})
-		again.what = "rerun " + p.name
+		_, again := collect(t, st, src, staticfiles.Options{Compress: &c})
+		again.what = "rerun " + p.name + ", " + dest
 		rows = append(rows, again)
 	}
 	report(t, rows)
