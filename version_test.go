@@ -12,7 +12,6 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/memory"
 	"github.com/go-storages/storage/wrap/instrument"
-	"github.com/go-storages/storage/wrap/prefix"
 	"github.com/go-storages/storage/wrap/readonly"
 )
 
@@ -41,23 +40,19 @@ func (s *streamOnly) ReadVersion(ctx context.Context, name, etag string, off, n 
 }
 
 // TestVersionConditionThroughWrappers: the reopen of a Reader carries the
-// ETag it opened down through the prefix, read-only and instrument
-// wrappers, and a replaced object fails with ErrChanged.
+// ETag it opened down through the read-only and instrument wrappers, under a
+// location prefix,, and a replaced object fails with ErrChanged.
 func TestVersionConditionThroughWrappers(t *testing.T) {
 	ctx := t.Context()
-	mem, err := memory.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	so := &streamOnly{Driver: mem.Driver()}
-	rw, err := storage.New(prefix.New(so, "p/"))
+	so := &streamOnly{Driver: memory.NewDriver()}
+	rw, err := storage.New(so, storage.WithLocation("p"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rw.Save(ctx, "o.bin", bytes.NewReader(bytes.Repeat([]byte("a"), 4096)), storage.SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ro, err := storage.New(instrument.Wrap(instrument.Options{})(readonly.Wrap(prefix.New(so, "p/"))))
+	ro, err := storage.New(instrument.Wrap(instrument.Options{})(readonly.Wrap(so)), storage.WithLocation("p"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/staticfiles"
 	"github.com/go-storages/storage/transfer"
-	"github.com/go-storages/storage/wrap/prefix"
 )
 
 type collectFlags struct {
@@ -157,8 +156,8 @@ func (a *app) collectstatic(ctx context.Context, srcArgs []string, dstArg string
 		return fmt.Errorf("%s: the destination must be a directory or a storage prefix", dst.display)
 	}
 	st := dst.st
-	if p := strings.TrimSuffix(dst.prefix(), "/"); p != "" {
-		st = st.Wrap(prefix.Wrap(p))
+	if st, err = st.Sub(dst.prefix()); err != nil {
+		return err
 	}
 	if o.clear {
 		if err := a.clearDestination(ctx, dst, st, o); err != nil {

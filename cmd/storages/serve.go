@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/go-storages/storage/staticfiles"
-	"github.com/go-storages/storage/wrap/prefix"
 )
 
 func (a *app) serveCommand() *cobra.Command {
@@ -54,8 +53,8 @@ func (a *app) serve(ctx context.Context, arg, addr, urlPrefix, index string, onD
 		return fmt.Errorf("%s: serve needs a directory or a storage prefix", t.display)
 	}
 	st := t.st
-	if p := strings.TrimSuffix(t.prefix(), "/"); p != "" {
-		st = st.Wrap(prefix.Wrap(p))
+	if st, err = st.Sub(t.prefix()); err != nil {
+		return err
 	}
 	logger := slog.New(slog.NewTextHandler(a.io.err, nil))
 	h, err := staticfiles.NewHandler(ctx, st, staticfiles.HandlerOptions{Prefix: urlPrefix, IndexFile: index, OnDemand: onDemand, Logger: logger})

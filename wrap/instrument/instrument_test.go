@@ -108,23 +108,23 @@ func TestMetricsTracesLogs(t *testing.T) {
 	if ok, _ := o.st.Exists(ctx, "missing"); ok {
 		t.Fatal("missing exists")
 	}
-	if _, err := o.st.Save(ctx, "b", strings.NewReader("x"), storage.SaveOptions{DriverOptions: 1}); !errors.Is(err, storage.ErrInvalidArgument) {
-		t.Fatalf("driver options: %v", err)
+	if _, err := o.st.Save(ctx, name, strings.NewReader("x"), storage.SaveOptions{Conflict: storage.Fail}); !errors.Is(err, storage.ErrExist) {
+		t.Fatalf("Save of a taken name with Fail: %v", err)
 	}
 	for range o.st.List(ctx, "", storage.ListOptions{}) {
 	}
 
 	calls := o.sums(t, "storage.operations")
-	want := map[string]int64{"write/": 1, "read/": 1, "stat/not_exist": 1, "write/unsupported": 1, "list/": 1}
+	want := map[string]int64{"write/": 1, "read/": 1, "stat/not_exist": 1, "write/exist": 1, "list/": 1}
 	for k, v := range want {
 		if calls[k] != v {
 			t.Errorf("storage.operations[%s] = %d, want %d (all: %v)", k, calls[k], v, calls)
 		}
 	}
-	if errs := o.sums(t, "storage.errors"); errs["stat/not_exist"] != 1 || errs["write/unsupported"] != 1 || len(errs) != 2 {
+	if errs := o.sums(t, "storage.errors"); errs["stat/not_exist"] != 1 || errs["write/exist"] != 1 || len(errs) != 2 {
 		t.Errorf("storage.errors = %v", errs)
 	}
-	if n := o.sums(t, "storage.bytes"); n["write/"] != 5 || n["read/"] != 5 {
+	if n := o.sums(t, "storage.bytes"); n["write/"] != 6 || n["read/"] != 5 { // 5 + the byte the failed write read before its conflict
 		t.Errorf("storage.bytes = %v", n)
 	}
 	if h := o.sums(t, "storage.operation.duration"); h["write/"] != 1 || h["stat/not_exist"] != 1 {
