@@ -40,7 +40,10 @@
 // "a%20b.<hash>.png"; Django decodes it); JS module specifiers keep their
 // quotes and spacing (Django rewrites `import "x";` as `import"x";`) and
 // bare specifiers ("lodash") are not files (Django's import("x") pattern
-// tries to find them); ".mjs" files are JS too; reference cycles are
+// tries to find them); "from" is read as the JS lexer's tokens say, a
+// keyword only inside an import or export declaration (const from = 1 is
+// an identifier, and no string after it is a module); ".mjs" files are JS
+// too; reference cycles are
 // collected (see [Collect]) where Django fails.
 //
 // Like Django, the original names keep the source bytes as they are; only

@@ -102,6 +102,10 @@ func FuzzFindRefs(f *testing.F) {
 		"a = b / import('./c.js') / d; import(\n'./e.js',\n{with:{}})",
 		"//# sourceMappingURL=data:application/json;base64,e30=",
 		`import("./a.js"`, `import`, `'unterminated`, "/* unterminated",
+		// "from" outside a declaration is an identifier (issue 14); inside, a name too.
+		"export {a}\nconst from = 1; foo(from '/x.js')\nlet b = from\n'./y.js'",
+		"import from from './a.js'; import {from as f, \"./s\" as s} from './b.js'; export * as from from './c.js'",
+		"export { from }\n'./no.js'\nexport {x}\nfrom\n'./yes.js'",
 	} {
 		f.Add([]byte(s), uint8(kindJS), true)
 		f.Add([]byte(s), uint8(kindJS), false)

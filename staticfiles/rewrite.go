@@ -238,6 +238,7 @@ func findJSRefs(data []byte, modules bool) []ref {
 	off := 0
 	var p1, p2, p3 js.TokenType // the last three significant tokens
 	var pending *ref            // import("x") waiting for its ")" or ","
+	var decl moduleDecl         // where in an import/export declaration
 	for {
 		tt, text := l.Next()
 		if tt == js.ErrorToken {
@@ -252,7 +253,7 @@ func findJSRefs(data []byte, modules bool) []ref {
 				break
 			}
 			p3, p2, p1 = p2, p1, tt
-			pending = nil
+			pending, decl = nil, moduleDecl{}
 			continue
 		}
 		start := off
@@ -279,13 +280,14 @@ func findJSRefs(data []byte, modules bool) []ref {
 			}
 			pending = nil
 		}
+		specifier := decl.next(tt, p1) // a string here follows the "from" of an import/export
 		if tt == js.StringToken && modules && len(text) >= 2 {
 			spec := string(text[1 : len(text)-1])
 			r := ref{start: start, end: off, url: spec, form: formJSString, quote: text[0]}
 			relative := strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../") || strings.HasPrefix(spec, "/")
 			switch {
 			case !relative || strings.ContainsRune(spec, '\\'):
-			case p1 == js.FromToken, p1 == js.ImportToken && p2 != js.DotToken:
+			case specifier, p1 == js.ImportToken && p2 != js.DotToken:
 				refs = append(refs, r)
 			case p1 == js.OpenParenToken && p2 == js.ImportToken && p3 != js.DotToken:
 				pending = &r
@@ -294,6 +296,79 @@ func findJSRefs(data []byte, modules bool) []ref {
 		p3, p2, p1 = p2, p1, tt
 	}
 	return refs
+}
+
+// moduleDecl follows the module declarations that name a module after
+// "from": import x from "m", import {a, b as c} from "m", import * as ns
+// from "m", export * from "m", export * as ns from "m", export {a} from
+// "m". Everywhere else "from" is an identifier (const from = 1), and a
+// string after it is not a module specifier.
+type moduleDecl struct {
+	state uint8 // one of the decl* constants
+	depth int   // braces open in the clause
+}
+
+const (
+	declNone   uint8 = iota
+	declImport       // just after a statement's "import"
+	declExport       // just after "export"
+	declClause       // in the clause before "from"
+	declFrom         // just after the clause's "from"
+)
+
+// next moves the declaration on by the significant token tt (prev is the
+// token before it) and reports whether tt stands where the module
+// specifier of a declaration goes.
+func (d *moduleDecl) next(tt, prev js.TokenType) bool {
+	state := d.state
+	d.state = declNone
+	switch state {
+	case declImport: // import( and import. are expressions; import "m" has no clause
+		switch {
+		case tt == js.OpenBraceToken:
+			d.state, d.depth = declClause, 1
+		case tt == js.MulToken || js.IsIdentifier(tt): // a default binding may be called "from"
+			d.state = declClause
+		}
+	case declExport: // export default, const, function... name no module
+		switch tt {
+		case js.OpenBraceToken:
+			d.state, d.depth = declClause, 1
+		case js.MulToken:
+			d.state = declClause
+		}
+	case declClause:
+		switch {
+		case d.depth > 0: // names inside braces may be "from", or strings
+			d.state = declClause
+			if tt == js.OpenBraceToken {
+				d.depth++
+			} else if tt == js.CloseBraceToken {
+				d.depth--
+			}
+		case tt == js.FromToken:
+			d.state = declFrom
+		case tt == js.OpenBraceToken:
+			d.state, d.depth = declClause, 1
+		case tt == js.CommaToken || tt == js.MulToken || js.IsIdentifier(tt): // not a reserved word: a new statement
+			d.state = declClause
+		}
+	case declFrom:
+		if tt == js.FromToken { // the "from" before was a name: export * as from from "m"
+			d.state = declFrom
+			return false
+		}
+		return tt == js.StringToken
+	}
+	if d.state == declNone && prev != js.DotToken {
+		switch tt {
+		case js.ImportToken:
+			d.state = declImport
+		case js.ExportToken:
+			d.state = declExport
+		}
+	}
+	return false
 }
 
 // regexpAllowed reports whether a "/" after the token prev starts a

@@ -105,6 +105,22 @@ func TestRewriteJS(t *testing.T) {
 		{"const t = `import('./b.js') ${a / 2} from './b.js'`", "const t = `import('./b.js') ${a / 2} from './b.js'`"},
 		{`const r = /from '.\/b.js'/g, d = a / 2 / 1; /* import "./b.js" */`, `const r = /from '.\/b.js'/g, d = a / 2 / 1; /* import "./b.js" */`},
 		{`x.import('./b.js')`, `x.import('./b.js')`},
+		// "from" is a keyword only in an import or export declaration:
+		// elsewhere it is an identifier, and a string after it is not a
+		// module specifier (issue 14).
+		{"let from = a\nfrom\n'./b.js'", "let from = a\nfrom\n'./b.js'"},
+		{"const from = 1; foo(from './b.js')", "const from = 1; foo(from './b.js')"},
+		{"x = {from: './b.js'}; y = o.from\n'./b.js'", "x = {from: './b.js'}; y = o.from\n'./b.js'"},
+		{"export const from = './b.js'; export default from\n'./b.js'", "export const from = './b.js'; export default from\n'./b.js'"},
+		{"export { from }\n'./b.js'", "export { from }\n'./b.js'"},
+		{"export {a}\nconst from = 2\nfrom\n'./b.js'", "export {a}\nconst from = 2\nfrom\n'./b.js'"},
+		{"import x from './b.js'\nfrom\n'./b.js'", "import x from './b.js#H'\nfrom\n'./b.js'"},
+		// and "from" may be a binding's name in a declaration.
+		{`import from from "./b.js";`, `import from from "./b.js#H";`},
+		{`import {from, "./c.mjs" as c} from "./b.js";`, `import {from, "./c.mjs" as c} from "./b.js#H";`},
+		{`import d, {from as f} from './b.js'`, `import d, {from as f} from './b.js#H'`},
+		{"export {a}\nfrom\n\"./b.js\"", "export {a}\nfrom\n\"./b.js#H\""},
+		{`export * as from from './c.mjs'`, `export * as from from './c.mjs#H'`},
 	} {
 		tree["js/a.js"] = &fstest.MapFile{Data: []byte(tc.in)}
 		if got := rewritten(t, tree, "js/a.js", Options{JSModules: true}); got != tc.want {
