@@ -70,6 +70,7 @@ type Driver interface {
 	// SignedURL returns a URL that grants opts.Method on name until the expiry
 	// to whoever holds it. Drivers without native signing return
 	// ErrUnsupported (a [URLSigner] given with [WithSigner] can stand in).
+	// A driver declaring Capabilities.SignTime signs as of SignTime(ctx).
 	SignedURL(ctx context.Context, name string, opts SignOptions) (string, error)
 
 	// ErrorKind maps an error returned by this driver to one of the sentinel
@@ -124,6 +125,11 @@ type Capabilities struct {
 	SignedURL bool
 	// SignedPutURL: SignedURL works for PUT.
 	SignedPutURL bool
+	// SignTime: SignedURL signs as of [SignTime] (the clock seam
+	// [WithSignTime] sets), so a URL's validity can start in the past.
+	// Without it, [Storage.SignedURL] under WithSignTime fails with
+	// ErrUnsupported.
+	SignTime bool
 	// SignedPutContentType: a PUT URL signed with SignOptions.ContentType
 	// makes the service refuse an upload that carries another Content-Type
 	// (S3 and GCS sign the header; hmacurl checks it). Without it,

@@ -223,7 +223,7 @@ func New(drv Driver, opts ...Option) (*Storage, error) {
 func (s *Storage) capabilities() Capabilities {
 	c := s.drv.Capabilities()
 	if s.signer != nil {
-		c.SignedURL = true
+		c.SignedURL, c.SignTime = true, true
 		if !c.ReadOnly {
 			c.SignedPutURL, c.SignedPutContentType = true, true
 		}

@@ -89,6 +89,9 @@ func (s *Storage) SignedURL(ctx context.Context, name string, opts SignOptions) 
 		opts.Expiry = DefaultSignExpiry
 	}
 	opts.PublicURL, _ = s.URL(name)
+	if _, set := SignTime(ctx); set && !s.caps.SignTime {
+		return "", errorf(op, name, ErrUnsupported, "this driver cannot sign as of another time than now (WithSignTime)")
+	}
 	if opts.Method == http.MethodPut && opts.ContentType != "" && !s.caps.SignedPutContentType {
 		return "", errorf(op, name, ErrUnsupported, "this driver cannot sign a PUT URL that enforces a content type")
 	}

@@ -404,6 +404,7 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		ContentType:       true,
 		SignedURL:         canSign,
 		SignedPutURL:      canSign,
+		SignTime:          canSign,
 		PublicObjects:     false,
 		Checksums:         !d.cfg.DisableChecksums,
 	}

@@ -46,7 +46,8 @@ func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOp
 		}
 		perms = sas.BlobPermissions{Create: true, Write: true}
 	}
-	expiry := time.Now().Add(opts.Expiry)
+	at, _ := storage.SignTime(ctx)
+	expiry := at.Add(opts.Expiry)
 	switch {
 	case d.sharedKey != nil:
 		return d.signKey(name, perms, expiry)

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -174,27 +175,47 @@ func signedCases() []testCase {
 		}},
 		{"expired-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")
+			need(t, s.caps.SignTime, "SignTime")
 			s.needEnforcedSignatures(t)
 			st, ctx := s.fresh(t)
 			put(t, st, "soon-gone.txt", []byte("secret"), storage.SaveOptions{})
-			u, err := st.SignedURL(ctx, "soon-gone.txt", storage.SignOptions{Expiry: time.Second})
+			// Signed an hour ago for a minute: expired 59 minutes ago,
+			// without waiting (the clock seam, storage.WithSignTime).
+			u, err := st.SignedURL(storage.WithSignTime(ctx, time.Now().Add(-time.Hour)), "soon-gone.txt", storage.SignOptions{Expiry: time.Minute})
 			if err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(3 * time.Second) // past the expiry, whatever the rounding
 			s.refused(t, http.MethodGet, u, nil, nil)
+			// The same URL signed now is accepted: the refusal is the
+			// expiry's, not the seam's.
+			u, err = st.SignedURL(storage.WithSignTime(ctx, time.Now()), "soon-gone.txt", storage.SignOptions{Expiry: time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.get(t, u, []byte("secret"))
 		}},
 		{"expired-put-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedPutURL, "SignedPutURL")
+			need(t, s.caps.SignTime, "SignTime")
 			s.needEnforcedSignatures(t)
 			st, ctx := s.fresh(t)
-			u, err := st.SignedURL(ctx, "late.txt", storage.SignOptions{Method: http.MethodPut, Expiry: time.Second})
+			u, err := st.SignedURL(storage.WithSignTime(ctx, time.Now().Add(-time.Hour)), "late.txt", storage.SignOptions{Method: http.MethodPut, Expiry: time.Minute})
 			if err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(3 * time.Second)
 			s.refused(t, http.MethodPut, u, []byte("late"), nil)
 			expectMissing(t, st, "late.txt")
+		}},
+		{"sign-time-refused-without-capability", func(t T, s *suite) {
+			need(t, s.caps.SignedURL, "SignedURL")
+			if s.caps.SignTime {
+				t.Skip("driver declares SignTime (the expired cases test it)")
+			}
+			st, ctx := s.fresh(t)
+			_, err := st.SignedURL(storage.WithSignTime(ctx, time.Now().Add(-time.Hour)), "any.txt", storage.SignOptions{})
+			if !errors.Is(err, storage.ErrUnsupported) {
+				t.Fatalf("SignedURL under WithSignTime without SignTime = %v, want ErrUnsupported", err)
+			}
 		}},
 		{"tampered-signature-refused", func(t T, s *suite) {
 			need(t, s.caps.SignedURL, "SignedURL")

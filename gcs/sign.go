@@ -20,7 +20,11 @@ const MaxSignExpiry = 7 * 24 * time.Hour
 // path), or else with a signer the SDK derives from the client's
 // credentials. With Config.SignHostname the URL addresses the bucket-bound
 // hostname. A signed PUT with opts.ContentType requires that Content-Type.
-func (d *Driver) SignedURL(_ context.Context, name string, opts storage.SignOptions) (string, error) {
+func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOptions) (string, error) {
+	if _, set := storage.SignTime(ctx); set {
+		// The SDK takes X-Goog-Date from its own clock.
+		return "", fmt.Errorf("%w: gcs: the SDK signs as of now only (storage.WithSignTime)", storage.ErrUnsupported)
+	}
 	if !d.s.canSign {
 		return "", fmt.Errorf("%w: gcs: no signing credentials for an emulator client (set ServiceAccountJSON, PrivateKey or SignBytes)", storage.ErrUnsupported)
 	}

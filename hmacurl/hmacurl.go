@@ -83,7 +83,11 @@ func (s *Signer) SignURL(ctx context.Context, name string, opts storage.SignOpti
 	if opts.Method != http.MethodPut {
 		opts.ContentType = ""
 	}
-	expires := strconv.FormatInt(s.now().Add(opts.Expiry).Unix(), 10)
+	at, set := storage.SignTime(ctx)
+	if !set {
+		at = s.now()
+	}
+	expires := strconv.FormatInt(at.Add(opts.Expiry).Unix(), 10)
 	q := url.Values{}
 	q.Set("method", opts.Method)
 	q.Set("expires", expires)

@@ -373,6 +373,7 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		ContentType:       true,
 		SignedURL:         true,
 		SignedPutURL:      true,
+		SignTime:          true,
 		// The content type is a signed header of the presigned PUT.
 		SignedPutContentType: true,
 		PublicObjects:        true,

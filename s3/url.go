@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 
@@ -25,16 +26,22 @@ func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOp
 	if opts.Expiry <= 0 {
 		opts.Expiry = storage.DefaultSignExpiry
 	}
+	at, atSet := storage.SignTime(ctx)
 	if d.cfSigner != nil && opts.Method != http.MethodPut {
 		if opts.PublicURL == "" {
 			return "", fmt.Errorf("%w: s3: CloudFront signing needs the storage's base URL (the CloudFront domain)", storage.ErrInvalidArgument)
 		}
-		return d.cfSigner.Sign(opts.PublicURL, time.Now().Add(opts.Expiry))
+		return d.cfSigner.Sign(opts.PublicURL, at.Add(opts.Expiry))
 	}
 	if opts.Expiry > maxPresignExpiry {
 		return "", fmt.Errorf("%w: s3: presigned URLs are valid for at most 7 days", storage.ErrInvalidArgument)
 	}
-	expires := func(o *s3.PresignOptions) { o.Expires = opts.Expiry }
+	expires := func(o *s3.PresignOptions) {
+		o.Expires = opts.Expiry
+		if atSet {
+			o.Presigner = presignAt{o.Presigner, at}
+		}
+	}
 	switch opts.Method {
 	case http.MethodPut:
 		req, err := d.presign.PresignPutObject(ctx, &s3.PutObjectInput{
@@ -52,6 +59,17 @@ func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOp
 		return req.URL, nil
 	}
 	return "", fmt.Errorf("%w: s3: cannot sign method %q", storage.ErrInvalidArgument, opts.Method)
+}
+
+// presignAt signs as of a given time (storage.WithSignTime) instead of the
+// SDK's clock reading.
+type presignAt struct {
+	next s3.HTTPPresignerV4
+	at   time.Time
+}
+
+func (p presignAt) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return p.next.PresignHTTP(ctx, creds, r, payloadHash, service, region, p.at, optFns...)
 }
 
 // fixedEndpoint resolves every request to one base URL that addresses the
