@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"strconv"
+	"strings"
 )
 
 // Sentinel errors. Every error returned by a [Storage] method that has one of
@@ -72,25 +73,55 @@ type Error struct {
 	Err  error
 }
 
+// Error reads once as "storage: op "name": cause": the kind's text is left
+// out when the cause already says it (an underlying error that wraps the
+// sentinel itself, or an operating-system error reading "permission
+// denied"), and a sentinel or *Error wrapped inside the cause is shown
+// without its own "storage: " prefix.
 func (e *Error) Error() string {
 	msg := "storage: " + e.Op
 	if e.Name != "" {
 		msg += " " + quote(e.Name)
 	}
-	detail := ""
+	if d := e.detail(); d != "" {
+		return msg + ": " + d
+	}
+	return msg
+}
+
+// detail is the message after "storage: op "name": ".
+func (e *Error) detail() string {
+	kmsg := ""
 	if k, ok := e.Kind.(*kind); ok {
-		detail = k.msg
+		kmsg = k.msg
 	}
+	cause := ""
 	if e.Err != nil && e.Err != e.Kind {
-		if detail != "" {
-			detail += ": "
-		}
-		detail += e.Err.Error()
+		cause = causeText(e.Err)
 	}
-	if detail == "" {
-		return msg
+	switch {
+	case cause == "":
+		return kmsg
+	case kmsg == "" || strings.Contains(cause, kmsg):
+		return cause
 	}
-	return msg + ": " + detail
+	return kmsg + ": " + cause
+}
+
+// causeText is err's message with the root package's own prefixes taken out
+// of what it wraps: "storage: permission denied: x" reads "permission
+// denied: x", and a wrapped *Error reads as its detail.
+func causeText(err error) string {
+	s := err.Error()
+	var inner *Error
+	if errors.As(err, &inner) {
+		s = strings.Replace(s, inner.Error(), inner.detail(), 1)
+	}
+	for _, k := range kinds {
+		k := k.(*kind)
+		s = strings.ReplaceAll(s, "storage: "+k.msg, k.msg)
+	}
+	return s
 }
 
 // Unwrap returns the kind and the underlying error, so errors.Is and errors.As

@@ -159,3 +159,52 @@ func TestDriverErrorKindMapping(t *testing.T) {
 		t.Fatalf("Exists: %v", err)
 	}
 }
+
+// TestErrorReadsOnce walks every sentinel through the ways a driver's error
+// carries it (wrapping the sentinel with %w, a custom error matching it, an
+// operating-system error saying the same, an *Error of another op) and
+// checks the message says the kind once and "storage: " only at its start,
+// while errors.Is (the sentinel and its io/fs error) and errors.As (the
+// driver's error) keep working.
+func TestErrorReadsOnce(t *testing.T) {
+	sentinels := []error{storage.ErrNotExist, storage.ErrExist, storage.ErrInvalidName, storage.ErrPermission,
+		storage.ErrUnsupported, storage.ErrChecksum, storage.ErrInvalidArgument, storage.ErrChanged, storage.ErrBucketNotExist}
+	std := map[error]error{storage.ErrNotExist: fs.ErrNotExist, storage.ErrExist: fs.ErrExist, storage.ErrInvalidName: fs.ErrInvalid,
+		storage.ErrPermission: fs.ErrPermission, storage.ErrUnsupported: errors.ErrUnsupported, storage.ErrInvalidArgument: fs.ErrInvalid}
+	for _, k := range sentinels {
+		text := strings.TrimPrefix(k.Error(), "storage: ")
+		sdk := &errQuota{"media"}
+		for _, c := range []struct {
+			name string
+			err  error
+			want string
+		}{
+			{"kind only", &storage.Error{Op: "stat", Name: "a", Kind: k}, `storage: stat "a": ` + text},
+			{"driver error", &storage.Error{Op: "stat", Name: "a", Kind: k, Err: sdk}, `storage: stat "a": ` + text + ": quota exceeded on media"},
+			{"wraps the sentinel", &storage.Error{Op: "save", Name: "a", Kind: k, Err: fmt.Errorf("%w: s3: detail: %w", k, sdk)},
+				`storage: save "a": ` + text + ": s3: detail: quota exceeded on media"},
+			{"says it already", &storage.Error{Op: "open", Name: "a", Kind: k, Err: &fs.PathError{Op: "open", Path: "/x/a", Err: errors.New(text)}},
+				`storage: open "a": open /x/a: ` + text},
+			{"nested op", &storage.Error{Op: "exists", Name: "a", Kind: k, Err: fmt.Errorf("checking: %w", &storage.Error{Op: "stat", Name: "a", Kind: k, Err: sdk})},
+				`storage: exists "a": checking: ` + text + ": quota exceeded on media"},
+		} {
+			msg := c.err.Error()
+			if msg != c.want {
+				t.Errorf("%v, %s:\n got %s\nwant %s", k, c.name, msg, c.want)
+			}
+			if strings.Count(msg, text) != 1 || strings.Count(msg, "storage: ") != 1 {
+				t.Errorf("%v, %s: message does not read once: %s", k, c.name, msg)
+			}
+			if !errors.Is(c.err, k) || storage.KindOf(c.err) != k {
+				t.Errorf("%v, %s: errors.Is %v, KindOf %v", k, c.name, errors.Is(c.err, k), storage.KindOf(c.err))
+			}
+			if s, ok := std[k]; ok && !errors.Is(c.err, s) {
+				t.Errorf("%v, %s: does not match %v", k, c.name, s)
+			}
+			var q *errQuota
+			if c.name != "kind only" && c.name != "says it already" && !errors.As(c.err, &q) {
+				t.Errorf("%v, %s: the driver's error is not reachable", k, c.name)
+			}
+		}
+	}
+}

@@ -43,18 +43,18 @@ func (d *Driver) ErrorKind(err error) error {
 		return storage.ErrPermission
 	case bloberror.InvalidMetadata, bloberror.InvalidHeaderValue, bloberror.InvalidBlobTier, bloberror.InvalidInput:
 		return storage.ErrInvalidArgument
+	case bloberror.MD5Mismatch, bloberror.CRC64Mismatch:
+		return storage.ErrChecksum
 	}
-	switch re.StatusCode {
-	case http.StatusNotFound:
-		return storage.ErrNotExist
-	case http.StatusForbidden, http.StatusUnauthorized:
-		return storage.ErrPermission
-	case http.StatusConflict, http.StatusPreconditionFailed:
+	if re.StatusCode == http.StatusConflict || re.StatusCode == http.StatusPreconditionFailed {
+		// Azure answers 409 and 412 for leases and other conditions too:
+		// only a taken name is ErrExist.
 		if isConflict(err) {
 			return storage.ErrExist
 		}
+		return nil
 	}
-	return nil
+	return storage.KindForStatus(re.StatusCode)
 }
 
 // isConflict reports whether err says that a conditional create found the

@@ -168,6 +168,37 @@ func expectErr(t T, what string, err error, kinds ...error) {
 	if !errors.As(err, &se) {
 		t.Fatalf("%s: error %q (%T) is not a *storage.Error", what, err, err)
 	}
+	expectReadsOnce(t, what, err)
+}
+
+// sentinelTexts are the sentinels' messages without "storage: ".
+var sentinelTexts = func() []string {
+	var out []string
+	for _, k := range []error{storage.ErrNotExist, storage.ErrExist, storage.ErrInvalidName, storage.ErrPermission,
+		storage.ErrUnsupported, storage.ErrChecksum, storage.ErrInvalidArgument, storage.ErrChanged, storage.ErrBucketNotExist} {
+		out = append(out, strings.TrimPrefix(k.Error(), "storage: "))
+	}
+	return out
+}()
+
+// expectReadsOnce fails when err's message repeats itself: it must read
+// "storage: op "name": cause" once, so no sentinel's text ("permission
+// denied") may stand in it twice, and the "storage: " of the root package's
+// own errors stands only at its start.
+func expectReadsOnce(t T, what string, err error) {
+	t.Helper()
+	msg := err.Error()
+	for _, s := range sentinelTexts {
+		if strings.Count(msg, s) > 1 || strings.Contains(msg, "storage: "+s) {
+			t.Fatalf("%s: message repeats %q: %s", what, s, msg)
+		}
+	}
+	var se *storage.Error
+	if errors.As(err, &se) {
+		if head := "storage: " + se.Op; strings.Count(msg, head+" ")+strings.Count(msg, head+":") > 1 {
+			t.Fatalf("%s: message repeats %q: %s", what, head, msg)
+		}
+	}
 }
 
 // expectMissing fails unless name does not exist.

@@ -10,14 +10,13 @@ import (
 	"slices"
 	"strings"
 
-	"cloud.google.com/go/auth"
 	gcs "cloud.google.com/go/storage"
-	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/internal/bucketcheck"
+	"github.com/go-storages/storage/internal/googleauth"
 )
 
 // Driver implements storage.Driver on one Google Cloud Storage bucket. It is
@@ -196,49 +195,22 @@ func (d *Driver) ErrorKind(err error) error {
 	case errors.Is(err, gcs.ErrObjectNotExist):
 		return storage.ErrNotExist
 	}
-	if refusedCredential(err) {
+	if googleauth.Refused(err) {
 		return storage.ErrPermission
 	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
 		return nil
 	}
-	switch ge.Code {
-	case http.StatusNotFound:
-		return storage.ErrNotExist
-	case http.StatusPreconditionFailed:
-		return storage.ErrExist
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return storage.ErrPermission
-	case http.StatusBadRequest:
+	if ge.Code == http.StatusBadRequest {
 		switch msg := errorText(ge); {
 		case strings.Contains(msg, "uniform bucket-level access"):
 			return storage.ErrUnsupported
 		case strings.Contains(msg, "crc32c") || strings.Contains(msg, "md5"):
 			return storage.ErrChecksum
 		}
-		return storage.ErrInvalidArgument
 	}
-	return nil
-}
-
-// refusedCredential reports whether err is the token endpoint refusing the
-// client's credential (a revoked or wrong service-account key answers 400
-// invalid_grant, an unknown client 401 invalid_client): the request never
-// reached the bucket. cloud.google.com/go/auth reports it as *auth.Error,
-// golang.org/x/oauth2 token sources (option.WithTokenSource) as
-// *oauth2.RetrieveError. A 5xx from the token endpoint is not a refusal.
-func refusedCredential(err error) bool {
-	status := 0
-	var ae *auth.Error
-	var re *oauth2.RetrieveError
-	switch {
-	case errors.As(err, &ae) && ae.Response != nil:
-		status = ae.Response.StatusCode
-	case errors.As(err, &re) && re.Response != nil:
-		status = re.Response.StatusCode
-	}
-	return status >= 400 && status < 500
+	return storage.KindForStatus(ge.Code)
 }
 
 // errorText is every message of a service error, lower-cased.

@@ -93,6 +93,9 @@ func (d *Driver) write(ctx context.Context, name string, r io.Reader, wo *blob.W
 func (d *Driver) upload(ctx context.Context, name string, r io.Reader, wo *blob.WriterOptions, before func() error) error {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if d.cfg.Scheme == "azblob" {
+		return d.uploadFromReader(wctx, cancel, name, r, wo, before)
+	}
 	w, err := d.b.NewWriter(wctx, name, wo)
 	if err != nil {
 		return err
@@ -118,6 +121,58 @@ func (d *Driver) upload(ctx context.Context, name string, r io.Reader, wo *blob.
 		defer mu.Unlock()
 	}
 	return w.Close()
+}
+
+// uploadFromReader commits through blob.Bucket.Upload, where the driver
+// reads r itself. azureblob (gocloud.dev v0.47) needs it: when an upload
+// fails after blob.Writer.Write (a refused key, a missing container, an
+// error that outlasts the retries), its Writer.Close dereferences the pipe
+// its upload goroutine has set to nil, and the process panics; the
+// Uploader path has no pipe. before runs when r reaches its end and fails
+// the upload (nothing is committed) when it returns an error.
+func (d *Driver) uploadFromReader(ctx context.Context, cancel context.CancelFunc, name string, r io.Reader, wo *blob.WriterOptions, before func() error) error {
+	o := *wo
+	if o.ContentType == "" {
+		o.ContentType = "application/octet-stream" // Upload requires one; Storage always sets it
+	}
+	gate := &commitGate{ctx: ctx, r: r, before: before, cancel: cancel}
+	err := d.b.Upload(ctx, name, gate, &o)
+	if gate.err != nil {
+		return gate.err
+	}
+	return err
+}
+
+// commitGate reads r for an upload and, at its end, runs before; an error
+// from either (or ctx ending) is kept and cancels the upload, so nothing is
+// committed.
+type commitGate struct {
+	ctx    context.Context
+	r      io.Reader
+	before func() error
+	cancel context.CancelFunc
+	err    error
+}
+
+func (g *commitGate) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	if err := g.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := g.r.Read(p)
+	if err == io.EOF && g.before != nil {
+		if berr := g.before(); berr != nil {
+			err = berr
+		}
+		g.before = nil
+	}
+	if err != nil && err != io.EOF {
+		g.err = err
+		g.cancel()
+	}
+	return n, err
 }
 
 func fnv32a(s string) uint32 {

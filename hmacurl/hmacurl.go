@@ -185,17 +185,9 @@ func (s *Signer) Handler(st *storage.Storage) http.Handler {
 	})
 }
 
+// httpError answers the status storage.HTTPStatus gives err, with its
+// standard text only (the error may name the backend's internals).
 func httpError(w http.ResponseWriter, err error) {
-	code := http.StatusInternalServerError
-	switch {
-	case errors.Is(err, storage.ErrNotExist):
-		code = http.StatusNotFound
-	case errors.Is(err, storage.ErrPermission):
-		code = http.StatusForbidden
-	case errors.Is(err, storage.ErrInvalidName), errors.Is(err, storage.ErrInvalidArgument), errors.Is(err, storage.ErrChecksum):
-		code = http.StatusBadRequest
-	case errors.Is(err, context.Canceled):
-		code = 499
-	}
+	code := storage.HTTPStatus(err)
 	http.Error(w, http.StatusText(code), code)
 }

@@ -110,17 +110,12 @@ func (d *Driver) ErrorKind(err error) error {
 		// MinIO (and other stores backed by a filesystem) refuse names that
 		// their disks cannot hold, such as a segment over 255 bytes.
 		return storage.ErrInvalidName
+	case "BadDigest", "XAmzContentSHA256Mismatch":
+		// The body did not match the checksum sent with it.
+		return storage.ErrChecksum
 	case "InvalidArgument", "InvalidRequest", "InvalidStorageClass", "KeyTooLongError",
 		"EntityTooLarge", "InvalidEncryptionAlgorithmError", "KMS.NotFoundException":
 		return storage.ErrInvalidArgument
 	}
-	switch status {
-	case http.StatusNotFound:
-		return storage.ErrNotExist
-	case http.StatusForbidden:
-		return storage.ErrPermission
-	case http.StatusPreconditionFailed:
-		return storage.ErrExist
-	}
-	return nil
+	return storage.KindForStatus(status)
 }

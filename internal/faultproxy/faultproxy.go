@@ -139,6 +139,13 @@ type Config struct {
 	// hand out absolute URLs (resumable upload sessions). Leave it off for
 	// services that check signatures covering the Host header.
 	RewriteHost bool
+	// Answer, when set, is asked first about every request: a non-zero
+	// status makes the proxy answer it at once, in the Dialect's error
+	// format with the service error code given (a "" code: the one the
+	// service uses for that status), without forwarding and without
+	// counting a fault. It is for tests of how the client classifies the
+	// service's errors.
+	Answer func(r *http.Request) (status int, code string)
 }
 
 // Proxy is a running fault-injecting proxy. Its methods are safe for
@@ -381,6 +388,12 @@ func (f *fault) sleep(ctx context.Context, d time.Duration) {
 
 // ServeHTTP implements http.Handler.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p.cfg.Answer != nil {
+		if status, code := p.cfg.Answer(r); status != 0 {
+			p.writeError(w, r, status, code)
+			return
+		}
+	}
 	f := p.decide(r)
 	if f == nil {
 		p.rp.ServeHTTP(w, r)
@@ -515,31 +528,51 @@ func (b *trickleBody) Close() error { return b.rc.Close() }
 // format.
 func (p *Proxy) writeStatus(w http.ResponseWriter, r *http.Request, k Kind) {
 	status := map[Kind]int{Status500: 500, Status503: 503, Status503RetryAfter: 503, Status429: 429, Status429RetryAfter: 429}[k]
-	h := w.Header()
 	if k == Status503RetryAfter || k == Status429RetryAfter {
 		secs := int64((p.cfg.RetryAfter + time.Second - 1) / time.Second)
-		h.Set("Retry-After", strconv.FormatInt(secs, 10))
+		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 	}
-	var code, body, ctype string
+	p.writeError(w, r, status, "")
+}
+
+// defaultCodes are the services' error codes for the statuses the proxy
+// answers, by dialect (GCS: the JSON API's reason, then the XML API's code).
+var defaultCodes = map[Dialect]map[int]string{
+	S3:    {400: "InvalidArgument", 401: "Unauthorized", 403: "AccessDenied", 404: "NoSuchKey", 412: "PreconditionFailed", 500: "InternalError", 501: "NotImplemented", 503: "SlowDown", 429: "SlowDown"},
+	GCS:   {400: "invalid", 401: "authError", 403: "forbidden", 404: "notFound", 412: "conditionNotMet", 500: "backendError", 501: "notImplemented", 503: "backendError", 429: "rateLimitExceeded"},
+	Azure: {400: "InvalidInput", 401: "NoAuthenticationInformation", 403: "AuthorizationFailure", 404: "BlobNotFound", 412: "ConditionNotMet", 500: "InternalError", 501: "NotImplemented", 503: "ServerBusy", 429: "ServerBusy"},
+}
+
+var gcsXMLCodes = map[int]string{400: "InvalidArgument", 401: "AuthenticationRequired", 403: "AccessDenied", 404: "NoSuchKey", 412: "PreconditionFailed",
+	500: "InternalError", 501: "NotImplemented", 503: "ServiceUnavailable", 429: "SlowDown"}
+
+// writeError answers status in the service's format, with its error code
+// (code, or the service's usual one for status).
+func (p *Proxy) writeError(w http.ResponseWriter, r *http.Request, status int, code string) {
+	h := w.Header()
+	if code == "" {
+		code = defaultCodes[p.cfg.Dialect][status]
+	}
+	var body, ctype string
 	switch p.cfg.Dialect {
 	case S3:
-		code = map[int]string{500: "InternalError", 503: "SlowDown", 429: "SlowDown"}[status]
 		ctype = "application/xml"
 		body = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<Error><Code>` + code +
 			`</Code><Message>injected by faultproxy</Message><RequestId>faultproxy</RequestId></Error>`
 	case GCS:
-		reason := map[int]string{500: "backendError", 503: "backendError", 429: "rateLimitExceeded"}[status]
 		ctype = "application/json; charset=UTF-8"
 		body = `{"error":{"code":` + strconv.Itoa(status) + `,"message":"injected by faultproxy","errors":[{"reason":"` +
-			reason + `","message":"injected by faultproxy"}]}}`
+			code + `","message":"injected by faultproxy"}]}}`
 		if !strings.HasPrefix(r.URL.Path, "/storage/") && !strings.HasPrefix(r.URL.Path, "/upload/") {
 			// The XML API (downloads, signed URLs).
+			if c, ok := gcsXMLCodes[status]; ok && code == defaultCodes[GCS][status] {
+				code = c
+			}
 			ctype = "application/xml; charset=UTF-8"
-			body = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>` + map[int]string{500: "InternalError", 503: "ServiceUnavailable", 429: "SlowDown"}[status] +
+			body = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>` + code +
 				`</Code><Message>injected by faultproxy</Message></Error>`
 		}
 	case Azure:
-		code = map[int]string{500: "InternalError", 503: "ServerBusy", 429: "ServerBusy"}[status]
 		h.Set("x-ms-error-code", code)
 		h.Set("x-ms-request-id", "faultproxy")
 		ctype = "application/xml"

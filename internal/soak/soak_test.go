@@ -29,11 +29,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"go.uber.org/goleak"
+	"gocloud.dev/blob/s3blob"
 	"google.golang.org/api/option"
 
 	gost "github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
 	"github.com/go-storages/storage/gcs"
+	"github.com/go-storages/storage/gocloud"
 	"github.com/go-storages/storage/internal/emulator"
 	"github.com/go-storages/storage/internal/faultproxy"
 	"github.com/go-storages/storage/internal/soak"
@@ -103,6 +105,9 @@ type backend struct {
 	// request of an upload): the requests TestCommitResponseLost faults.
 	commit    func(r *http.Request) (large, ok bool)
 	leftovers func(context.Context) (int, error)
+	// bridge, when set, builds the gocloud bridge over gocloud.dev's
+	// driver for the same bucket, through proxyURL.
+	bridge func(t *testing.T, proxyURL string) *gost.Storage
 }
 
 func newProxy(t *testing.T, b *backend, cfg faultproxy.Config) *faultproxy.Proxy {
@@ -276,6 +281,19 @@ func s3Backend(t *testing.T) *backend {
 		build: func(t *testing.T, proxyURL string) *gost.Storage {
 			st, err := s3.New(t.Context(), s3.Config{Bucket: bucket, Region: env.Region, Endpoint: proxyURL,
 				AccessKeyID: env.AccessKey, SecretAccessKey: env.SecretKey, PartSize: s3.MinPartSize})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
+		bridge: func(t *testing.T, proxyURL string) *gost.Storage {
+			c := awss3.New(awss3.Options{Region: env.Region, BaseEndpoint: aws.String(proxyURL), UsePathStyle: true,
+				Credentials: credentials.NewStaticCredentialsProvider(env.AccessKey, env.SecretKey, "")})
+			b, err := s3blob.OpenBucket(t.Context(), c, bucket, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := gocloud.New(t.Context(), gocloud.Config{Bucket: b, Scheme: "s3"})
 			if err != nil {
 				t.Fatal(err)
 			}
