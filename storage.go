@@ -562,12 +562,23 @@ func (s *Storage) List(ctx context.Context, prefix string, opts ListOptions) ite
 			yield(Entry{}, &Error{Op: op, Name: prefix, Err: err})
 			return
 		}
+		if opts.PageSize < 0 {
+			yield(Entry{}, errorf(op, prefix, ErrInvalidArgument, "negative page size"))
+			return
+		}
+		after := opts.StartAfter
+		if after != "" {
+			opts.StartAfter = s.location + after
+		}
 		for e, err := range s.drv.List(ctx, s.location+prefix, opts) {
 			if err != nil {
 				yield(Entry{}, s.wrap(op, prefix, err))
 				return
 			}
 			e.Name = strings.TrimPrefix(e.Name, s.location)
+			if after != "" && e.Name <= after {
+				continue // a driver without native StartAfter, or a directory entry before it
+			}
 			e.ETag = ValidETag(e.ETag)
 			if !yield(e, nil) {
 				return

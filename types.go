@@ -140,6 +140,12 @@ type Entry struct {
 	ModTime time.Time
 	// ETag is the object's ETag, as Stat reports it (see Attributes.ETag).
 	ETag string
+	// Checksums the listing reports, equal to Stat's where set; any may
+	// be nil (what each driver fills is documented on the driver and in the
+	// README: S3 the MD5 of single-part objects from the ETag, GCS MD5 and
+	// CRC32C, Azure Content-MD5 and the CRC32C this library stores, memory
+	// MD5 and CRC32C, the filesystem none). Empty for directories.
+	Checksums Checksums
 }
 
 // ListOptions tune List. The zero value lists every object under the prefix,
@@ -148,6 +154,21 @@ type ListOptions struct {
 	// OneLevel lists only the objects directly under the prefix, with one
 	// directory entry for each deeper level (like os.ReadDir).
 	OneLevel bool
+	// StartAfter, when set, yields only the entries whose names sort after
+	// it (byte order): give the last name of a page to list the next one,
+	// or resume a listing that stopped. It need not exist. Drivers skip to
+	// it natively where the backend can (S3 StartAfter, GCS startOffset,
+	// the filesystem's sorted directories, memory); Azure has no such
+	// parameter, so its listing runs from the prefix and the entries up to
+	// StartAfter are skipped in this process. The storage filters in every
+	// case, so the result is the same on every driver.
+	StartAfter string
+	// PageSize is a hint: how many entries one request to the backend asks
+	// for (S3 MaxKeys and GCS page size, at most 1000; Azure MaxResults,
+	// at most 5000). Zero: the backend's default (1000; 5000 on Azure).
+	// Drivers that make no requests (memory, filesystem) ignore it. It does
+	// not limit the listing: stop iterating for that.
+	PageSize int
 }
 
 // SignOptions tune SignedURL. The zero value signs a GET valid for 15 minutes.

@@ -57,6 +57,12 @@ func (d *Driver) Delete(ctx context.Context, name string) error {
 // streaming, holding back only names with characters above U+FFFF where
 // they would sort wrongly (see byteOrder for the bound). This is right
 // whether the service lists in UTF-16 or in byte order.
+//
+// Azure has no start-after parameter (its continuation marker is opaque):
+// a listing with opts.StartAfter runs from the prefix, and the storage skips
+// the entries up to StartAfter in this process. opts.PageSize is
+// MaxResults. Entries carry Content-MD5 (single-request uploads) and the
+// CRC32C this driver stores with staged uploads, as Stat does.
 func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptions) iter.Seq2[storage.Entry, error] {
 	return func(yield func(storage.Entry, error) bool) {
 		var (
@@ -65,9 +71,9 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 		)
 		var next pages
 		if opts.OneLevel {
-			next = d.levelPages(prefix)
+			next = d.levelPages(prefix, opts)
 		} else {
-			next = d.flatPages(prefix)
+			next = d.flatPages(prefix, opts)
 		}
 		for {
 			var (
@@ -97,8 +103,19 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 // after the last page.
 type pages func(ctx context.Context, buf []storage.Entry) ([]storage.Entry, bool, error)
 
-func (d *Driver) flatPages(prefix string) pages {
-	pager := d.cont.NewListBlobsFlatPager(&container.ListBlobsFlatOptions{Prefix: &prefix})
+// maxResults is opts.PageSize for the service (nil: its default, 5000).
+func maxResults(opts storage.ListOptions) *int32 {
+	if opts.PageSize <= 0 {
+		return nil
+	}
+	return to.Ptr(int32(min(opts.PageSize, 5000)))
+}
+
+// The listings include metadata, where this driver keeps the CRC32C of
+// staged uploads (see Config.DisableChecksums).
+func (d *Driver) flatPages(prefix string, opts storage.ListOptions) pages {
+	pager := d.cont.NewListBlobsFlatPager(&container.ListBlobsFlatOptions{Prefix: &prefix,
+		MaxResults: maxResults(opts), Include: container.ListBlobsInclude{Metadata: true}})
 	return func(ctx context.Context, buf []storage.Entry) ([]storage.Entry, bool, error) {
 		if !pager.More() {
 			return buf, false, nil
@@ -114,8 +131,9 @@ func (d *Driver) flatPages(prefix string) pages {
 	}
 }
 
-func (d *Driver) levelPages(prefix string) pages {
-	pager := d.cont.NewListBlobsHierarchyPager("/", &container.ListBlobsHierarchyOptions{Prefix: &prefix})
+func (d *Driver) levelPages(prefix string, opts storage.ListOptions) pages {
+	pager := d.cont.NewListBlobsHierarchyPager("/", &container.ListBlobsHierarchyOptions{Prefix: &prefix,
+		MaxResults: maxResults(opts), Include: container.ListBlobsInclude{Metadata: true}})
 	return func(ctx context.Context, buf []storage.Entry) ([]storage.Entry, bool, error) {
 		if !pager.More() {
 			return buf, false, nil
@@ -142,7 +160,11 @@ func entry(it *container.BlobItem) storage.Entry {
 		}
 		e.ModTime = modTime(p.LastModified)
 		e.ETag = etag(p.ETag)
+		if len(p.ContentMD5) == 16 {
+			e.Checksums.MD5 = p.ContentMD5
+		}
 	}
+	decodeMetadata(it.Metadata, &e.Checksums.CRC32C)
 	return e
 }
 

@@ -212,7 +212,7 @@ func groups() []group {
 		{"stat", statCases()},
 		{"exists", existsCases()},
 		{"delete", deleteCases()},
-		{"list", listCases()},
+		{"list", append(listCases(), listPageCases()...)},
 		{"copy", copyCases()},
 		{"policy", policyCases()},
 		{"names", nameCases()},

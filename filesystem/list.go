@@ -30,7 +30,7 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 		if dir != "" && checkName(strings.TrimSuffix(dir, "/")) != nil {
 			return // reserved or impossible directory: nothing there
 		}
-		w := walker{d: d, ctx: ctx, yield: yield, oneLevel: opts.OneLevel}
+		w := walker{d: d, ctx: ctx, yield: yield, oneLevel: opts.OneLevel, start: storage.ListStart(prefix, opts)}
 		w.walk(dir, rest)
 	}
 }
@@ -40,6 +40,17 @@ type walker struct {
 	ctx      context.Context
 	yield    func(storage.Entry, error) bool
 	oneLevel bool
+	start    string // skip names up to this one (storage.ListStart); "": none
+}
+
+// before reports whether every name at key (a file, or a directory's
+// subtree when key ends in "/") sorts up to w.start, so the walk skips it
+// without reading it.
+func (w *walker) before(key string) bool {
+	if w.start == "" || key > w.start {
+		return false
+	}
+	return !strings.HasSuffix(key, "/") || !strings.HasPrefix(w.start, key)
 }
 
 // child is one entry of a directory, with its sort key.
@@ -63,6 +74,9 @@ func (w *walker) walk(dir, filter string) bool {
 		if err := w.ctx.Err(); err != nil {
 			w.yield(storage.Entry{}, err)
 			return false
+		}
+		if w.before(dir + c.key) {
+			continue
 		}
 		switch {
 		case !c.dir:

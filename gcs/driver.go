@@ -130,21 +130,32 @@ func (d *Driver) Delete(ctx context.Context, name string) error {
 	return d.notFound(ctx, d.bucket.Object(name).Delete(ctx))
 }
 
-// List implements storage.Driver. The service lists in name order; with a
-// delimiter a page holds objects and prefixes that the SDK returns apart, so
-// each page is merged back into name order before it is yielded.
+// List implements storage.Driver. The service lists in name order, from
+// opts.StartAfter (startOffset) natively, opts.PageSize names per request;
+// with a delimiter a page holds objects and prefixes that the SDK returns
+// apart, so each page is merged back into name order before it is yielded.
+// Entries carry the MD5 (not of composite objects) and CRC32C the listing
+// reports, as Stat does.
 func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptions) iter.Seq2[storage.Entry, error] {
 	return func(yield func(storage.Entry, error) bool) {
 		q := &gcs.Query{Prefix: prefix, Projection: gcs.ProjectionNoACL}
 		if opts.OneLevel {
 			q.Delimiter = "/"
 		}
-		if err := q.SetAttrSelection([]string{"Name", "Size", "Updated", "Etag"}); err != nil {
+		if after := storage.ListStart(prefix, opts); after != "" {
+			// startOffset is inclusive: the storage drops "after" itself.
+			q.StartOffset = after
+		}
+		if err := q.SetAttrSelection([]string{"Name", "Size", "Updated", "Etag", "MD5", "CRC32C"}); err != nil {
 			yield(storage.Entry{}, err)
 			return
 		}
 		it := d.bucket.Objects(ctx, q)
-		pager := iterator.NewPager(it, 1000, "")
+		size := 1000
+		if opts.PageSize > 0 {
+			size = min(opts.PageSize, 1000)
+		}
+		pager := iterator.NewPager(it, size, "")
 		for {
 			var page []*gcs.ObjectAttrs
 			next, err := pager.NextPage(&page)
@@ -158,7 +169,12 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 					entries = append(entries, storage.Entry{Name: a.Prefix, IsDir: true})
 					continue
 				}
-				entries = append(entries, storage.Entry{Name: a.Name, Size: a.Size, ModTime: a.Updated.UTC(), ETag: a.Etag})
+				e := storage.Entry{Name: a.Name, Size: a.Size, ModTime: a.Updated.UTC(), ETag: a.Etag,
+					Checksums: storage.Checksums{CRC32C: crcBytes(a.CRC32C)}}
+				if len(a.MD5) > 0 { // composite objects have none
+					e.Checksums.MD5 = a.MD5
+				}
+				entries = append(entries, e)
 			}
 			slices.SortFunc(entries, func(a, b storage.Entry) int { return strings.Compare(a.Name, b.Name) })
 			for _, e := range entries {

@@ -472,6 +472,9 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 			e := storage.Entry{Name: obj.Key, IsDir: obj.IsDir}
 			if !obj.IsDir {
 				e.Size, e.ModTime, e.ETag = obj.Size, d.modTime(obj.ModTime), d.listETag(obj)
+				if len(obj.MD5) == 16 { // as Stat reports it
+					e.Checksums.MD5 = obj.MD5
+				}
 			}
 			if !yield(e, nil) {
 				return

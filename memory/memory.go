@@ -4,7 +4,8 @@
 // snapshot.
 //
 // It supports atomic conditional create, range reads, metadata and headers,
-// checksums (MD5 and CRC32C, computed on the first Stat and kept; a whole
+// checksums (MD5 and CRC32C, computed on the first Stat or List that
+// reaches the object, and kept; a whole
 // read of an object whose checksums are known is verified against the
 // CRC32C, as on every driver that reports a checksum) and server-side copy. Public URLs need a base URL
 // ([storage.WithBaseURL]) that points at something serving the storage, such
@@ -289,9 +290,11 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 			return
 		}
 		var entries []storage.Entry
+		objs := map[string]*object{} // of the object entries, for their checksums
 		seenDir := map[string]bool{}
+		start := storage.ListStart(prefix, opts)
 		for name, o := range d.objects {
-			if !strings.HasPrefix(name, prefix) {
+			if !strings.HasPrefix(name, prefix) || start != "" && name <= start {
 				continue
 			}
 			if opts.OneLevel {
@@ -305,6 +308,7 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 				}
 			}
 			entries = append(entries, storage.Entry{Name: name, Size: o.attrs.Size, ModTime: o.attrs.ModTime, ETag: o.attrs.ETag})
+			objs[name] = o
 		}
 		d.mu.RUnlock()
 		slices.SortFunc(entries, func(a, b storage.Entry) int { return strings.Compare(a.Name, b.Name) })
@@ -312,6 +316,12 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 			if err := ctx.Err(); err != nil {
 				yield(storage.Entry{}, err)
 				return
+			}
+			if o := objs[e.Name]; !e.IsDir && o != nil {
+				// Computed once per object (as Stat does), as the
+				// listing reaches it, outside the lock.
+				md5, crc := o.md5.get(o.data)
+				e.Checksums = storage.Checksums{MD5: slices.Clone(md5), CRC32C: slices.Clone(crc)}
 			}
 			if !yield(e, nil) {
 				return

@@ -21,12 +21,22 @@ func (d *Driver) Delete(ctx context.Context, name string) error {
 }
 
 // List implements storage.Driver with ListObjectsV2, which returns keys
-// and common prefixes in byte order.
+// and common prefixes in byte order, starting after opts.StartAfter
+// natively, opts.PageSize keys per request. Entries carry the MD5 of
+// single-part objects (from the ETag; a bucket whose default encryption is
+// SSE-KMS, unknown to the driver, makes it wrong: set
+// Config.ServerSideEncryption).
 func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptions) iter.Seq2[storage.Entry, error] {
 	return func(yield func(storage.Entry, error) bool) {
 		in := &s3.ListObjectsV2Input{Bucket: &d.cfg.Bucket, Prefix: aws.String(prefix), EncodingType: types.EncodingTypeUrl}
 		if opts.OneLevel {
 			in.Delimiter = aws.String("/")
+		}
+		if after := storage.ListStart(prefix, opts); after != "" {
+			in.StartAfter = aws.String(after)
+		}
+		if opts.PageSize > 0 {
+			in.MaxKeys = aws.Int32(int32(min(opts.PageSize, 1000)))
 		}
 		pages := s3.NewListObjectsV2Paginator(d.client, in)
 		for pages.HasMorePages() {
@@ -42,8 +52,13 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 			for _, o := range page.Contents {
 				// ModTime truncated to the second, the precision of the
 				// Last-Modified header that Stat and Open report.
+				// The ETag is the MD5 of a single-part object, as Stat
+				// reports it, unless the Config encrypts with SSE-KMS.
+				// (ListObjectsV2 reports no checksum values: a CRC32C
+				// needs a HEAD, so listings leave it out.)
 				objs = append(objs, storage.Entry{Name: unescapeKey(aws.ToString(o.Key)), Size: aws.ToInt64(o.Size),
-					ModTime: aws.ToTime(o.LastModified).UTC().Truncate(time.Second), ETag: aws.ToString(o.ETag)})
+					ModTime: aws.ToTime(o.LastModified).UTC().Truncate(time.Second), ETag: aws.ToString(o.ETag),
+					Checksums: storage.Checksums{MD5: etagMD5(aws.ToString(o.ETag), d.cfg.ServerSideEncryption, nil)}})
 			}
 			dirs := make([]storage.Entry, 0, len(page.CommonPrefixes))
 			for _, p := range page.CommonPrefixes {
