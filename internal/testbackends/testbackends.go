@@ -82,8 +82,16 @@ func azureQuery(e emulator.AzureEnv) string {
 	return url.Values{"connection_string": {e.ConnectionString}}.Encode()
 }
 
+// TB is what Open and OpenServed need of a test: testing.TB has it, and so
+// has the conformance suite's T.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
 // Open opens the storage at u, closed when the test ends.
-func Open(t testing.TB, u string, opts ...storage.Option) *storage.Storage {
+func Open(t TB, u string, opts ...storage.Option) *storage.Storage {
 	t.Helper()
 	st, err := storage.Open(context.Background(), u, opts...)
 	if err != nil {
@@ -96,7 +104,7 @@ func Open(t testing.TB, u string, opts ...storage.Option) *storage.Storage {
 // OpenServed opens the storage at u with its signed URLs (hmacurl) and
 // public URLs (http.FileServer over its fs view) served by an httptest
 // server, for backends without native signing.
-func OpenServed(t testing.TB, u string, opts ...storage.Option) *storage.Storage {
+func OpenServed(t TB, u string, opts ...storage.Option) *storage.Storage {
 	t.Helper()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
