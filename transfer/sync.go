@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"bytes"
 	"context"
 	"iter"
 	"strings"
@@ -31,7 +32,8 @@ type Plan struct {
 
 // PlanSync decides what makes dst under dstPrefix a copy of src under
 // srcPrefix, from one recursive listing of each side (no per-object
-// request): see [Changed] for the rule. Prefixes work as in [Tree].
+// request): see [Changed] for the rule, which compares the checksums the
+// listings carry when both sides have one in common. Prefixes work as in [Tree].
 func PlanSync(ctx context.Context, dst *storage.Storage, dstPrefix string, src *storage.Storage, srcPrefix string, opts SyncOptions) (*Plan, error) {
 	plan := &Plan{}
 	next, stop := iter.Pull2(dst.List(ctx, dstPrefix, storage.ListOptions{}))
@@ -104,18 +106,39 @@ func (p *Plan) add(it Item) {
 // source entry src, from their listings alone:
 //
 //   - different sizes: changed;
+//   - a checksum both listings carry (Entry.Checksums: CRC32C, MD5 or
+//     SHA-256, across backends, for example an Azure staged upload's CRC32C
+//     against GCS's): changed when one they share differs, unchanged
+//     otherwise, whatever the times say;
 //   - both ETags are MD5 digests (32 hex digits, as S3 gives for objects
-//     not uploaded in parts): changed when they differ;
+//     not uploaded in parts, for a driver that lists no checksums): changed
+//     when they differ;
 //   - otherwise: changed when the source was modified after the
 //     destination (whole seconds, since some backends list no finer).
 func Changed(src, dst storage.Entry) bool {
 	if src.Size != dst.Size {
 		return true
 	}
+	if same, ok := sameChecksums(src.Checksums, dst.Checksums); ok {
+		return !same
+	}
 	if a, b := md5ETag(src.ETag), md5ETag(dst.ETag); a != "" && b != "" {
 		return a != b
 	}
 	return src.ModTime.Truncate(time.Second).After(dst.ModTime.Truncate(time.Second))
+}
+
+// sameChecksums compares the checksums a and b both have; ok is false when
+// they have none in common.
+func sameChecksums(a, b storage.Checksums) (same, ok bool) {
+	same = true
+	for _, p := range [][2][]byte{{a.CRC32C, b.CRC32C}, {a.MD5, b.MD5}, {a.SHA256, b.SHA256}} {
+		if p[0] != nil && p[1] != nil {
+			ok = true
+			same = same && bytes.Equal(p[0], p[1])
+		}
+	}
+	return same, ok
 }
 
 // md5ETag returns the ETag in lower case when it is an MD5 digest in hex.

@@ -1,6 +1,7 @@
 package transfer_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -220,6 +221,8 @@ func TestPlanSync(t *testing.T) {
 func TestChanged(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	md5a, md5b := `"0cc175b9c0f1b6a831c399e269772661"`, `"92eb5ffee6ae2fec3ad71c777531578f"`
+	crcA, crcB := []byte{1, 2, 3, 4}, []byte{1, 2, 3, 5}
+	sumA, sumB := bytes.Repeat([]byte{0xa}, 16), bytes.Repeat([]byte{0xb}, 16)
 	for _, tc := range []struct {
 		name     string
 		src, dst storage.Entry
@@ -231,9 +234,38 @@ func TestChanged(t *testing.T) {
 		{"multipart etag: by time", storage.Entry{Size: 1, ETag: `"abc-2"`, ModTime: t0}, storage.Entry{Size: 1, ETag: md5a, ModTime: t0.Add(time.Hour)}, false},
 		{"source newer", storage.Entry{Size: 1, ModTime: t0.Add(time.Second)}, storage.Entry{Size: 1, ModTime: t0}, true},
 		{"same second", storage.Entry{Size: 1, ModTime: t0.Add(900 * time.Millisecond)}, storage.Entry{Size: 1, ModTime: t0}, false},
+		{"same crc32c though newer", storage.Entry{Size: 1, Checksums: storage.Checksums{CRC32C: crcA}, ModTime: t0.Add(time.Hour)},
+			storage.Entry{Size: 1, Checksums: storage.Checksums{CRC32C: crcA}, ModTime: t0}, false},
+		{"crc32c differs though older", storage.Entry{Size: 1, Checksums: storage.Checksums{CRC32C: crcA}, ModTime: t0},
+			storage.Entry{Size: 1, Checksums: storage.Checksums{CRC32C: crcB}, ModTime: t0.Add(time.Hour)}, true},
+		{"md5 on one side, crc32c on the other: by time", storage.Entry{Size: 1, Checksums: storage.Checksums{MD5: sumA}, ModTime: t0},
+			storage.Entry{Size: 1, Checksums: storage.Checksums{CRC32C: crcB}, ModTime: t0.Add(time.Hour)}, false},
+		{"md5 in common, crc32c on one side", storage.Entry{Size: 1, Checksums: storage.Checksums{MD5: sumA, CRC32C: crcA}, ModTime: t0},
+			storage.Entry{Size: 1, Checksums: storage.Checksums{MD5: sumB}, ModTime: t0.Add(time.Hour)}, true},
+		{"listed checksums win over MD5 ETags", storage.Entry{Size: 1, ETag: md5a, Checksums: storage.Checksums{CRC32C: crcA}, ModTime: t0},
+			storage.Entry{Size: 1, ETag: md5b, Checksums: storage.Checksums{CRC32C: crcA}, ModTime: t0}, false},
 	} {
 		if got := transfer.Changed(tc.src, tc.dst); got != tc.want {
 			t.Errorf("%s: Changed = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// Objects of the same size whose bytes differ are copied even when the
+// destination is newer: both memory listings carry checksums, so the plan
+// compares them rather than the times.
+func TestPlanSyncComparesListedChecksums(t *testing.T) {
+	ctx := context.Background()
+	src, dst := newMem(t), newMem(t)
+	put(t, src, "same.txt", "same", storage.SaveOptions{})
+	put(t, src, "edited.txt", "aaaa", storage.SaveOptions{})
+	put(t, dst, "same.txt", "same", storage.SaveOptions{})
+	put(t, dst, "edited.txt", "bbbb", storage.SaveOptions{}) // newer, same size
+	plan, err := transfer.PlanSync(ctx, dst, "", src, "", transfer.SyncOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []transfer.Item{{Src: "edited.txt", Dst: "edited.txt", Size: 4}}; !slices.Equal(plan.Copy, want) || plan.Unchanged != 1 {
+		t.Fatalf("plan = %+v, want edited.txt copied and same.txt unchanged", plan)
 	}
 }

@@ -16,9 +16,12 @@ func (a *app) syncCommand() *cobra.Command {
 		Short: "Make DST a copy of SRC, copying only what changed",
 		Long: `Make the directory or prefix DST hold what SRC holds, copying only new and
 changed objects. The decision comes from one listing of each side, with no
-request per object: an object is copied when its size differs, when both
-sides list an MD5 digest (S3 ETags of objects not uploaded in parts) and they
-differ, and otherwise when the source was modified after the destination.
+request per object: an object is copied when its size differs; else, when
+both listings carry a checksum in common (CRC32C, MD5: GCS, Azure, S3
+single-part objects, across backends), when it differs, whatever the times;
+else when both sides list an MD5 ETag and they differ; otherwise when the
+source was modified after the destination. A local directory lists no
+checksums, so syncing from one compares sizes and times.
 With --delete, objects of DST that SRC does not have are deleted.
 --dry-run prints what would be done and changes nothing.`,
 		Example: `  storages sync ./static s3://my-bucket/static/
