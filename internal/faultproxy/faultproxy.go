@@ -2,12 +2,42 @@
 // network and service faults between a client (a storage driver) and an
 // HTTP service (an emulator), for the fault and soak tests.
 //
-// Every request gets a sequence number; whether it is faulted, with which
-// [Kind] and at which point (how many bytes in) is decided by a PCG random
-// stream seeded with (Config.Seed, sequence number), so a seed fixes the
-// whole fault schedule: the n-th request of a run gets the same fault in
-// every run with that seed. With a single client goroutine a run replays
-// exactly; with several, which request is the n-th depends on scheduling.
+// # Replay
+//
+// Whether a request is faulted, with which [Kind] and at which point (how
+// many bytes in) is drawn from a PCG random stream seeded with Config.Seed
+// and the request's identity, never from its arrival order, so a seed
+// replays the same faults at any concurrency. The identity is the request's
+// scope, method and stable query parameters (partNumber, comp, ...; not
+// upload IDs, tokens or signatures, which differ between runs), plus how
+// many requests of that identity came before it in the run (the retry of a
+// faulted request is the next one, and gets its own draw). The scope is
+// what the client put in the context of the call with [WithScope] (an
+// operation of a soak worker, say: "w07/op123"), carried by [Transport] in
+// a header the proxy removes; without one it is the request's path.
+//
+// So a run with the same seed gives the same fault to every request that
+// the client sends again, whatever the goroutines' interleaving. What a
+// seed cannot replay:
+//
+//   - two requests of the same identity in flight at once (the same
+//     method and path from two goroutines without scopes, or the blocks
+//     of one Azure upload staged in parallel, whose block IDs are random):
+//     which of them is counted first is up to the scheduler, so they may
+//     swap their draws;
+//   - a request that is not sent again: without a scope, a path holding
+//     something random (a name chosen by the Rename policy, which is
+//     random); with or without one, what the service answers depends on
+//     the order in which concurrent clients changed its state, and a
+//     client that takes another path after another answer sends other
+//     requests;
+//   - timing: a Latency or Stall fault is replayed, but whether the
+//     client's own deadlines (operation timeouts, stall detection) fire
+//     depends on the machine's load.
+//
+// With a single client goroutine that scopes its work, a whole run replays
+// (timing aside): the service then sees the same requests in the same
+// order.
 //
 // The proxy forwards the client's Host header unchanged (signatures cover
 // it) and never compresses, so an unfaulted exchange is byte for byte the
@@ -18,6 +48,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log"
 	"math"
@@ -26,6 +57,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -159,6 +191,7 @@ type Proxy struct {
 	target  *url.URL
 	rate    atomic.Uint64 // math.Float64bits
 	seq     atomic.Uint64
+	seen    sync.Map // request identity -> *atomic.Uint64, requests of it so far
 	counts  [numKinds]atomic.Int64
 	retries atomic.Int64
 	reqIDs  sync.Map // x-ms-client-request-id values seen
@@ -338,10 +371,105 @@ func attempt(v, key string) (int, bool) {
 	return n, err == nil
 }
 
+// ScopeHeader carries the scope of a request from [Transport] to the
+// proxy, which removes it before forwarding.
+const ScopeHeader = "Faultproxy-Scope"
+
+type scopeKey struct{}
+
+// WithScope returns a context whose requests, sent through [Transport],
+// are identified by scope (with their method and stable query parameters)
+// rather than by their path: give each unit of work that a replay should
+// repeat its own scope (see the package documentation).
+func WithScope(ctx context.Context, scope string) context.Context {
+	return context.WithValue(ctx, scopeKey{}, scope)
+}
+
+// Transport returns a RoundTripper that adds the scope of each request's
+// context ([WithScope]) to the request, in [ScopeHeader], and sends it
+// with base (nil: http.DefaultTransport). It adds the header below the
+// SDKs' signing, which therefore never covers it.
+func Transport(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return scopeTransport{base}
+}
+
+type scopeTransport struct{ base http.RoundTripper }
+
+func (t scopeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	scope, _ := r.Context().Value(scopeKey{}).(string)
+	if scope == "" {
+		return t.base.RoundTrip(r)
+	}
+	r = r.Clone(r.Context()) // a RoundTripper must not change the caller's request
+	r.Header.Set(ScopeHeader, scope)
+	return t.base.RoundTrip(r)
+}
+
+// CloseIdleConnections closes the idle connections of the base transport.
+func (t scopeTransport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// stableParams are the query parameters whose values identify a request
+// across runs; the values of the others (upload IDs, page tokens,
+// signatures, dates, generations, Azure's block IDs, which the driver
+// makes random) may differ, so only their names count.
+var stableParams = map[string]bool{
+	"partNumber": true, "comp": true, "restype": true, "x-id": true, "list-type": true, "prefix": true,
+	"delimiter": true, "uploadType": true, "alt": true, "name": true, "uploads": true,
+}
+
+// identity is what identifies r across runs (see the package
+// documentation); the scope header is removed from r.
+func identity(r *http.Request) string {
+	var b strings.Builder
+	if scope := r.Header.Get(ScopeHeader); scope != "" {
+		r.Header.Del(ScopeHeader)
+		b.WriteString(scope)
+		b.WriteString("\x00")
+		b.WriteString(r.Method)
+	} else {
+		b.WriteString(r.Method)
+		b.WriteByte(' ')
+		b.WriteString(r.URL.Path)
+	}
+	q := r.URL.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b.WriteByte('\x00')
+		b.WriteString(k)
+		if stableParams[k] {
+			b.WriteByte('=')
+			b.WriteString(strings.Join(q[k], ","))
+		}
+	}
+	return b.String()
+}
+
+// stream returns the random stream of r: seeded with the seed, a hash of
+// r's identity and how many requests of that identity came before.
+func (p *Proxy) stream(r *http.Request) *rand.Rand {
+	id := identity(r)
+	c, _ := p.seen.LoadOrStore(id, new(atomic.Uint64))
+	n := c.(*atomic.Uint64).Add(1)
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return rand.New(rand.NewPCG(p.cfg.Seed^h.Sum64(), n))
+}
+
 func (p *Proxy) decide(r *http.Request) *fault {
 	p.countRetry(r)
-	n := p.seq.Add(1)
-	rng := rand.New(rand.NewPCG(p.cfg.Seed, n))
+	p.seq.Add(1)
+	rng := p.stream(r)
 	roll := rng.Float64()
 	if roll >= math.Float64frombits(p.rate.Load()) || (p.cfg.Skip != nil && p.cfg.Skip(r)) {
 		return nil

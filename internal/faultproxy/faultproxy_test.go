@@ -2,11 +2,16 @@ package faultproxy
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -200,5 +205,81 @@ func TestSeedReplays(t *testing.T) {
 		if a[k] != b[k] {
 			t.Fatalf("seed 42 gave %v then %v", a, b)
 		}
+	}
+}
+
+// A seed replays the same faults at any concurrency: each request's draw
+// depends on its identity (scope or path, method, stable parameters) and
+// on how many requests of that identity came before, not on the order in
+// which requests from different goroutines arrive; volatile parameters
+// (upload IDs) do not count.
+func TestReplayAtAnyConcurrency(t *testing.T) {
+	u := newUpstream(t)
+	kinds := []Kind{Status500, Status503, Status429}
+	// outcomes runs 24 clients of 4 requests each, on paths or, for half
+	// of them, on one shared path told apart by scopes, concurrently or
+	// one after the other in reverse order, and returns every status.
+	outcomes := func(concurrent bool, run int) map[string][]int {
+		p := newProxy(t, u, Config{Seed: 42, Rate: 0.5, Kinds: kinds})
+		c := &http.Client{Transport: Transport(nil)}
+		defer c.CloseIdleConnections()
+		out := map[string][]int{}
+		var mu sync.Mutex
+		client := func(i int) {
+			key, target := fmt.Sprintf("path-%d", i), fmt.Sprintf("%s/obj-%d?partNumber=%d&uploadId=run%d-%d", p.URL, i, i%3, run, rand.Int())
+			ctx := context.Background()
+			if i%2 == 1 {
+				key, target = fmt.Sprintf("scope-%d", i), p.URL+"/shared"
+				ctx = WithScope(ctx, key)
+			}
+			var got []int
+			for range 4 {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+				resp, err := c.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				got = append(got, resp.StatusCode)
+			}
+			mu.Lock()
+			out[key] = got
+			mu.Unlock()
+		}
+		if concurrent {
+			var wg sync.WaitGroup
+			for i := range 24 {
+				wg.Go(func() { client(i) })
+			}
+			wg.Wait()
+		} else {
+			for i := 23; i >= 0; i-- {
+				client(i)
+			}
+		}
+		if p.Requests() != 96 {
+			t.Fatalf("%d requests", p.Requests())
+		}
+		return out
+	}
+	a, b := outcomes(true, 1), outcomes(false, 2)
+	faulted := 0
+	for k, sa := range a {
+		if !slices.Equal(sa, b[k]) {
+			t.Errorf("%s: %v concurrently, %v one at a time", k, sa, b[k])
+		}
+		for _, s := range sa {
+			if s != 200 {
+				faulted++
+			}
+		}
+	}
+	if len(a) != 24 || faulted < 20 || faulted > 76 {
+		t.Fatalf("%d clients, %d of 96 requests faulted at rate 0.5", len(a), faulted)
+	}
+	if u.hits.Load() != int64(2*96-2*faulted) {
+		t.Fatalf("upstream saw %d requests, want the %d unfaulted ones", u.hits.Load(), 2*96-2*faulted)
 	}
 }

@@ -445,6 +445,9 @@ func (w *worker) pickName(existingBias bool) string {
 }
 
 func (w *worker) step(ctx context.Context, n int) {
+	// The operation's requests are its own for the fault proxy's draws, so
+	// a seed replays them whatever the other workers do meanwhile.
+	ctx = faultproxy.WithScope(ctx, fmt.Sprintf("w%02d/op%d", w.id, n))
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.OpTimeout)
 	defer cancel()
 	r := w.rng.IntN(100)

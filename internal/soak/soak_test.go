@@ -99,8 +99,10 @@ const heapLimit = 1 << 30
 type backend struct {
 	target  string
 	dialect faultproxy.Dialect
-	build   func(t *testing.T, proxyURL string) *gost.Storage
-	large   []int64 // sizes that take the multipart/chunked/staged path
+	// build opens the driver on the proxy; hc, when set, is its HTTP
+	// client (the soak's carries each operation's fault scope).
+	build func(t *testing.T, proxyURL string, hc *http.Client) *gost.Storage
+	large []int64 // sizes that take the multipart/chunked/staged path
 	// commit reports whether a request commits an object (single or final
 	// request of an upload): the requests TestCommitResponseLost faults.
 	commit    func(r *http.Request) (large, ok bool)
@@ -123,12 +125,15 @@ func runSoak(t *testing.T, b *backend) {
 	s := runSettings(t)
 	ignore := goleak.IgnoreCurrent()
 	p := newProxy(t, b, faultproxy.Config{Seed: s.seed, Rate: s.rate, StallFor: s.stall, Latency: 100 * time.Millisecond})
-	st := b.build(t, p.URL)
-	tr := &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 32}
+	// Every request carries the scope of its operation (faultproxy.Transport),
+	// so that the seed replays the same faults at 32-way concurrency.
+	tr := &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}
+	hc := &http.Client{Transport: faultproxy.Transport(tr)}
+	st := b.build(t, p.URL, hc)
 	t.Logf("soak: seed %d (replay with SOAK_SEED=%d), %d ops, fault rate %.2f, proxy %s -> %s", s.seed, s.seed, s.ops, s.rate, p.URL, b.target)
 	rep, err := soak.Run(t.Context(), soak.Config{
 		Storage: st, Proxy: p, Ops: s.ops, Concurrency: 32, Seed: s.seed,
-		LargeSizes: b.large, SignedGET: true, HTTPClient: &http.Client{Transport: tr, Timeout: 2 * time.Minute},
+		LargeSizes: b.large, SignedGET: true, HTTPClient: &http.Client{Transport: faultproxy.Transport(tr), Timeout: 2 * time.Minute},
 		Leftovers: b.leftovers, Logf: t.Logf,
 	})
 	if err != nil {
@@ -165,7 +170,7 @@ func testCommitResponseLost(t *testing.T, b *backend) {
 		t.Run(fmt.Sprintf("same-bytes-twice/large=%v", large), func(t *testing.T) {
 			p := newProxy(t, b, faultproxy.Config{})
 			defer p.Close()
-			st := b.build(t, p.URL)
+			st := b.build(t, p.URL, nil)
 			defer st.Close()
 			ctx := t.Context()
 			size := int64(1000)
@@ -199,7 +204,7 @@ func testCommitResponseLost(t *testing.T, b *backend) {
 							return !ok || l != large || !faulted.CompareAndSwap(false, true)
 						}})
 					defer p.Close()
-					st := b.build(t, p.URL)
+					st := b.build(t, p.URL, nil)
 					defer st.Close()
 					ctx := t.Context()
 					size := int64(1000)
@@ -278,9 +283,9 @@ func s3Backend(t *testing.T) *backend {
 	t.Cleanup(func() { _, _ = admin.DeleteBucket(context.Background(), &awss3.DeleteBucketInput{Bucket: &bucket}) })
 	return &backend{
 		target: env.Endpoint, dialect: faultproxy.S3,
-		build: func(t *testing.T, proxyURL string) *gost.Storage {
+		build: func(t *testing.T, proxyURL string, hc *http.Client) *gost.Storage {
 			st, err := s3.New(t.Context(), s3.Config{Bucket: bucket, Region: env.Region, Endpoint: proxyURL,
-				AccessKeyID: env.AccessKey, SecretAccessKey: env.SecretKey, PartSize: s3.MinPartSize})
+				AccessKeyID: env.AccessKey, SecretAccessKey: env.SecretKey, PartSize: s3.MinPartSize, HTTPClient: hc})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -346,9 +351,13 @@ func gcsBackend(t *testing.T) *backend {
 	})
 	return &backend{
 		target: "http://" + env.Host, dialect: faultproxy.GCS,
-		build: func(t *testing.T, proxyURL string) *gost.Storage {
+		build: func(t *testing.T, proxyURL string, hc *http.Client) *gost.Storage {
+			var opts []option.ClientOption
+			if hc != nil {
+				opts = append(opts, option.WithHTTPClient(hc))
+			}
 			st, err := gcs.New(t.Context(), gcs.Config{Bucket: bucket, Endpoint: proxyURL + "/storage/v1/", Emulator: true,
-				ServiceAccountJSON: keyJSON, ChunkSize: gcs.MinChunkSize})
+				ServiceAccountJSON: keyJSON, ChunkSize: gcs.MinChunkSize, ClientOptions: opts})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -389,12 +398,15 @@ func azureBackend(t *testing.T) *backend {
 	const block = 256 << 10
 	return &backend{
 		target: u.Scheme + "://" + u.Host, dialect: faultproxy.Azure,
-		build: func(t *testing.T, proxyURL string) *gost.Storage {
+		build: func(t *testing.T, proxyURL string, hc *http.Client) *gost.Storage {
+			// One x-ms-client-request-id per call, kept by its retries,
+			// so the proxy can count them.
+			co := policy.ClientOptions{PerCallPolicies: []policy.Policy{azruntime.NewRequestIDPolicy()}}
+			if hc != nil {
+				co.Transport = hc
+			}
 			st, err := azure.New(t.Context(), azure.Config{Container: ctr, AccountName: env.AccountName, AccountKey: env.AccountKey,
-				ServiceURL: proxyURL + u.Path, BlockSize: block,
-				// One x-ms-client-request-id per call, kept by its retries,
-				// so the proxy can count them.
-				ClientOptions: &azblob.ClientOptions{ClientOptions: policy.ClientOptions{PerCallPolicies: []policy.Policy{azruntime.NewRequestIDPolicy()}}}})
+				ServiceURL: proxyURL + u.Path, BlockSize: block, ClientOptions: &azblob.ClientOptions{ClientOptions: co}})
 			if err != nil {
 				t.Fatal(err)
 			}
