@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -130,21 +129,7 @@ func TestGocloudFilePaths(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "bucket", "sub", "a.txt"), "alpha")
 	run := func(code int, args ...string) result {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Dir, cmd.Env = dir, cleanEnv()
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		got := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			got = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if got != code {
-			t.Fatalf("storages %q: exit %d, want %d\n%s%s", args, got, code, out.String(), errb.String())
-		}
-		return result{out.String(), errb.String(), got}
+		return execIn(t, dir, nil, "", args...).expect(t, code, strings.Join(args, " "))
 	}
 	abs := "gocloud+file://" + filepath.ToSlash(filepath.Join(dir, "bucket"))
 	for _, base := range []string{abs + "/", "gocloud+file://./bucket/"} {

@@ -75,11 +75,7 @@ func (o *copyFlags) register(c *cobra.Command) {
 }
 
 func (a *app) copy(ctx context.Context, srcArg, dstArg string, o copyFlags, move bool) error {
-	src, err := a.resolve(ctx, srcArg, false)
-	if err != nil {
-		return err
-	}
-	dst, err := a.resolve(ctx, dstArg, true)
+	src, dst, err := a.resolvePair(ctx, srcArg, dstArg)
 	if err != nil {
 		return err
 	}

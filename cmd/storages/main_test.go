@@ -56,7 +56,15 @@ type runner func(t *testing.T, env []string, stdin string, args ...string) resul
 // execRunner runs the built binary.
 func execRunner(t *testing.T, env []string, stdin string, args ...string) result {
 	t.Helper()
+	return execIn(t, "", env, stdin, args...)
+}
+
+// execIn runs the built binary in the working directory dir ("": the
+// test's).
+func execIn(t *testing.T, dir string, env []string, stdin string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer

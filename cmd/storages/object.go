@@ -22,21 +22,28 @@ func (a *app) catCommand() *cobra.Command {
   storages cat media:a.txt media:b.txt > both.txt`,
 		Args: args(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, arg := range args {
-				t, err := a.resolve(cmd.Context(), arg, false)
-				if err != nil {
-					return err
-				}
-				if t.stdio || t.dirLike() {
-					return fmt.Errorf("%s is a directory, not an object", t.display)
-				}
-				if err := a.cat(cmd.Context(), t); err != nil {
-					return err
-				}
-			}
-			return nil
+			return a.eachObject(cmd.Context(), args, func(_ int, t *target) error { return a.cat(cmd.Context(), t) })
 		},
 	}
+}
+
+// eachObject resolves each argument to an existing object's name (not -,
+// not a directory) and calls fn with it, in order, stopping at the first
+// error.
+func (a *app) eachObject(ctx context.Context, args []string, fn func(i int, t *target) error) error {
+	for i, arg := range args {
+		t, err := a.resolve(ctx, arg, false)
+		if err != nil {
+			return err
+		}
+		if t.stdio || t.dirLike() {
+			return fmt.Errorf("%s is a directory, not an object", t.display)
+		}
+		if err := fn(i, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *app) cat(ctx context.Context, t *target) error {
@@ -76,14 +83,7 @@ func (a *app) statCommand() *cobra.Command {
   storages stat --json media:avatars/me.png | jq .contentType`,
 		Args: args(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for i, arg := range args {
-				t, err := a.resolve(cmd.Context(), arg, false)
-				if err != nil {
-					return err
-				}
-				if t.stdio || t.dirLike() {
-					return fmt.Errorf("%s is a directory, not an object", t.display)
-				}
+			return a.eachObject(cmd.Context(), args, func(i int, t *target) error {
 				attrs, err := t.st.Stat(cmd.Context(), t.name)
 				if err != nil {
 					return t.wrap(err)
@@ -96,17 +96,14 @@ func (a *app) statCommand() *cobra.Command {
 					CRC32C: hex.EncodeToString(attrs.Checksums.CRC32C), Metadata: attrs.Metadata,
 				}
 				if a.jsonOut {
-					if err := a.printJSON(s); err != nil {
-						return err
-					}
-					continue
+					return a.printJSON(s)
 				}
 				if i > 0 {
 					fmt.Fprintln(a.io.out)
 				}
 				a.printStat(s)
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 }

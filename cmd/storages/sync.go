@@ -39,11 +39,7 @@ With --delete, objects of DST that SRC does not have are deleted.
 }
 
 func (a *app) sync(ctx context.Context, srcArg, dstArg string, del, dryRun, verbose bool) error {
-	src, err := a.resolve(ctx, srcArg, false)
-	if err != nil {
-		return err
-	}
-	dst, err := a.resolve(ctx, dstArg, true)
+	src, dst, err := a.resolvePair(ctx, srcArg, dstArg)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,18 @@ func (a *app) resolve(ctx context.Context, arg string, write bool) (*target, err
 	return a.resolveLocal(arg, arg, "", write)
 }
 
+// resolvePair resolves the SRC (which must exist) and DST (which may
+// not yet) of a transfer.
+func (a *app) resolvePair(ctx context.Context, srcArg, dstArg string) (src, dst *target, err error) {
+	if src, err = a.resolve(ctx, srcArg, false); err != nil {
+		return nil, nil, err
+	}
+	if dst, err = a.resolve(ctx, dstArg, true); err != nil {
+		return nil, nil, err
+	}
+	return src, dst, nil
+}
+
 func localExists(p string) bool {
 	_, err := os.Lstat(p)
 	return err == nil
