@@ -79,7 +79,7 @@ func TestErrorsEveryDriver(t *testing.T) {
 					}
 					return 0, ""
 				}})
-				build := b.build
+				build := func(t *testing.T, proxyURL string) *gost.Storage { return b.build(t, proxyURL, nil) }
 				if bk.bridge {
 					build = b.bridge
 				}
