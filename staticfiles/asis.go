@@ -75,7 +75,8 @@ func (r *run) collectAsIs(ctx context.Context, start time.Time) (*Result, error)
 func (r *run) planAsIs(existing map[string]storage.Entry) []*unit {
 	var units []*unit
 	for _, f := range r.files {
-		src := storage.Entry{Name: f.name, Size: f.size, ModTime: f.modTime, ETag: `"` + hex.EncodeToString(f.sum[:]) + `"`}
+		src := storage.Entry{Name: f.name, Size: f.size, ModTime: f.modTime, ETag: `"` + hex.EncodeToString(f.sum[:]) + `"`,
+			Checksums: storage.Checksums{MD5: f.sum[:]}}
 		if e, ok := existing[f.name]; ok && !e.IsDir && !transfer.Changed(src, e) {
 			r.res.Unchanged++
 			continue

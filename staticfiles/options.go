@@ -30,9 +30,10 @@ type Options struct {
 	// names, no rewritten references, no manifest, no compressed variants
 	// (Result.Manifest is nil). A file is unchanged, and not copied again,
 	// when the destination holds an object of its name with the same size
-	// and, when the destination lists MD5 ETags (S3), the same MD5, or
-	// otherwise one modified no earlier than the source (Django's rule, in
-	// whole seconds; see transfer.Changed). Variants of a copied name left
+	// and, when the destination's listing has its MD5 (Entry.Checksums, or
+	// an MD5 ETag as S3's), the same MD5, or otherwise one modified no
+	// earlier than the source (Django's rule, in whole seconds; see
+	// transfer.Changed). Variants of a copied name left
 	// by an earlier compressed run are deleted, so a handler never serves
 	// stale bytes. Compress, KeepOnlyHashed, Recompress, JSModules and
 	// KeepManifests ask for post-processing and are refused with it

@@ -48,8 +48,9 @@ any storage; its path is the prefix the tree is stored under.
 --no-post-process copies the files as they are, under their own names only,
 as Django's switch of that name does: no hashed names, no rewritten
 references, no manifest, no compressed variants. A file is copied again when
-its size differs from the stored object's, or its MD5 where the storage lists
-MD5 ETags (S3), or else when it was modified after the stored object.
+its size differs from the stored object's, or its MD5 where the storage's
+listing has one (S3, GCS, Azure, memory), or else when it was modified after
+the stored object.
 
 The last line is Django's summary: "N static files copied to 'DST',
 M unmodified, K post-processed." (no post-processed count with
