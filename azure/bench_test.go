@@ -8,9 +8,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +18,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
+	"github.com/go-storages/storage/internal/benchmetrics"
 )
 
 const (
@@ -83,52 +81,14 @@ func (p *pattern) Read(b []byte) (int, error) {
 	return n, nil
 }
 
-// heapPeak samples the live heap every millisecond and reports the peak
-// growth over the baseline taken (after a GC) at start.
-type heapPeak struct {
-	stop chan struct{}
-	done sync.WaitGroup
-	base uint64
-	peak uint64
-}
+// heapPeak samples the heap until report, which reports the peak growth
+// over the baseline taken (after a GC) at the start, in MiB.
+type heapPeak struct{ h *benchmetrics.HeapPeak }
 
-const heapMetric = "/memory/classes/heap/objects:bytes"
+func startHeapPeak() *heapPeak { return &heapPeak{benchmetrics.StartHeapPeak(time.Millisecond)} }
 
-func readHeap(s []metrics.Sample) uint64 {
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-func startHeapPeak() *heapPeak {
-	runtime.GC()
-	h := &heapPeak{stop: make(chan struct{})}
-	s := []metrics.Sample{{Name: heapMetric}}
-	h.base = readHeap(s)
-	h.done.Add(1)
-	go func() {
-		defer h.done.Done()
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			if v := readHeap(s); v > h.peak {
-				h.peak = v
-			}
-			select {
-			case <-h.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return h
-}
-
-// report stops sampling and reports the peak heap growth in MiB.
 func (h *heapPeak) report(b *testing.B) {
-	close(h.stop)
-	h.done.Wait()
-	growth := int64(h.peak) - int64(h.base)
-	b.ReportMetric(float64(max(growth, 0))/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(h.h.Growth())/(1<<20), "peak-heap-MiB")
 }
 
 // warmUp uploads and reads 64 MiB, untimed: a freshly started Azurite (node)

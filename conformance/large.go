@@ -7,11 +7,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/benchmetrics"
 )
 
 // generator yields n deterministic pseudo-random bytes without holding them,
@@ -40,54 +39,6 @@ func (g *generator) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// heapSampler records the peak HeapAlloc above a baseline taken after a GC.
-type heapSampler struct {
-	base uint64
-	peak atomic.Uint64
-	stop chan struct{}
-	wg   sync.WaitGroup
-}
-
-func sampleHeap() *heapSampler {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	h := &heapSampler{base: m.HeapAlloc, stop: make(chan struct{})}
-	h.peak.Store(m.HeapAlloc)
-	h.wg.Go(func() {
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-h.stop:
-				return
-			case <-tick.C:
-				h.sample()
-			}
-		}
-	})
-	return h
-}
-
-func (h *heapSampler) sample() {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	for {
-		p := h.peak.Load()
-		if m.HeapAlloc <= p || h.peak.CompareAndSwap(p, m.HeapAlloc) {
-			return
-		}
-	}
-}
-
-// done stops sampling and returns the growth of the heap over the baseline.
-func (h *heapSampler) done() int64 {
-	close(h.stop)
-	h.wg.Wait()
-	h.sample()
-	return int64(h.peak.Load()) - int64(h.base)
-}
-
 // hashWriter hashes what is written to it, with no WriterTo shortcut.
 type hashWriter struct{ h hash.Hash }
 
@@ -106,9 +57,9 @@ func largeCases() []testCase {
 				saveAllowance += 2 * size
 			}
 			gen := newGenerator(size)
-			hs := sampleHeap()
+			hs := benchmetrics.StartHeapPeak(5 * time.Millisecond)
 			got, err := st.Save(ctx, name, gen, storage.SaveOptions{Conflict: storage.Overwrite, ContentType: "application/octet-stream"})
-			grew := hs.done()
+			grew := int64(hs.Growth())
 			if err != nil {
 				t.Fatalf("Save of %d bytes: %v", size, err)
 			}
@@ -127,7 +78,7 @@ func largeCases() []testCase {
 				t.Fatalf("Stat size %d, want %d", a.Size, size)
 			}
 
-			hs = sampleHeap()
+			hs = benchmetrics.StartHeapPeak(5 * time.Millisecond)
 			r, err := st.Open(ctx, name)
 			if err != nil {
 				t.Fatal(err)
@@ -135,7 +86,7 @@ func largeCases() []testCase {
 			readSum := sha256.New()
 			n, err := io.Copy(hashWriter{readSum}, r)
 			r.Close()
-			grew = hs.done()
+			grew = int64(hs.Growth())
 			if err != nil || n != size {
 				t.Fatalf("read back %d bytes, %v; want %d", n, err, size)
 			}

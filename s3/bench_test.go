@@ -7,11 +7,8 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,47 +68,20 @@ func largeSize() int64 {
 	return 1 << 30
 }
 
-// heapPeak samples the live heap (runtime/metrics, no stop-the-world) every
-// few milliseconds until stopped and reports the peak in MiB.
+// heapPeak samples the heap until report, which reports the peak (not the
+// growth) in MiB and the CPU time per operation.
 type heapPeak struct {
-	stop chan struct{}
-	done chan struct{}
-	peak atomic.Uint64
-	cpu  time.Duration // process CPU time at the start
+	h   *benchmetrics.HeapPeak
+	cpu time.Duration // process CPU time at the start
 }
 
 func startHeapPeak() *heapPeak {
-	runtime.GC()
-	h := &heapPeak{stop: make(chan struct{}), done: make(chan struct{}), cpu: benchmetrics.CPU()}
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() {
-		metrics.Read(sample)
-		if v := sample[0].Value.Uint64(); v > h.peak.Load() {
-			h.peak.Store(v)
-		}
-	}
-	read()
-	go func() {
-		defer close(h.done)
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-h.stop:
-				read()
-				return
-			case <-t.C:
-				read()
-			}
-		}
-	}()
-	return h
+	return &heapPeak{cpu: benchmetrics.CPU(), h: benchmetrics.StartHeapPeak(2 * time.Millisecond)}
 }
 
 func (h *heapPeak) report(b *testing.B) {
-	close(h.stop)
-	<-h.done
-	b.ReportMetric(float64(h.peak.Load())/(1<<20), "peak-heap-MiB")
+	peak, _ := h.h.Stop()
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	b.ReportMetric((benchmetrics.CPU()-h.cpu).Seconds()/float64(b.N), "cpu-s/op")
 }
 

@@ -7,16 +7,15 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"go.uber.org/goleak"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/memory"
@@ -309,7 +308,7 @@ func (v *vanishingFS) Open(name string) (fs.File, error) {
 }
 
 func TestSourceVanishesMidRun(t *testing.T) {
-	defer checkNoLeak(t, runtime.NumGoroutine())
+	defer checkNoLeak(t, goleak.IgnoreCurrent())
 	for _, name := range []string{"img/a.png", "css/app.css"} {
 		st := newMem(t)
 		src := &vanishingFS{FS: siteTree, name: name, after: 1}
@@ -347,19 +346,18 @@ func (c *changingFS) Open(name string) (fs.File, error) {
 	return c.FS.Open(name)
 }
 
-// checkNoLeak fails when goroutines started after base outlive a run.
-func checkNoLeak(t *testing.T, base int) {
+// checkNoLeak fails when a goroutine that was not running before the run
+// (ignore) outlives it. goleak compares the goroutines themselves, not
+// their count, and retries while they wind down.
+func checkNoLeak(t *testing.T, ignore goleak.Option) {
 	t.Helper()
-	for i := 0; i < 100 && runtime.NumGoroutine() > base; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > base {
-		t.Errorf("%d goroutines outlive Collect", n-base)
+	if err := goleak.Find(ignore); err != nil {
+		t.Errorf("goroutines outlive Collect: %v", err)
 	}
 }
 
 func TestCancel(t *testing.T) {
-	defer checkNoLeak(t, runtime.NumGoroutine())
+	defer checkNoLeak(t, goleak.IgnoreCurrent())
 	st := newMem(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var calls atomic.Int32
@@ -507,7 +505,7 @@ func (d failingDriver) Write(ctx context.Context, name string, r io.Reader, o *s
 // TestWriteFailsMidRun: a write failing midway publishes no manifest; the
 // next run completes the tree.
 func TestWriteFailsMidRun(t *testing.T) {
-	defer checkNoLeak(t, runtime.NumGoroutine())
+	defer checkNoLeak(t, goleak.IgnoreCurrent())
 	st := newMem(t)
 	bad := st.Wrap(func(d storage.Driver) storage.Driver { return failingDriver{d, "img/a.png"} })
 	_, err := Collect(context.Background(), bad, []Source{{FS: siteTree}}, Options{JSModules: true, Compress: &Fast, Concurrency: 2})

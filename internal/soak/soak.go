@@ -32,7 +32,6 @@ import (
 	"net/http"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -40,6 +39,7 @@ import (
 	"time"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/benchmetrics"
 	"github.com/go-storages/storage/internal/faultproxy"
 )
 
@@ -86,7 +86,7 @@ type Report struct {
 	Failures    map[string]int64 // "op: kind" -> count
 	Violations  map[string]int64 // lost, corrupted, failed-save-visible, ...
 	Samples     []string         // the first violations, in words
-	MaxHeap     uint64           // peak runtime HeapInuse sampled every 100ms
+	MaxHeap     uint64           // peak heap (benchmetrics.HeapPeak) sampled every 100ms
 	Leftovers   int
 	FinalNames  int
 	FinalChecks int64
@@ -242,26 +242,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	c := &counters{ops: map[string]int64{}, outcomes: map[string]int64{}, failedByOp: map[string]int64{}, failures: map[string]int64{},
 		violations: map[string]int64{}, logged: map[string]int{}, logf: cfg.Logf}
-	var heap atomic.Uint64
-	stopHeap := make(chan struct{})
-	heapDone := make(chan struct{})
-	go func() {
-		defer close(heapDone)
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > heap.Load() {
-				heap.Store(ms.HeapInuse)
-			}
-			select {
-			case <-stopHeap:
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	heap := benchmetrics.StartHeapPeak(100 * time.Millisecond)
 	start := time.Now()
 	perWorker := max(cfg.Ops/cfg.Concurrency, 1)
 	workers := make([]*worker, cfg.Concurrency)
@@ -287,15 +268,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	close(stopHeap)
-	<-heapDone
+	maxHeap, _ := heap.Stop()
 	faults := cfg.Proxy.Counts()
 	requests := cfg.Proxy.Requests()
 	retries := cfg.Proxy.Retries()
 
 	// Settle: no faults, read every name back, list everything.
 	cfg.Proxy.SetRate(0)
-	rep := &Report{Seed: cfg.Seed, Duration: elapsed, Requests: requests, Faults: faults, Retries: retries, MaxHeap: heap.Load()}
+	rep := &Report{Seed: cfg.Seed, Duration: elapsed, Requests: requests, Faults: faults, Retries: retries, MaxHeap: maxHeap}
 	var final atomic.Int64
 	var finalNames atomic.Int64
 	for _, w := range workers {

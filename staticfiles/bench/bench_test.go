@@ -15,7 +15,6 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,28 +29,11 @@ import (
 
 func TestMain(m *testing.M) { emulator.Main(m) }
 
-// peakHeap samples the heap in use every 10 ms until stop is called.
+// peakHeap samples the heap every 10 ms until stop is called, which
+// returns the peak.
 func peakHeap() (stop func() uint64) {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-	}()
-	return func() uint64 { close(done); wg.Wait(); return peak.Load() }
+	h := benchmetrics.StartHeapPeak(10 * time.Millisecond)
+	return func() uint64 { peak, _ := h.Stop(); return peak }
 }
 
 func corpus(t *testing.T) fs.FS {
