@@ -15,15 +15,21 @@ func ExampleUniqueName() {
 }
 
 // A cloud driver's tests start (or find) the emulator and give each test its
-// own bucket.
+// own bucket. (TestExampleS3 runs s3Test.)
 func ExampleS3() {
 	// In the driver's test file:
 	//
 	//	func TestMain(m *testing.M) { emulator.Main(m) }
-	test := func(t *testing.T) {
-		env := emulator.S3(t) // MinIO on 127.0.0.1, or AWS_ENDPOINT_URL_S3
-		bucket := emulator.UniqueName("gost")
-		_, _ = env, bucket // create the bucket with env.Endpoint and the keys
-	}
-	_ = test
+	//
+	//	func TestSomething(t *testing.T) { ... }
+	_ = s3Test
 }
+
+// s3Test is ExampleS3's test.
+func s3Test(t *testing.T) {
+	env := emulator.S3(t)                             // MinIO on 127.0.0.1, or AWS_ENDPOINT_URL_S3
+	bucket := emulator.NewS3Bucket(t, env, "gost-ex") // a new, empty bucket
+	t.Logf("bucket %s on %s", bucket, env.Endpoint)
+}
+
+func TestExampleS3(t *testing.T) { s3Test(t) }
