@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/driverof"
 	"github.com/go-storages/storage/memory"
 )
 
@@ -68,7 +69,7 @@ func TestOpenMem(t *testing.T) {
 		t.Fatalf("URL = %q, %v", u, err)
 	}
 	// The location really is a prefix in the driver.
-	if _, err := st.Driver().Stat(ctx, "media/a.txt"); err != nil {
+	if _, err := driverof.Get(st).Stat(ctx, "media/a.txt"); err != nil {
 		t.Fatalf("object not under the location: %v", err)
 	}
 }

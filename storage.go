@@ -234,9 +234,32 @@ func (s *Storage) capabilities() Capabilities {
 // Capabilities reports what this storage supports.
 func (s *Storage) Capabilities() Capabilities { return s.caps }
 
-// Driver returns the driver under the storage, for wrappers and for drivers'
-// own extensions.
-func (s *Storage) Driver() Driver { return s.drv }
+// As gives access to what the driver exposes for operations the storage
+// API does not cover, such as its SDK client: target is a pointer to a type
+// the driver documents (s3: **s3.Client; gcs: **storage.BucketHandle and
+// **storage.Client; azure: **container.Client; gocloud: **blob.Bucket), and
+// As sets it and reports true, or reports false when no driver of the
+// chain (wrappers are looked through with their Unwrap method) supports
+// it. It never hands out the Driver itself, whose methods would skip the
+// storage's name validation, location prefix, conflict policy and checksum
+// verification. Drivers implement it with a method As(any) bool.
+//
+//	var client *s3sdk.Client
+//	if st.As(&client) { ... }
+func (s *Storage) As(target any) bool {
+	d := s.drv
+	for d != nil {
+		if a, ok := d.(interface{ As(any) bool }); ok && a.As(target) {
+			return true
+		}
+		u, ok := d.(interface{ Unwrap() Driver })
+		if !ok {
+			return false
+		}
+		d = u.Unwrap()
+	}
+	return false
+}
 
 // Location returns the location prefix every object is stored under
 // ([WithLocation]): "" or ending in "/".
@@ -618,9 +641,11 @@ func (s *Storage) Copy(ctx context.Context, dst, src string) error {
 	return s.wrap(op, dst, err)
 }
 
-// Wrap returns a copy of s, with every option kept, whose driver is
-// wrap(s.Driver()). It is how wrappers (a prefix, read-only access,
-// instrumentation) are put around any storage:
+// Wrap returns a copy of s, with every option kept, whose driver is wrap of
+// s's driver. It is how wrappers (read-only access, instrumentation) are put
+// around any storage; wrap receives the driver to delegate to, which the
+// storage calls with names already validated and prefixed (calling it
+// directly would skip that):
 //
 //	st = st.Wrap(readonly.Wrap)
 func (s *Storage) Wrap(wrap func(Driver) Driver) *Storage {

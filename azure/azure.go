@@ -414,6 +414,16 @@ func (d *Driver) Capabilities() storage.Capabilities {
 // what the portable API does not cover.
 func (d *Driver) ContainerClient() *container.Client { return d.cont }
 
+// As implements storage.Storage.As: a **container.Client gets the
+// container's SDK client.
+func (d *Driver) As(target any) bool {
+	if p, ok := target.(**container.Client); ok {
+		*p = d.cont
+		return true
+	}
+	return false
+}
+
 // Close implements storage.Driver. The SDK holds no resources that need
 // releasing; Close is a no-op.
 func (d *Driver) Close() error { return nil }

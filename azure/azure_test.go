@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
+	"github.com/go-storages/storage/internal/driverof"
 	"github.com/go-storages/storage/internal/emulator"
 )
 
@@ -80,7 +81,7 @@ func newStorage(t testing.TB, cfg azure.Config, opts ...storage.Option) *storage
 	}
 	locations.Store(st, prefix)
 	t.Cleanup(func() {
-		drv := st.Driver()
+		drv := driverof.Get(st)
 		ctx := context.Background()
 		for e, err := range drv.List(ctx, prefix+"/", storage.ListOptions{}) {
 			if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
 	"github.com/go-storages/storage/internal/benchmetrics"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 const (
@@ -40,7 +41,7 @@ type benchEnv struct {
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
 	st := newStorage(b, azure.Config{})
-	drv := st.Driver().(*azure.Driver)
+	drv := driverof.Get(st).(*azure.Driver)
 	cont := drv.ContainerClient()
 	bucket, err := azureblob.OpenBucket(context.Background(), cont, nil)
 	if err != nil {

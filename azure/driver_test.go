@@ -24,6 +24,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 func randBytes(t testing.TB, n int) []byte {
@@ -136,7 +137,7 @@ func TestPublicUnsupported(t *testing.T) {
 		t.Fatal("PublicObjects declared")
 	}
 	// The driver itself refuses too, with a message that says why.
-	_, err = st.Driver().Write(t.Context(), "p.txt", strings.NewReader("x"), &storage.WriteOptions{Public: true, Size: 1})
+	_, err = driverof.Get(st).Write(t.Context(), "p.txt", strings.NewReader("x"), &storage.WriteOptions{Public: true, Size: 1})
 	if !errors.Is(err, storage.ErrUnsupported) || !strings.Contains(err.Error(), "no per-blob ACL") {
 		t.Fatalf("got %v", err)
 	}
@@ -155,7 +156,7 @@ func TestDriverOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drv := st.Driver().(*azure.Driver)
+	drv := driverof.Get(st).(*azure.Driver)
 	p, err := drv.ContainerClient().NewBlobClient(locationOf(t, st, name)).GetProperties(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -613,7 +614,7 @@ func TestEnvConnectionString(t *testing.T) {
 // is staged again under the name OnConflict gives.
 func TestLostRaceAtCommit(t *testing.T) {
 	st := newStorage(t, azure.Config{BlockSize: 256 << 10})
-	drv := st.Driver()
+	drv := driverof.Get(st)
 	ctx := t.Context()
 	prefix := strings.TrimSuffix(locationOf(t, st, "x"), "x")
 	data := randBytes(t, 1<<20)

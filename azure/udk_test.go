@@ -30,6 +30,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
+	"github.com/go-storages/storage/internal/driverof"
 	"github.com/go-storages/storage/internal/emulator"
 )
 
@@ -228,7 +229,7 @@ func TestUserDelegationSAS(t *testing.T) {
 		t.Errorf("PUT SAS without create+write: %s", pu)
 	}
 	// One key served both URLs.
-	if n := azure.UserDelegationKeyFetches(st.Driver().(*azure.Driver)); n != 1 {
+	if n := azure.UserDelegationKeyFetches(driverof.Get(st).(*azure.Driver)); n != 1 {
 		t.Fatalf("%d user-delegation keys fetched, want 1 (cached)", n)
 	}
 	// Beyond the key's maximum lifetime.
@@ -239,7 +240,7 @@ func TestUserDelegationSAS(t *testing.T) {
 	if _, err := st.SignedURL(ctx, name, storage.SignOptions{Expiry: 3 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	if n := azure.UserDelegationKeyFetches(st.Driver().(*azure.Driver)); n != 2 {
+	if n := azure.UserDelegationKeyFetches(driverof.Get(st).(*azure.Driver)); n != 2 {
 		t.Fatalf("%d keys fetched, want 2", n)
 	}
 	// Copy without an account key: the asynchronous copy, polled.

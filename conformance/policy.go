@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 // renamedLike returns a pattern for the names Rename may give to name whose
@@ -20,7 +21,7 @@ func renamedLike(dir, rootPrefix, ext string) *regexp.Regexp {
 // tracked with it.
 func over(t T, st *storage.Storage, opts ...storage.Option) *storage.Storage {
 	t.Helper()
-	o, err := storage.New(st.Driver(), opts...)
+	o, err := storage.New(driverof.Get(st), opts...)
 	if err != nil {
 		t.Fatalf("storage.New over the driver: %v", err)
 	}

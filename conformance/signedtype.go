@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 // signedTypeCases check SignOptions.ContentType on signed PUT URLs: a URL
@@ -47,7 +48,7 @@ func signedTypeCases() []testCase {
 			expectErr(t, "SignedURL(PUT, ContentType) without SignedPutContentType", err, storage.ErrUnsupported)
 			// The capability is also refused when the driver is asked
 			// directly: a driver must not sign what it cannot enforce.
-			_, err = st.Driver().SignedURL(ctx, "x.csv", storage.SignOptions{Method: http.MethodPut, ContentType: "text/csv", Expiry: storage.DefaultSignExpiry})
+			_, err = driverof.Get(st).SignedURL(ctx, "x.csv", storage.SignOptions{Method: http.MethodPut, ContentType: "text/csv", Expiry: storage.DefaultSignExpiry})
 			if err == nil {
 				t.Fatal("Driver.SignedURL(PUT, ContentType) signed a URL without declaring SignedPutContentType")
 			}

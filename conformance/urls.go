@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 func urlCases() []testCase {
@@ -117,7 +118,7 @@ func urlCases() []testCase {
 		{"invalid-base-url", func(t T, s *suite) {
 			st, _ := s.fresh(t)
 			for _, b := range []string{"cdn.example.com", "https://cdn.example.com/?q=1", "/relative/", "https://x.example/#frag"} {
-				if _, err := storage.New(st.Driver(), storage.WithBaseURL(b)); err == nil {
+				if _, err := storage.New(driverof.Get(st), storage.WithBaseURL(b)); err == nil {
 					t.Errorf("WithBaseURL(%q) accepted", b)
 				}
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 func TestSaveOpenStatListDelete(t *testing.T) {
@@ -107,7 +108,7 @@ func httpGet(t *testing.T, u string) (string, http.Header) {
 func TestReadReturnsTheFile(t *testing.T) {
 	st := newStorage(t, filesystem.Config{})
 	mustSave(t, st, "a.txt", "0123456789", storage.SaveOptions{})
-	d := st.Driver()
+	d := driverof.Get(st)
 	body, a, err := d.Read(context.Background(), "a.txt", 0, -1)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
 	"github.com/go-storages/storage/hmacurl"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 var testKey = bytes.Repeat([]byte("k"), 32)
@@ -67,7 +68,7 @@ func serve(st *storage.Storage) http.Handler {
 }
 
 func rootOf(st *storage.Storage) string {
-	return st.Driver().(*filesystem.Driver).Root()
+	return driverof.Get(st).(*filesystem.Driver).Root()
 }
 
 func mustSave(t testing.TB, st *storage.Storage, name, body string, opts storage.SaveOptions) string {

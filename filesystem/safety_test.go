@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 // A symlink inside the root that leads out of it is never followed: not to
@@ -133,7 +134,7 @@ func TestTempFilesInvisible(t *testing.T) {
 	}
 
 	// Fresh files are kept (a write may be in progress) ...
-	d := st.Driver().(*filesystem.Driver)
+	d := driverof.Get(st).(*filesystem.Driver)
 	if n, err := d.CleanTemp(ctx, time.Hour); err != nil || n != 0 {
 		t.Errorf("CleanTemp(1h) = %d, %v", n, err)
 	}
@@ -412,7 +413,7 @@ func TestTwoStoragesOneDirectory(t *testing.T) {
 			t.Errorf("stale sidecar applied: %+v", at)
 		}
 	}
-	if n, err := b.Driver().(*filesystem.Driver).CleanTemp(ctx, -time.Hour); err != nil || n != 0 {
+	if n, err := driverof.Get(b).(*filesystem.Driver).CleanTemp(ctx, -time.Hour); err != nil || n != 0 {
 		// The sidecar is stale but its object exists: CleanTemp keeps it.
 		t.Errorf("CleanTemp = %d, %v", n, err)
 	}

@@ -36,6 +36,20 @@ func (d *Driver) Client() *gcs.Client { return d.client }
 // Bucket returns the SDK handle on the driver's bucket.
 func (d *Driver) Bucket() *gcs.BucketHandle { return d.bucket }
 
+// As implements storage.Storage.As: a **storage.BucketHandle gets the
+// bucket's handle, a **storage.Client the SDK client.
+func (d *Driver) As(target any) bool {
+	switch p := target.(type) {
+	case **gcs.BucketHandle:
+		*p = d.bucket
+	case **gcs.Client:
+		*p = d.client
+	default:
+		return false
+	}
+	return true
+}
+
 // Capabilities implements storage.Driver.
 func (d *Driver) Capabilities() storage.Capabilities {
 	return storage.Capabilities{

@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/gcs"
+	"github.com/go-storages/storage/internal/driverof"
 )
 
 // pattern returns n deterministic bytes.
@@ -162,7 +163,7 @@ func TestCancelledUploadLeavesNothing(t *testing.T) {
 func TestBeforeCommitErrorLeavesNothing(t *testing.T) {
 	e := env(t)
 	st := newStorage(t, e.config())
-	drv := st.Driver().(*gcs.Driver)
+	drv := driverof.Get(st).(*gcs.Driver)
 	prefix := fullName(st, "")
 	boom := errors.New("boom")
 	for _, size := range []int{1000, 2<<20 + 1} {
@@ -194,7 +195,7 @@ func TestBeforeCommitErrorLeavesNothing(t *testing.T) {
 func TestConflictRaceSmallObjectRetries(t *testing.T) {
 	e := env(t)
 	st := newStorage(t, e.config())
-	drv := st.Driver().(*gcs.Driver)
+	drv := driverof.Get(st).(*gcs.Driver)
 	name := fullName(st, "race/small.txt")
 	var conflicts []string
 	got, err := drv.Write(t.Context(), name, strings.NewReader("mine"), &storage.WriteOptions{
@@ -375,7 +376,7 @@ func TestPublicACL(t *testing.T) {
 	e := env(t)
 	isPublic := func(st *storage.Storage, name string) bool {
 		t.Helper()
-		rules, err := st.Driver().(*gcs.Driver).Bucket().Object(fullName(st, name)).ACL().List(t.Context())
+		rules, err := driverof.Get(st).(*gcs.Driver).Bucket().Object(fullName(st, name)).ACL().List(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -450,7 +451,7 @@ func TestDriverOptions(t *testing.T) {
 		DriverOptions: &gcs.SaveOptions{StorageClass: "NEARLINE"}}); err != nil {
 		t.Fatal(err)
 	}
-	a, err := st.Driver().(*gcs.Driver).Bucket().Object(fullName(st, "cold.txt")).Attrs(t.Context())
+	a, err := driverof.Get(st).(*gcs.Driver).Bucket().Object(fullName(st, "cold.txt")).Attrs(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/conformance"
 	"github.com/go-storages/storage/gcs"
+	"github.com/go-storages/storage/internal/driverof"
 	"github.com/go-storages/storage/internal/emulator"
 )
 
@@ -118,7 +119,7 @@ func newStorage(t testing.TB, cfg gcs.Config, opts ...storage.Option) *storage.S
 	}
 	prefixes.Store(st, prefix+"/")
 	t.Cleanup(func() {
-		drv := st.Driver().(*gcs.Driver)
+		drv := driverof.Get(st).(*gcs.Driver)
 		emptyPrefix(t, drv.Bucket(), prefix+"/")
 		st.Close()
 	})

@@ -256,6 +256,16 @@ func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Stor
 // Bucket returns the bucket under the bridge.
 func (d *Driver) Bucket() *blob.Bucket { return d.b }
 
+// As implements storage.Storage.As: a **blob.Bucket gets the gocloud.dev
+// bucket (whose own As reaches the gocloud.dev driver's SDK types).
+func (d *Driver) As(target any) bool {
+	if p, ok := target.(**blob.Bucket); ok {
+		*p = d.b
+		return true
+	}
+	return false
+}
+
 // Capabilities implements storage.Driver.
 func (d *Driver) Capabilities() storage.Capabilities { return d.caps }
 

@@ -357,6 +357,15 @@ func parseRSAKey(pemBytes []byte) (crypto.Signer, error) {
 // storage API does not cover.
 func (d *Driver) Client() *s3.Client { return d.client }
 
+// As implements storage.Storage.As: a **s3.Client gets the SDK client.
+func (d *Driver) As(target any) bool {
+	if p, ok := target.(**s3.Client); ok {
+		*p = d.client
+		return true
+	}
+	return false
+}
+
 // Bucket returns the bucket name.
 func (d *Driver) Bucket() string { return d.cfg.Bucket }
 

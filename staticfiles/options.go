@@ -173,7 +173,9 @@ func (o *Options) defaults(st *storage.Storage) Options {
 // filesystem: more only adds contention) and 32 for object stores, where
 // each request mostly waits on the network.
 func defaultConcurrency(st *storage.Storage) int {
-	t := reflect.TypeOf(st.Driver())
+	var t reflect.Type
+	st.Wrap(func(d storage.Driver) storage.Driver { t = reflect.TypeOf(d); return d }) // its type only
+
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
