@@ -182,6 +182,14 @@ type Config struct {
 	// ClientOptions tune the SDK's HTTP pipeline (transport, retries,
 	// logging). Nil: the SDK's defaults.
 	ClientOptions *azblob.ClientOptions
+
+	// MaxAttempts bounds the attempts of one request, the first included:
+	// Config.MaxAttempts, else ClientOptions.Retry.MaxRetries+1 when set,
+	// else DefaultMaxAttempts (4, as on the S3 and GCS drivers; URL
+	// parameter max_attempts on all three). The SDK retries 408, 429, 500,
+	// 502, 503, 504 and broken connections with exponential backoff and
+	// jitter, no sooner than a Retry-After (or x-ms-retry-after-ms) says.
+	MaxAttempts int
 }
 
 // SaveOptions are the Azure-specific options of one Save, passed as
@@ -298,6 +306,7 @@ func (d *Driver) connect() error {
 	}
 	copts.PerCallPolicies = append(slices.Clip(copts.PerCallPolicies), identityEncoding{})
 	copts.PerRetryPolicies = append(slices.Clip(copts.PerRetryPolicies), countAttempts{})
+	copts.Retry.MaxRetries = maxRetries(cfg.MaxAttempts, copts.Retry.MaxRetries)
 	serviceURL := cfg.ServiceURL
 	if serviceURL == "" && cfg.AccountName != "" {
 		serviceURL = "https://" + cfg.AccountName + ".blob.core.windows.net/"

@@ -40,6 +40,7 @@ import (
 //   - access_tier: Config.AccessTier (Hot, Cool, Cold, Archive).
 //   - disable_checksums (bool): Config.DisableChecksums.
 //   - strict_metadata_keys (bool): Config.StrictMetadataKeys.
+//   - max_attempts: Config.MaxAttempts (attempts of one request, default 4).
 //   - public_bucket (bool): Config.PublicBucket (public URLs on the
 //     container's URL when base_url is not given).
 const Scheme = "azblob"
@@ -96,6 +97,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
 	cfg.DisableChecksums = q.Bool("disable_checksums")
 	cfg.StrictMetadataKeys = q.Bool("strict_metadata_keys")
+	cfg.MaxAttempts = int(q.Count("max_attempts"))
 	cfg.PublicBucket = q.Bool("public_bucket")
 	if n := q.Count("budget"); n > 0 {
 		cfg.Budget = storage.NewBudget(n)

@@ -135,7 +135,14 @@ type Config struct {
 	// bytes from its buffer, a conditional create that finds its own first
 	// attempt is recognised, Delete and Copy are idempotent here) on 408,
 	// 429, 5xx and broken connections, with exponential backoff and jitter
-	// (1s doubling up to 30s), within the call's context.
+	// (1s doubling up to 30s), within the call's context. A 429 or 503
+	// with Retry-After is retried no sooner than it says, and not at all
+	// when the call's deadline comes first; 501 and the other 5xx that no
+	// retry can pass are not retried. The bound holds for single-request
+	// uploads too, which the SDK (v1.70) would otherwise retry until the
+	// context ends. With Client set, the Retry-After handling is the
+	// client's own (the SDK ignores Retry-After). The URL parameter is
+	// max_attempts, as on every cloud driver of this module.
 	MaxAttempts int
 }
 
@@ -166,6 +173,7 @@ type settings struct {
 	clientOpts   []option.ClientOption
 	ownsClient   bool
 	clientPassed *gcs.Client
+	maxAttempts  int
 }
 
 func resolve(cfg Config) (*settings, error) {
@@ -293,19 +301,24 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
+	attempts := cfg.MaxAttempts
+	if attempts <= 0 {
+		attempts = DefaultMaxAttempts
+	}
+	s.maxAttempts = attempts
 	c := s.clientPassed
 	if c == nil {
-		c, err = gcs.NewClient(ctx, s.clientOpts...)
+		hc, err := httpClientOption(ctx, s.clientOpts, attempts)
+		if err != nil {
+			return nil, fmt.Errorf("gcs: creating the client: %w", err)
+		}
+		c, err = gcs.NewClient(ctx, append(s.clientOpts, hc)...)
 		if err != nil {
 			return nil, fmt.Errorf("gcs: creating the client: %w", err)
 		}
 		s.ownsClient = true
 	}
-	attempts := cfg.MaxAttempts
-	if attempts <= 0 {
-		attempts = DefaultMaxAttempts
-	}
-	b := c.Bucket(s.bucket).Retryer(gcs.WithPolicy(gcs.RetryAlways), gcs.WithMaxAttempts(attempts))
+	b := c.Bucket(s.bucket).Retryer(gcs.WithPolicy(gcs.RetryAlways), gcs.WithMaxAttempts(attempts), gcs.WithErrorFunc(shouldRetry))
 	d := &Driver{s: s, client: c, bucket: b}
 	d.check = bucketcheck.New(s.bucket, d.bucketExists)
 	return d, nil

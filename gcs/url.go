@@ -29,6 +29,7 @@ import (
 //   - chunk_size, budget (bytes, a budget of this storage's own),
 //     download_part_size, download_concurrency: the tuning of Config.
 //   - public (bool): Config.Public.
+//   - max_attempts: Config.MaxAttempts (attempts of one request, default 4).
 //   - public_bucket (bool): Config.PublicBucket (public URLs on
 //     storage.googleapis.com when base_url is not given).
 //
@@ -57,6 +58,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	cfg.DownloadPartSize = q.Count("download_part_size")
 	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
 	cfg.Public = q.Bool("public")
+	cfg.MaxAttempts = int(q.Count("max_attempts"))
 	cfg.PublicBucket = q.Bool("public_bucket")
 	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
 		c := cfg

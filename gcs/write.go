@@ -208,13 +208,7 @@ func (d *Driver) upload(ctx context.Context, name string, body io.Reader, chunk 
 	// the error function notes whether the SDK retried, which makes a 412
 	// on the does-not-exist condition ambiguous (see outcomeUnknown).
 	var retried atomic.Bool
-	o := d.bucket.Object(name).Retryer(gcs.WithErrorFunc(func(err error) bool {
-		if gcs.ShouldRetry(err) {
-			retried.Store(true)
-			return true
-		}
-		return false
-	}))
+	o := d.bucket.Object(name).Retryer(gcs.WithErrorFunc(attemptBound(d.s.maxAttempts, &retried)))
 	if opts.OnConflict != nil {
 		o = o.If(gcs.Conditions{DoesNotExist: true})
 	}

@@ -33,6 +33,7 @@ import (
 //     budget (bytes, a budget of this storage's own): the upload and
 //     download tuning of Config.
 //   - public (bool): Config.Public.
+//   - max_attempts: Config.MaxAttempts (attempts of one request, default 4).
 //   - storage_class: Config.StorageClass.
 //   - sse, or sseType (gocloud.dev): Config.ServerSideEncryption (AES256 or
 //     aws:kms); kms_key_id, or kmskeyid (gocloud.dev): Config.SSEKMSKeyID.
@@ -81,6 +82,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		cfg.Budget = storage.NewBudget(n)
 	}
 	cfg.Public = q.Bool("public")
+	cfg.MaxAttempts = int(q.Count("max_attempts"))
 	cfg.StorageClass = types.StorageClass(q.String("storage_class"))
 	if sse := q.Enum([]string{"AES256", "aws:kms", "aws:kms:dsse"}, "sse", "sseType"); sse != "" {
 		cfg.ServerSideEncryption = types.ServerSideEncryption(sse)

@@ -88,9 +88,6 @@ func TestErrorsEveryDriver(t *testing.T) {
 					if c.status == http.StatusNotFound && (op.name == "save" || op.name == "list") {
 						continue // a 404 there means the bucket (tested by the conformance suite)
 					}
-					if c.status == http.StatusNotImplemented && op.name == "save" {
-						continue // the GCS SDK (v1.70) retries a failed single-request upload on any 5xx without bound: see TestGCSUploadAttemptsBounded
-					}
 					err := op.call(t, st)
 					what := op.name + " answered " + http.StatusText(c.status)
 					switch {
