@@ -82,7 +82,7 @@ func TestRetries(t *testing.T) {
 						log := &requestLog{}
 						p := newProxy(t, b, faultproxy.Config{Rate: 1, Kinds: []faultproxy.Kind{kind}, RetryAfter: retryAfter, Skip: log.skip})
 						defer p.Close()
-						st := b.build(t, p.URL)
+						st := b.build(t, p.URL, nil)
 						defer st.Close()
 						save(t, st)
 						log.arm(true)
@@ -108,7 +108,7 @@ func TestRetries(t *testing.T) {
 					log := &requestLog{}
 					p := newProxy(t, b, faultproxy.Config{Rate: 1, Kinds: []faultproxy.Kind{faultproxy.Status503}, Skip: log.skip})
 					defer p.Close()
-					st := b.build(t, p.URL)
+					st := b.build(t, p.URL, nil)
 					defer st.Close()
 					save(t, st)
 					log.arm(false)
@@ -136,7 +136,7 @@ func TestRetries(t *testing.T) {
 				log := &requestLog{}
 				p := newProxy(t, b, faultproxy.Config{Rate: 1, Kinds: []faultproxy.Kind{faultproxy.Status429RetryAfter}, RetryAfter: 30 * time.Second, Skip: log.skip})
 				defer p.Close()
-				st := b.build(t, p.URL)
+				st := b.build(t, p.URL, nil)
 				defer st.Close()
 				save(t, st)
 				log.arm(false)
