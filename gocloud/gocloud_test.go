@@ -1,11 +1,7 @@
 package gocloud_test
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -16,30 +12,21 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/conformance"
 	"github.com/go-storages/storage/gocloud"
-	"github.com/go-storages/storage/hmacurl"
+	"github.com/go-storages/storage/internal/testbackends"
 )
 
 // serve returns a storage over b whose public URLs are served by an httptest
 // server (http.FileServer over the storage's fs view, standing in for a CDN)
 // and whose signed URLs are HMAC URLs served by the same server.
 func serve(t *testing.T, b *blob.Bucket, scheme string) *storage.Storage {
-	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	sg, err := hmacurl.New(srv.URL+"/signed/", bytes.Repeat([]byte("k"), 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := gocloud.New(t.Context(), gocloud.Config{Bucket: b, Scheme: scheme},
-		storage.WithBaseURL(srv.URL+"/public/"), storage.WithSigner(sg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := testbackends.Serve(t, func(opts ...storage.Option) *storage.Storage {
+		st, err := gocloud.New(t.Context(), gocloud.Config{Bucket: b, Scheme: scheme}, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
 	t.Cleanup(func() { st.Close() })
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	mux.Handle("/public/", http.StripPrefix("/public", http.FileServer(http.FS(st.FS(ctx)))))
-	mux.Handle("/signed/", sg.Handler(st))
 	return st
 }
 

@@ -3,7 +3,6 @@ package media_test
 import (
 	"context"
 	"io"
-	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
 	"github.com/go-storages/storage/hmacurl"
+	"github.com/go-storages/storage/internal/counting"
 	"github.com/go-storages/storage/internal/emulator"
 	"github.com/go-storages/storage/media"
 	"github.com/go-storages/storage/memory"
@@ -279,35 +279,9 @@ func TestInlineAllowed(t *testing.T) {
 	}
 }
 
-type counting struct {
-	storage.Driver
-	calls atomic.Int64
-}
-
-func (c *counting) Read(ctx context.Context, n string, o, l int64) (io.ReadCloser, *storage.Attributes, error) {
-	c.calls.Add(1)
-	return c.Driver.Read(ctx, n, o, l)
-}
-
-func (c *counting) Stat(ctx context.Context, n string) (*storage.Attributes, error) {
-	c.calls.Add(1)
-	return c.Driver.Stat(ctx, n)
-}
-
-func (c *counting) List(ctx context.Context, p string, o storage.ListOptions) iter.Seq2[storage.Entry, error] {
-	c.calls.Add(1)
-	return c.Driver.List(ctx, p, o)
-}
-
-func (c *counting) SignedURL(ctx context.Context, n string, o storage.SignOptions) (string, error) {
-	c.calls.Add(1)
-	return c.Driver.SignedURL(ctx, n, o)
-}
-
 func TestHostilePathsTouchNothing(t *testing.T) {
 	mem, _ := memory.New()
-	c := &counting{}
-	st := mem.Wrap(func(d storage.Driver) storage.Driver { c.Driver = d; return c })
+	st, c := counting.Wrap(mem)
 	called := false
 	h, _ := media.NewHandler(st, media.Options{Prefix: "/media/", Authorize: func(*http.Request, string) media.Access {
 		called = true
@@ -321,8 +295,8 @@ func TestHostilePathsTouchNothing(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, (&http.Request{Method: "GET", URL: u, Header: http.Header{}}).WithContext(context.Background()))
-		if rec.Code != 400 || c.calls.Load() != 0 || called {
-			t.Errorf("%s: %d, %d storage calls, hook called %v", p, rec.Code, c.calls.Load(), called)
+		if rec.Code != 400 || c.Total() != 0 || called {
+			t.Errorf("%s: %d, %d storage calls, hook called %v", p, rec.Code, c.Total(), called)
 		}
 	}
 }

@@ -2,43 +2,21 @@ package memory_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/conformance"
-	"github.com/go-storages/storage/hmacurl"
+	"github.com/go-storages/storage/internal/testbackends"
 	"github.com/go-storages/storage/memory"
 )
 
 // newServed returns a memory storage whose public URLs are served by an
 // httptest server (http.FileServer over the storage's fs view, standing in
 // for a CDN) and whose signed URLs are HMAC URLs served by the same server.
-func newServed(t *testing.T) *storage.Storage {
-	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	sg, err := hmacurl.New(srv.URL+"/signed/", bytes.Repeat([]byte("k"), 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memory.New(storage.WithBaseURL(srv.URL+"/public/"), storage.WithSigner(sg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	// The fs view uses a context that lives as long as the server.
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	mux.Handle("/public/", http.StripPrefix("/public", http.FileServer(http.FS(st.FS(ctx)))))
-	mux.Handle("/signed/", sg.Handler(st))
-	return st
-}
+func newServed(t *testing.T) *storage.Storage { return testbackends.OpenServed(t, "mem://") }
 
 func TestConformance(t *testing.T) {
 	conformance.Run(t, conformance.Harness{New: newServed, InProcessBytes: true})

@@ -3,47 +3,20 @@ package staticfiles_test
 import (
 	"context"
 	"io"
-	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
+	"github.com/go-storages/storage/internal/counting"
 	"github.com/go-storages/storage/memory"
 	"github.com/go-storages/storage/staticfiles"
 )
-
-// counting counts the driver calls a handler makes, to prove that requests
-// cost no Stat and no listing, and that hostile paths touch nothing.
-type counting struct {
-	storage.Driver
-	reads, stats, lists atomic.Int64
-}
-
-func (c *counting) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
-	c.reads.Add(1)
-	return c.Driver.Read(ctx, name, off, n)
-}
-
-func (c *counting) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
-	c.stats.Add(1)
-	return c.Driver.Stat(ctx, name)
-}
-
-func (c *counting) List(ctx context.Context, prefix string, o storage.ListOptions) iter.Seq2[storage.Entry, error] {
-	c.lists.Add(1)
-	return c.Driver.List(ctx, prefix, o)
-}
-
-func (c *counting) total() int64 { return c.reads.Load() + c.stats.Load() + c.lists.Load() }
-
-func (c *counting) reset() { c.reads.Store(0); c.stats.Store(0); c.lists.Store(0) }
 
 // Sizes of the test tree's app.css representations: br is the smallest.
 var tree = map[string]string{
@@ -77,15 +50,17 @@ func newTree(t testing.TB, st *storage.Storage) {
 	}
 }
 
-func newHandler(t testing.TB, opts staticfiles.HandlerOptions) (*staticfiles.Handler, *counting, *storage.Storage) {
+// newHandler returns a handler over a memory storage holding the test tree,
+// through a wrapper that counts the driver calls, to prove that requests
+// cost no Stat and no listing, and that hostile paths touch nothing.
+func newHandler(t testing.TB, opts staticfiles.HandlerOptions) (*staticfiles.Handler, *counting.Driver, *storage.Storage) {
 	t.Helper()
 	mem, err := memory.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	newTree(t, mem)
-	c := &counting{}
-	st := mem.Wrap(func(d storage.Driver) storage.Driver { c.Driver = d; return c })
+	st, c := counting.Wrap(mem)
 	h, err := staticfiles.NewHandler(context.Background(), st, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -113,8 +88,8 @@ func do(h http.Handler, r req) *httptest.ResponseRecorder {
 
 func TestHandlerServesWithHeaders(t *testing.T) {
 	h, c, _ := newHandler(t, staticfiles.HandlerOptions{Prefix: "/static/"})
-	if c.lists.Load() != 1 || c.stats.Load() != 0 {
-		t.Errorf("start: %d listings, %d stats; want 1 and 0", c.lists.Load(), c.stats.Load())
+	if c.Lists.Load() != 1 || c.Stats.Load() != 0 {
+		t.Errorf("start: %d listings, %d stats; want 1 and 0", c.Lists.Load(), c.Stats.Load())
 	}
 	if h.Len() != 10 {
 		t.Errorf("Len = %d, want 10 (variants are not files)", h.Len())
@@ -147,8 +122,8 @@ func TestHandlerServesWithHeaders(t *testing.T) {
 	checkHeaders(t, do(h, req{target: "/static/archive.gz"}), http.StatusOK, map[string]string{"Content-Type": "application/gzip"})
 	checkHeaders(t, do(h, req{target: "/elsewhere/plain.txt"}), http.StatusNotFound, nil)
 	checkHeaders(t, do(h, req{target: "/static/empty.txt"}), http.StatusOK, map[string]string{"Content-Length": "0"})
-	if c.stats.Load() != 0 || c.lists.Load() != 1 {
-		t.Errorf("requests made %d stats and %d listings", c.stats.Load(), c.lists.Load())
+	if c.Stats.Load() != 0 || c.Lists.Load() != 1 {
+		t.Errorf("requests made %d stats and %d listings", c.Stats.Load(), c.Lists.Load())
 	}
 }
 
@@ -422,7 +397,7 @@ func TestHandlerRefusesHostilePaths(t *testing.T) {
 		next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(299) })
 		for _, p := range hostile {
 			for _, srv := range []http.Handler{h, h.Middleware(next)} {
-				c.reset()
+				c.Reset()
 				rq := &http.Request{Method: "GET", URL: mustParse(t, p), Header: http.Header{}}
 				rq = rq.WithContext(context.Background())
 				rec := httptest.NewRecorder()
@@ -430,8 +405,8 @@ func TestHandlerRefusesHostilePaths(t *testing.T) {
 				if rec.Code/100 == 2 {
 					t.Errorf("ondemand=%v %q: %d", ondemand, p, rec.Code)
 				}
-				if c.total() != 0 {
-					t.Errorf("ondemand=%v %q: %d storage calls", ondemand, p, c.total())
+				if c.Total() != 0 {
+					t.Errorf("ondemand=%v %q: %d storage calls", ondemand, p, c.Total())
 				}
 			}
 		}
@@ -473,25 +448,25 @@ func TestHandlerMiddleware(t *testing.T) {
 // served from memory; a Reload picks up new files and keeps cached bodies.
 func TestHandlerIndexAndCache(t *testing.T) {
 	h, c, st := newHandler(t, staticfiles.HandlerOptions{})
-	c.reset()
+	c.Reset()
 	for range 3 {
 		checkHeaders(t, do(h, req{target: "/css/app.css", hdr: map[string]string{"Accept-Encoding": "br"}}), 200, nil)
 	}
-	if c.reads.Load() != 1 || c.stats.Load() != 0 || c.lists.Load() != 0 {
-		t.Errorf("3 requests: %d reads, %d stats, %d lists; want 1, 0, 0", c.reads.Load(), c.stats.Load(), c.lists.Load())
+	if c.Reads.Load() != 1 || c.Stats.Load() != 0 || c.Lists.Load() != 0 {
+		t.Errorf("3 requests: %d reads, %d stats, %d lists; want 1, 0, 0", c.Reads.Load(), c.Stats.Load(), c.Lists.Load())
 	}
 	if _, err := st.Save(context.Background(), "new.css", strings.NewReader("x{}"), storage.SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	checkHeaders(t, do(h, req{target: "/new.css"}), 404, nil)
-	c.reset()
+	c.Reset()
 	if err := h.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	checkHeaders(t, do(h, req{target: "/new.css"}), 200, nil)
 	checkHeaders(t, do(h, req{target: "/css/app.css", hdr: map[string]string{"Accept-Encoding": "br"}}), 200, nil)
-	if c.lists.Load() != 1 || c.reads.Load() != 2 { // manifest + new.css; app.css.br stayed in memory
-		t.Errorf("after Reload: %d lists, %d reads; want 1, 2", c.lists.Load(), c.reads.Load())
+	if c.Lists.Load() != 1 || c.Reads.Load() != 2 { // manifest + new.css; app.css.br stayed in memory
+		t.Errorf("after Reload: %d lists, %d reads; want 1, 2", c.Lists.Load(), c.Reads.Load())
 	}
 	// A file deleted behind the index's back: 503 and a log, not a broken 200.
 	if err := st.Delete(context.Background(), "plain.txt"); err != nil {
@@ -508,10 +483,10 @@ func TestHandlerOnDemand(t *testing.T) {
 	if _, err := st.Save(context.Background(), "late.js.gz", strings.NewReader("g"), storage.SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	c.reset()
+	c.Reset()
 	checkHeaders(t, do(h, req{target: "/late.js", hdr: map[string]string{"Accept-Encoding": "gzip"}}), 200, map[string]string{"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-	if c.stats.Load() != 4 {
-		t.Errorf("on demand: %d stats, want 4 (the file and three encodings)", c.stats.Load())
+	if c.Stats.Load() != 4 {
+		t.Errorf("on demand: %d stats, want 4 (the file and three encodings)", c.Stats.Load())
 	}
 	checkHeaders(t, do(h, req{target: "/missing.js"}), 404, nil)
 }

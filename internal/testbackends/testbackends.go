@@ -106,6 +106,13 @@ func Open(t TB, u string, opts ...storage.Option) *storage.Storage {
 // server, for backends without native signing.
 func OpenServed(t TB, u string, opts ...storage.Option) *storage.Storage {
 	t.Helper()
+	return Serve(t, func(more ...storage.Option) *storage.Storage { return Open(t, u, append(opts, more...)...) })
+}
+
+// Serve is OpenServed for a storage that open makes with the options it
+// is given (the served base URL and signer), closed by the caller.
+func Serve(t TB, open func(...storage.Option) *storage.Storage) *storage.Storage {
+	t.Helper()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -113,7 +120,7 @@ func OpenServed(t TB, u string, opts ...storage.Option) *storage.Storage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := Open(t, u, append(opts, storage.WithBaseURL(srv.URL+"/public/"), storage.WithSigner(sg))...)
+	st := open(storage.WithBaseURL(srv.URL+"/public/"), storage.WithSigner(sg))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	mux.Handle("/public/", http.StripPrefix("/public", http.FileServer(http.FS(st.FS(ctx)))))
