@@ -139,7 +139,8 @@ func TestUploadMinIO(t *testing.T) {
 // that the stored bytes are not in the heap measured), WhiteNoise's preset
 // and the fast one, then a rerun. Options are Django's defaults (no JS
 // module rewriting, as Django 3.2 + WhiteNoise 6, whose output it matches).
-// STATIC_PRESET picks one preset ("whitenoise" or "fast"); with
+// STATIC_PRESET picks one preset ("whitenoise" or "fast"), STATIC_DEST one
+// destination ("file" or "mem"); with
 // STATIC_PROFILE_DIR set, each preset's first run writes a CPU profile
 // there (run.sh prints where the CPU went from it).
 func TestCompress(t *testing.T) {
@@ -154,6 +155,9 @@ func TestCompress(t *testing.T) {
 		{"brotli 5 + zstd 19 (Fast)", "fast", "file", staticfiles.Fast},
 	} {
 		if want := os.Getenv("STATIC_PRESET"); want != "" && want != p.id {
+			continue
+		}
+		if want := os.Getenv("STATIC_DEST"); want != "" && want != p.dest {
 			continue
 		}
 		// A local directory, as WhiteNoise writes; memory, to show the
@@ -213,8 +217,8 @@ func TestCompress(t *testing.T) {
 		orig = res.SourceBytes
 		dest := map[string]string{"file": "into a local directory", "mem": "into memory"}[p.dest]
 		r.what = fmt.Sprintf("compress %s, %s, %s (expected on 2 free cores: %.1f s = CPU / 2)", p.name, staticfiles.BrotliImplementation, dest, r.cpu.Seconds()/2)
-		r.detail += fmt.Sprintf("; variants of both names: br %.2f MB, gz %.2f MB, zst %.2f MB; source %.1f MB; CPU when each phase began: %s",
-			float64(br)/1e6, float64(gz)/1e6, float64(zs)/1e6, float64(orig)/1e6, strings.Join(phases, ", "))
+		r.detail += fmt.Sprintf("; variants of both names: br %d, gz %d, zst %d bytes; source %.1f MB; CPU when each phase began: %s",
+			br, gz, zs, float64(orig)/1e6, strings.Join(phases, ", "))
 		rows = append(rows, r)
 		_, again := collect(t, st, src, staticfiles.Options{Compress: &c})
 		again.what = "rerun " + p.name + ", " + dest

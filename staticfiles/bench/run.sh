@@ -14,7 +14,9 @@
 #           zstd, into a local directory (pure-Go brotli), each followed by a rerun;
 #           prints CPU seconds (user + system) and where they went (from a CPU
 #           profile), and the wall time to expect on two free cores (CPU / 2).
-#           STATIC_PRESET=whitenoise or fast runs one preset.
+#           STATIC_PRESET=whitenoise or fast runs one preset, STATIC_DEST=file or mem one
+#           destination (the WhiteNoise preset also runs into memory, to show the
+#           compression without the local directory's writes).
 #           compress-cgo: the same with libbrotli (cbrotli build tag, libbrotli-dev).
 # django:   Django 3.2 + WhiteNoise 6 collectstatic (CompressedManifestStaticFilesStorage)
 #           on the same tree to a local directory, for comparison (python3-django
@@ -100,7 +102,7 @@ ru = resource.getrusage(resource.RUSAGE_SELF)
 print("Django %s + WhiteNoise %s collectstatic (CompressedManifestStaticFilesStorage): %.1f s wall, %.1f s CPU" % (
     django.get_version(), getattr(whitenoise, "__version__", "6"), time.time() - t, ru.ru_utime + ru.ru_stime))'
   echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "  .br total: $(find "$out/root" -name '*.br' -printf '%s\n' | awk '{s+=$1} END {printf "%.2f MB", s/1e6}')"
-  echo "  .gz total: $(find "$out/root" -name '*.gz' -printf '%s\n' | awk '{s+=$1} END {printf "%.2f MB", s/1e6}')"
+  echo "  .br total: $(find "$out/root" -name '*.br' -printf '%s\n' | awk '{s+=$1} END {printf "%d bytes", s}')"
+  echo "  .gz total: $(find "$out/root" -name '*.gz' -printf '%s\n' | awk '{s+=$1} END {printf "%d bytes", s}')"
   rm -rf "$out"
 fi
