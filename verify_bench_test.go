@@ -12,21 +12,6 @@ import (
 	"github.com/go-storages/storage/memory"
 )
 
-// sumsAs makes Read report the given checksums (none: nothing to verify),
-// to measure what verifying a whole read costs.
-type sumsAs struct {
-	storage.Driver
-	sums storage.Checksums
-}
-
-func (s sumsAs) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
-	rc, a, err := s.Driver.Read(ctx, name, off, n)
-	if a != nil {
-		a.Checksums = s.sums
-	}
-	return rc, a, err
-}
-
 // BenchmarkReadVerify reads a 64 MiB object from memory (the fastest
 // source, so the hashing shows fully) with Read and with WriteTo, without a
 // checksum to verify and with an MD5 or a CRC32C.

@@ -77,15 +77,16 @@ func TestVersionConditionThroughWrappers(t *testing.T) {
 	}
 }
 
-// staleSums makes Read describe the object with the checksums of another
-// version than the bytes it returns, as a backend that reads attributes
-// and bytes apart can while the object is replaced.
-type staleSums struct {
+// sumsAs makes Read report the given checksums instead of the object's:
+// none (nothing to verify, BenchmarkReadVerify), or those of another
+// version than the bytes it returns, as a backend that reads attributes and
+// bytes apart can while the object is replaced.
+type sumsAs struct {
 	storage.Driver
 	sums storage.Checksums
 }
 
-func (s staleSums) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+func (s sumsAs) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
 	rc, a, err := s.Driver.Read(ctx, name, off, n)
 	if a != nil {
 		a.Checksums = s.sums
@@ -107,7 +108,7 @@ func TestStaleChecksumIsChanged(t *testing.T) {
 	}
 	old := md5.Sum([]byte("old version"))
 	r, err := st.Wrap(func(d storage.Driver) storage.Driver {
-		return staleSums{d, storage.Checksums{MD5: old[:]}}
+		return sumsAs{d, storage.Checksums{MD5: old[:]}}
 	}).Open(ctx, "o.bin")
 	if err != nil {
 		t.Fatal(err)
