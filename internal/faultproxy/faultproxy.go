@@ -8,13 +8,15 @@
 // many bytes in) is drawn from a PCG random stream seeded with Config.Seed
 // and the request's identity, never from its arrival order, so a seed
 // replays the same faults at any concurrency. The identity is the request's
-// scope, method and stable query parameters (partNumber, comp, ...; not
-// upload IDs, tokens or signatures, which differ between runs), plus how
+// scope, method, byte range (Range or Content-Range) and stable query
+// parameters (partNumber, comp, ...; not upload IDs, tokens or signatures,
+// which differ between runs), plus how
 // many requests of that identity came before it in the run (the retry of a
 // faulted request is the next one, and gets its own draw). The scope is
 // what the client put in the context of the call with [WithScope] (an
 // operation of a soak worker, say: "w07/op123"), carried by [Transport] in
-// a header the proxy removes; without one it is the request's path.
+// a header the proxy removes, with the path's depth (not its names, which a
+// Rename picks at random); without a scope it is the request's path.
 //
 // So a run with the same seed gives the same fault to every request that
 // the client sends again, whatever the goroutines' interleaving. What a
@@ -25,10 +27,12 @@
 //     of one Azure upload staged in parallel, whose block IDs are random):
 //     which of them is counted first is up to the scheduler, so they may
 //     swap their draws;
-//   - a request that is not sent again: without a scope, a path holding
-//     something random (a name chosen by the Rename policy, which is
-//     random); with or without one, what the service answers depends on
-//     the order in which concurrent clients changed its state, and a
+//   - a request that is not sent again, or not in the same scope: without
+//     a scope, a path holding something random (a bucket named per run, a
+//     name chosen by the Rename policy); a driver's one-time lazy request
+//     (the GCS SDK's bucket metadata), sent by whichever operation comes
+//     first; and with or without scopes, what the service answers depends
+//     on the order in which concurrent clients changed its state, and a
 //     client that takes another path after another answer sends other
 //     requests;
 //   - timing: a Latency or Stall fault is replayed, but whether the
@@ -424,19 +428,36 @@ var stableParams = map[string]bool{
 	"delimiter": true, "uploadType": true, "alt": true, "name": true, "uploads": true,
 }
 
+// nameParams hold an object's name in the query (GCS uploads), which a
+// scope replaces as the path does: a name chosen at random (Rename) would
+// differ between runs.
+var nameParams = map[string]bool{"name": true}
+
 // identity is what identifies r across runs (see the package
 // documentation); the scope header is removed from r.
 func identity(r *http.Request) string {
 	var b strings.Builder
-	if scope := r.Header.Get(ScopeHeader); scope != "" {
+	scope := r.Header.Get(ScopeHeader)
+	if scope != "" {
 		r.Header.Del(ScopeHeader)
 		b.WriteString(scope)
 		b.WriteString("\x00")
 		b.WriteString(r.Method)
+		// The path's depth, not its names (a Rename's name is random):
+		// a bucket's and an object's metadata differ by it.
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(strings.Count(r.URL.Path, "/")))
 	} else {
 		b.WriteString(r.Method)
 		b.WriteByte(' ')
 		b.WriteString(r.URL.Path)
+	}
+	// Byte ranges tell apart the parallel parts of one download (and the
+	// chunks of one upload), which share everything else.
+	for _, h := range []string{"Range", "Content-Range"} {
+		if v := r.Header.Get(h); v != "" {
+			b.WriteString("\x00" + h + ": " + v)
+		}
 	}
 	q := r.URL.Query()
 	keys := make([]string, 0, len(q))
@@ -447,7 +468,7 @@ func identity(r *http.Request) string {
 	for _, k := range keys {
 		b.WriteByte('\x00')
 		b.WriteString(k)
-		if stableParams[k] {
+		if stableParams[k] && !(scope != "" && nameParams[k]) {
 			b.WriteByte('=')
 			b.WriteString(strings.Join(q[k], ","))
 		}
