@@ -2,9 +2,7 @@ package gocloud_test
 
 import (
 	"context"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -33,17 +31,7 @@ func s3Client(e emulator.S3Env, secret string) *sdk.Client {
 func s3blobBucket(t *testing.T) (emulator.S3Env, string) {
 	e := emulator.S3(t)
 	c := s3Client(e, e.SecretKey)
-	bucket := emulator.UniqueName("gost-gocloud")
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		_, err := c.CreateBucket(context.Background(), &sdk.CreateBucketInput{Bucket: &bucket})
-		if err == nil {
-			break
-		}
-		if !strings.Contains(err.Error(), "XMinioServerNotInitialized") || time.Now().After(deadline) {
-			t.Fatalf("CreateBucket: %v", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	bucket := emulator.NewS3Bucket(t, e, "gost-gocloud")
 	t.Cleanup(func() { c.DeleteBucket(context.Background(), &sdk.DeleteBucketInput{Bucket: &bucket}) })
 	return e, bucket
 }

@@ -9,11 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	sdk "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
@@ -77,19 +72,7 @@ var backends = []backend{
 }
 
 func newBucket(t *testing.T, e emulator.S3Env) string {
-	c := sdk.New(sdk.Options{Region: e.Region, BaseEndpoint: aws.String(e.Endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKey, e.SecretKey, "")})
-	bucket := emulator.UniqueName("gost-media")
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		_, err := c.CreateBucket(context.Background(), &sdk.CreateBucketInput{Bucket: &bucket})
-		if err == nil {
-			return bucket
-		}
-		if !strings.Contains(err.Error(), "XMinioServerNotInitialized") || time.Now().After(deadline) {
-			t.Fatalf("CreateBucket: %v", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	return emulator.NewS3Bucket(t, e, "gost-media")
 }
 
 var uploads = []struct {
