@@ -502,6 +502,20 @@ func (q *URLQuery) User() *url.Userinfo {
 	return q.user
 }
 
+// Bucket reads a URL of the form scheme://bucket[/prefix], the form of
+// every object-store scheme: it returns the host (the bucket, "" with a
+// failure recorded when there is none) and makes the path the location
+// prefix (see SetLocation). what names the bucket in the failure
+// ("bucket", "container").
+func (q *URLQuery) Bucket(u *url.URL, what string) string {
+	if u.Opaque != "" || u.Host == "" {
+		q.Fail("", "want "+q.scheme+"://"+what+"[/prefix]")
+		return ""
+	}
+	q.SetLocation(u.Path)
+	return u.Host
+}
+
 // SetLocation tells the root package that the URL's path is the storage's
 // location prefix (as for s3://bucket/prefix). Giving a location parameter
 // as well is then an error.

@@ -1,10 +1,8 @@
 package azure
 
 import (
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/headervalue"
 )
 
 // ErrorKind implements storage.Driver. The *azcore.ResponseError stays
@@ -164,7 +163,8 @@ func decodeKey(k string) string {
 
 // encodeMetadata returns the SDK's map: keys through encodeKey, and values
 // that HTTP would not carry intact (non-ASCII, control characters,
-// surrounding space, or text that looks RFC 2047 encoded) RFC 2047 encoded.
+// surrounding space, or text that looks RFC 2047 encoded) RFC 2047 encoded
+// (headervalue).
 func encodeMetadata(m map[string]string, strict bool) (map[string]*string, error) {
 	if len(m) == 0 {
 		return nil, nil
@@ -175,30 +175,11 @@ func encodeMetadata(m map[string]string, strict bool) (map[string]*string, error
 		if err != nil {
 			return nil, err
 		}
-		if needsEncoding(v) {
-			v = "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte(v)) + "?="
-		}
+		v = headervalue.Encode(v)
 		out[ek] = &v
 	}
 	return out, nil
 }
-
-func needsEncoding(v string) bool {
-	if v == "" {
-		return false
-	}
-	if v[0] == ' ' || v[0] == '\t' || v[len(v)-1] == ' ' || v[len(v)-1] == '\t' || strings.HasPrefix(v, "=?") {
-		return true
-	}
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c < 0x20 || c >= 0x7f {
-			return true
-		}
-	}
-	return false
-}
-
-var wordDecoder = &mime.WordDecoder{}
 
 // decodeMetadata turns the SDK's map into the portable one: lower-case
 // keys, RFC 2047 values decoded; the CRC32C entry goes to crc.
@@ -212,11 +193,7 @@ func decodeMetadata(m map[string]*string, crc *[]byte) map[string]string {
 		if v != nil {
 			s = *v
 		}
-		if strings.HasPrefix(s, "=?") {
-			if dec, err := wordDecoder.Decode(s); err == nil {
-				s = dec
-			}
-		}
+		s = headervalue.Decode(s)
 		lk := strings.ToLower(k)
 		if lk == crcKey {
 			if b, err := hex.DecodeString(s); err == nil && len(b) == 4 {

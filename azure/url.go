@@ -48,11 +48,7 @@ const Scheme = "azblob"
 func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
 
 func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
-	cfg := Config{Container: u.Host}
-	if u.Opaque != "" || cfg.Container == "" {
-		q.Fail("", "want azblob://container[/prefix]")
-	}
-	q.SetLocation(u.Path)
+	cfg := Config{Container: q.Bucket(u, "container")}
 	cfg.ConnectionString = q.Secret("connection_string")
 	cfg.AccountName = q.String("storage_account", "account_name")
 	cfg.AccountKey = q.Secret("account_key")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
 	"strconv"
 
 	"github.com/go-storages/storage"
@@ -70,9 +69,9 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	}
 	return func(_ context.Context, opts ...storage.Option) (*storage.Storage, error) {
 		if keyPath != "" {
-			key, err := os.ReadFile(keyPath)
+			key, err := storage.ReadKeyFile("filesystem: secret_key_path", keyPath)
 			if err != nil {
-				return nil, fmt.Errorf("filesystem: secret_key_path: %w", err)
+				return nil, err
 			}
 			sg, err := hmacurl.New(signBase, key)
 			if err != nil {

@@ -223,9 +223,9 @@ func resolve(cfg Config) (*settings, error) {
 
 	keyJSON := cfg.ServiceAccountJSON
 	if len(keyJSON) == 0 && cfg.ServiceAccountFile != "" {
-		b, err := os.ReadFile(cfg.ServiceAccountFile)
+		b, err := storage.ReadKeyFile("gcs: Config.ServiceAccountFile", cfg.ServiceAccountFile)
 		if err != nil {
-			return nil, fmt.Errorf("gcs: reading the service-account key: %w", err)
+			return nil, err
 		}
 		keyJSON = b
 	}

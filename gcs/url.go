@@ -2,9 +2,7 @@ package gcs
 
 import (
 	"context"
-	"fmt"
 	"net/url"
-	"os"
 
 	"github.com/go-storages/storage"
 )
@@ -39,11 +37,7 @@ const Scheme = "gs"
 func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
 
 func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
-	cfg := Config{Bucket: u.Host}
-	if u.Opaque != "" || cfg.Bucket == "" {
-		q.Fail("", "want gs://bucket[/prefix]")
-	}
-	q.SetLocation(u.Path)
+	cfg := Config{Bucket: q.Bucket(u, "bucket")}
 	cfg.ServiceAccountFile = q.String("credentials_file")
 	cfg.Endpoint = q.String("endpoint")
 	q.CheckHTTPURL("endpoint", cfg.Endpoint, "http://127.0.0.1:4443")
@@ -63,9 +57,9 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
 		c := cfg
 		if keyPath != "" {
-			key, err := os.ReadFile(keyPath)
+			key, err := storage.ReadKeyFile("gcs: private_key_path", keyPath)
 			if err != nil {
-				return nil, fmt.Errorf("gcs: private_key_path: %w", err)
+				return nil, err
 			}
 			c.PrivateKey = key
 		}

@@ -29,10 +29,10 @@ func TestPartSizeFor(t *testing.T) {
 
 func TestMetadataValueEncoding(t *testing.T) {
 	for _, v := range []string{"", "plain", "Zürich", "=?UTF-8?B?eA==?=", " lead", "trail ", "tab\there", "東京 🎉"} {
-		enc := encodeValue(v)
+		enc := encodeMetadata(map[string]string{"k": v})["k"]
 		for i := 0; i < len(enc); i++ {
 			if enc[i] >= 0x80 {
-				t.Fatalf("encodeValue(%q) = %q is not ASCII", v, enc)
+				t.Fatalf("encodeMetadata(%q) = %q is not ASCII", v, enc)
 			}
 		}
 		if got := decodeMetadata(map[string]string{"K": enc})["k"]; got != v {

@@ -1,14 +1,13 @@
 package s3
 
 import (
-	"encoding/base64"
-	"mime"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/headervalue"
 )
 
 // SaveOptions are S3-specific options for one Save, passed as a
@@ -87,37 +86,19 @@ func first[T ~string](a, b T) T {
 	return b
 }
 
-// S3 metadata travels in HTTP headers, which carry ASCII only: other values
-// are sent as RFC 2047 encoded-words (as AWS itself returns them) and
-// decoded on the way back. ASCII values that look like an encoded-word are
-// encoded too, so they come back unchanged.
+// S3 metadata travels in HTTP headers, which carry ASCII only: values go
+// through headervalue (RFC 2047 encoded-words, as AWS itself returns
+// non-ASCII values) and are decoded on the way back.
 func encodeMetadata(m map[string]string) map[string]string {
 	if len(m) == 0 {
 		return nil
 	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
-		out[k] = encodeValue(v)
+		out[k] = headervalue.Encode(v)
 	}
 	return out
 }
-
-func encodeValue(v string) string {
-	ascii := true
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c >= 0x80 || c < 0x20 && c != '\t' {
-			ascii = false
-			break
-		}
-	}
-	if ascii && !strings.Contains(v, "=?") && strings.TrimSpace(v) == v {
-		return v
-	}
-	// One encoded-word, also for ASCII (mime.BEncoding leaves that as is).
-	return "=?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(v)) + "?="
-}
-
-var wordDecoder = new(mime.WordDecoder)
 
 func decodeMetadata(m map[string]string) map[string]string {
 	if len(m) == 0 {
@@ -125,12 +106,7 @@ func decodeMetadata(m map[string]string) map[string]string {
 	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
-		if strings.Contains(v, "=?") {
-			if dec, err := wordDecoder.DecodeHeader(v); err == nil {
-				v = dec
-			}
-		}
-		out[strings.ToLower(k)] = v
+		out[strings.ToLower(k)] = headervalue.Decode(v)
 	}
 	return out
 }

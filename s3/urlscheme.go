@@ -2,9 +2,7 @@ package s3
 
 import (
 	"context"
-	"fmt"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -51,11 +49,7 @@ const Scheme = "s3"
 func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
 
 func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
-	cfg := Config{Bucket: u.Host}
-	if u.Opaque != "" || cfg.Bucket == "" {
-		q.Fail("", "want s3://bucket[/prefix]")
-	}
-	q.SetLocation(u.Path)
+	cfg := Config{Bucket: q.Bucket(u, "bucket")}
 	cfg.Region = q.String("region")
 	cfg.Endpoint = q.String("endpoint")
 	insecure := q.Bool("disable_https")
@@ -101,9 +95,9 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
 		c := cfg
 		if cfKeyPath != "" {
-			key, err := os.ReadFile(cfKeyPath)
+			key, err := storage.ReadKeyFile("s3: cloudfront_private_key_path", cfKeyPath)
 			if err != nil {
-				return nil, fmt.Errorf("s3: cloudfront_private_key_path: %w", err)
+				return nil, err
 			}
 			c.CloudFrontPrivateKey = key
 		}
