@@ -35,17 +35,29 @@ type Driver interface {
 	Write(ctx context.Context, name string, r io.Reader, opts *WriteOptions) (string, error)
 
 	// Read opens the object for reading from offset; length < 0 means to the
-	// end. It returns the body and the object's attributes (Size is the size
-	// of the whole object, not of the range). A missing object is an error
-	// that ErrorKind maps to ErrNotExist. If the body also implements
-	// io.ReaderAt and io.Seeker over the whole object (a file, a byte slice),
-	// the portable reader uses it directly for seeks and ReadAt; such a body
-	// must keep reading the version opened (a replaced version fails with an
-	// error matching ErrChanged). Otherwise the portable reader calls Read
-	// again for seeks and ReadAt, and compares the attributes of each
-	// response with those of the first (ETag; without ETags, Size and
-	// ModTime) to refuse another version: the attributes must describe the
-	// version whose bytes the body yields.
+	// end. It returns the body and the object's attributes, taken from the
+	// same response (one request where the backend allows; Size is the size
+	// of the whole object, not of the range): [Storage.ReadRange] hands
+	// them to the caller. A whole-object read returns every attribute; a
+	// ranged read at least Size, ModTime and ContentType, and the others its
+	// response carries. A missing object is an error that ErrorKind maps to
+	// ErrNotExist.
+	//
+	// A cloud driver returns the response's stream as it is. The portable
+	// [Reader] does the rest once for every driver: it seeks by reading
+	// again from the new position, serves small ReadAt calls from one
+	// window, downloads large objects in parallel parts (see
+	// Capabilities.ReadParts) and resumes a stream broken mid-body, every
+	// such read pinned to the version opened through [VersionReader] and
+	// checked against the attributes of each response (ETag; without
+	// ETags, Size and ModTime): the attributes must describe the version
+	// whose bytes the body yields.
+	//
+	// If the body of a whole-object read (offset 0, length < 0) also
+	// implements io.ReaderAt and io.Seeker over the whole object (a file, a
+	// byte slice), the portable reader uses it directly for seeks and
+	// ReadAt; such a body must keep reading the version opened (a replaced
+	// version fails with an error matching ErrChanged).
 	Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *Attributes, error)
 
 	// Stat returns the object's attributes.
@@ -85,13 +97,19 @@ type Driver interface {
 
 // VersionReader is an optional interface of a [Driver] that can make a read
 // conditional on the object's version. The portable [Reader] uses it, when
-// the driver has it, for the ranged reads after a seek and for ReadAt.
+// the driver has it, for every read after the first one: the ranged reads
+// after a seek, ReadAt, the parts of a parallel download and the resumption
+// of a broken stream. A driver implements it as one ranged GET carrying the
+// backend's condition (If-Match on an ETag, a GCS generation), and leaves
+// seeking, windows for small ReadAt calls, parallel parts and resumes to the
+// portable layer.
 type VersionReader interface {
-	// ReadVersion is [Driver.Read] of the version whose ETag (as Read
-	// reported it) is etag. When the object has another version now, it
-	// fails with an error matching ErrChanged (ErrNotExist, or ErrChanged,
-	// when it was deleted).
-	ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *Attributes, error)
+	// ReadVersion is [Driver.Read] of the version of the object that
+	// version names: the Attributes.Version that Read reported, or its
+	// ETag when Version is empty. When the object has another version now
+	// it fails with an error matching ErrChanged (ErrNotExist, or
+	// ErrChanged, when it was deleted).
+	ReadVersion(ctx context.Context, name, version string, offset, length int64) (io.ReadCloser, *Attributes, error)
 }
 
 // ReadVersion reads through d's [VersionReader] when it has one, and
@@ -99,9 +117,9 @@ type VersionReader interface {
 // attributes of the response with those it opened in any case). Wrappers
 // implement VersionReader with it, so the condition reaches the driver
 // under them.
-func ReadVersion(ctx context.Context, d Driver, name, etag string, offset, length int64) (io.ReadCloser, *Attributes, error) {
-	if vr, ok := d.(VersionReader); ok && etag != "" {
-		return vr.ReadVersion(ctx, name, etag, offset, length)
+func ReadVersion(ctx context.Context, d Driver, name, version string, offset, length int64) (io.ReadCloser, *Attributes, error) {
+	if vr, ok := d.(VersionReader); ok && version != "" {
+		return vr.ReadVersion(ctx, name, version, offset, length)
 	}
 	return d.Read(ctx, name, offset, length)
 }
@@ -146,6 +164,17 @@ type Capabilities struct {
 	// Checksums: Stat reports at least one checksum (MD5, SHA256 or CRC32C)
 	// of the stored bytes.
 	Checksums bool
+
+	// ReadParts and ReadPartSize shape the parallel download of a large
+	// object by the portable [Reader] (WriteTo, and Read once two parts
+	// were read in a row): ReadParts ranged reads of ReadPartSize bytes in
+	// flight, pinned to the version opened, written in order. ReadParts
+	// below 2 (the zero value) streams one response. The part buffers of
+	// every download in the process come out of one budget of
+	// [ReadBudget] bytes, so parts in flight times part size never exceed
+	// it (a download that finds too little of it left streams).
+	ReadParts    int
+	ReadPartSize int64
 }
 
 // WriteOptions are what the portable layer passes to [Driver.Write].

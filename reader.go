@@ -27,14 +27,21 @@ type Reader struct {
 	name  string
 	attrs *Attributes
 
-	body    io.ReadCloser // current stream; nil after a seek
-	random  randomAccess  // set when the driver's body can seek and ReadAt itself
-	pos     int64         // logical position
-	bodyPos int64         // position of body
-	closed  bool
-	check   *readCheck // verifies a whole read; nil without a checksum
-	watch   *watch     // the current stream's context and stall timer
-	resumed int        // times a broken stream was resumed
+	end     int64  // offset after the last byte to read: Size, or the end of a ReadRange
+	version string // what later reads are pinned to: attrs.Version, else the ETag
+
+	body     io.ReadCloser // current stream; nil after a seek
+	random   randomAccess  // set when the driver's body can seek and ReadAt itself
+	pos      int64         // logical position
+	bodyPos  int64         // position of body
+	seq      int64         // bytes read in a row from body (-1: no parallel switch)
+	closed   bool
+	check    *readCheck     // verifies a whole read; nil without a checksum
+	watch    *watch         // the current stream's context and stall timer
+	resumed  int            // times a broken stream was resumed
+	pipe     *io.PipeReader // parallel download feeding Read, once started
+	stopPipe func()
+	win      window // the bytes of the last small ReadAt
 }
 
 // ErrStalled is the cause of a read that received no byte from the backend
@@ -117,13 +124,20 @@ type randomAccess interface {
 	io.ReaderAt
 }
 
-// newReader returns the Reader of an object opened by a read of the driver
-// with bctx (cancelled by cancel), a child of ctx.
-func newReader(ctx context.Context, s *Storage, name string, body io.ReadCloser, a *Attributes, bctx context.Context, cancel context.CancelCauseFunc) *Reader {
-	r := &Reader{ctx: ctx, s: s, name: name, attrs: a, body: body, check: newReadCheck(a)}
+// newReader returns the Reader of bytes [off, end) of an object, opened by
+// a read of the driver with bctx (cancelled by cancel), a child of ctx.
+func newReader(ctx context.Context, s *Storage, name string, body io.ReadCloser, a *Attributes, off, end int64, bctx context.Context, cancel context.CancelCauseFunc) *Reader {
+	r := &Reader{ctx: ctx, s: s, name: name, attrs: a, body: body, pos: off, bodyPos: off, end: end}
+	r.version = a.Version
+	if r.version == "" {
+		r.version = a.ETag
+	}
 	r.watch = newWatch(bctx, cancel, s.stall)
-	if ra, ok := body.(randomAccess); ok {
-		r.random = ra
+	if off == 0 && end == a.Size {
+		r.check = newReadCheck(a)
+		if ra, ok := body.(randomAccess); ok {
+			r.random = ra
+		}
 	}
 	return r
 }
@@ -168,13 +182,35 @@ func (r *Reader) Read(p []byte) (int, error) {
 			}
 			return n, r.err("read", err)
 		}
-		if r.pos >= r.attrs.Size {
+		if r.pos >= r.end {
 			if cerr := r.verify(r.pos, nil, io.EOF); cerr != nil {
 				return 0, r.err("read", cerr)
 			}
 			return 0, io.EOF
 		}
+		if r.pipe == nil && r.body != nil && r.seq >= 0 {
+			if part, parts := r.parallelParts(); parts > 0 && r.seq >= 2*part && !r.startPipe(part, parts) {
+				r.seq = -1 // no room in the read budget: stream on
+			}
+		}
+		if r.pipe != nil {
+			// The parallel download resumed its parts itself.
+			p = p[:min(int64(len(p)), r.end-r.pos)]
+			n, err := r.pipe.Read(p)
+			r.pos += int64(n)
+			if err == io.EOF && r.pos < r.end {
+				err = io.ErrUnexpectedEOF
+			}
+			if cerr := r.verify(r.pos-int64(n), p[:n], err); cerr != nil {
+				err = cerr
+			}
+			return n, r.err("read", err)
+		}
 		if r.body == nil {
+			if n := r.fromWindow(p); n > 0 {
+				r.pos += int64(n)
+				return n, r.err("read", r.verify(r.pos-int64(n), p[:n], nil))
+			}
 			if err := r.openStream("read"); err != nil {
 				return 0, r.err("read", err)
 			}
@@ -182,7 +218,10 @@ func (r *Reader) Read(p []byte) (int, error) {
 		n, err := r.watch.read(r.body, p)
 		r.pos += int64(n)
 		r.bodyPos += int64(n)
-		if err == io.EOF && r.pos < r.attrs.Size {
+		if r.seq >= 0 {
+			r.seq += int64(n)
+		}
+		if err == io.EOF && r.pos < r.end {
 			err = io.ErrUnexpectedEOF // the stream ended before the object
 		}
 		if err == nil || err == io.EOF || !r.resumable(err) {
@@ -205,15 +244,22 @@ func (r *Reader) Read(p []byte) (int, error) {
 	}
 }
 
-// openStream opens the stream the Reader reads from r.pos to the end.
+// openStream opens the stream the Reader reads from r.pos to r.end.
 func (r *Reader) openStream(op string) error {
 	bctx, cancel := context.WithCancelCause(r.ctx)
-	body, err := r.reopenCtx(bctx, op, r.pos, -1)
+	n := r.end - r.pos
+	if r.end == r.attrs.Size {
+		n = -1
+	}
+	body, err := r.reopenCtx(bctx, op, r.pos, n)
 	if err != nil {
 		cancel(nil)
 		return err
 	}
 	r.body, r.bodyPos, r.watch = body, r.pos, newWatch(bctx, cancel, r.s.stall)
+	if r.seq > 0 {
+		r.seq = 0
+	}
 	return nil
 }
 
@@ -225,7 +271,19 @@ func (r *Reader) dropStream() {
 	}
 	if r.watch != nil {
 		r.watch.done()
+		r.watch = nil
 	}
+}
+
+// fromWindow copies into p the bytes at r.pos that the ReadAt window
+// holds, so a Seek into bytes a small ReadAt fetched costs no request.
+func (r *Reader) fromWindow(p []byte) int {
+	r.win.mu.Lock()
+	defer r.win.mu.Unlock()
+	if r.pos < r.win.off || r.pos >= r.win.off+int64(len(r.win.buf)) {
+		return 0
+	}
+	return copy(p[:min(int64(len(p)), r.end-r.pos)], r.win.buf[r.pos-r.win.off:])
 }
 
 // resumable reports whether a stream that failed with err may be resumed:
@@ -233,9 +291,12 @@ func (r *Reader) dropStream() {
 // nothing about the object (a broken connection, a body cut short, a
 // stall, a 5xx), unlike ErrChanged, ErrNotExist or ErrChecksum.
 func (r *Reader) resumable(err error) bool {
-	if r.resumed >= r.s.resumes || r.ctx.Err() != nil {
-		return false
-	}
+	return r.resumed < r.s.resumes && r.ctx.Err() == nil && r.brokenStream(err)
+}
+
+// brokenStream reports whether err broke a stream without saying anything
+// about the object (see resumable).
+func (r *Reader) brokenStream(err error) bool {
 	if errors.Is(err, ErrStalled) {
 		return true
 	}
@@ -276,6 +337,9 @@ func (r *Reader) Seek(offset int64, whence int) (int64, error) {
 	if offset < 0 {
 		return r.pos, errorf("seek", r.name, ErrInvalidArgument, "negative position")
 	}
+	if offset != r.pos {
+		r.dropPipe()
+	}
 	if offset != r.bodyPos && r.body != nil {
 		r.dropStream()
 	}
@@ -295,7 +359,7 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, r.err("readat", err)
 	}
-	n, resumes := 0, 0
+	n := 0
 	if r.random != nil {
 		m, err := r.random.ReadAt(p, off)
 		if err == nil || err == io.EOF || r.s.resumes == 0 || r.ctx.Err() != nil || KindOf(r.s.wrap("readat", r.name, err)) != nil {
@@ -303,36 +367,22 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 		}
 		// The body's own read broke: read the rest with pinned ranged
 		// reads below.
-		n, resumes = m, 1
+		n = m
 	}
 	if off >= r.attrs.Size {
-		return 0, io.EOF
+		return n, io.EOF
 	}
-	want := int64(len(p))
-	if rest := r.attrs.Size - off; want > rest {
-		want = rest
-	}
-	for {
-		body, err := r.reopen("readat", off+int64(n), want-int64(n))
-		if err != nil {
-			return n, r.err("readat", err)
+	want := min(int64(len(p)), r.attrs.Size-off)
+	if n < int(want) {
+		if err := r.readAtPinned(p[n:want], off+int64(n)); err != nil {
+			return 0, r.err("readat", err)
 		}
-		m, err := io.ReadFull(body, p[n:want])
-		body.Close()
-		n += m
-		if err == nil {
-			break
-		}
-		if resumes >= r.s.resumes || r.ctx.Err() != nil || KindOf(r.s.wrap("readat", r.name, err)) != nil {
-			return n, r.err("readat", err)
-		}
-		resumes++ // broken mid-body: read the rest again, pinned
 	}
 	var err error
 	if want < int64(len(p)) {
 		err = io.EOF
 	}
-	return n, r.err("readat", err)
+	return int(want), r.err("readat", err)
 }
 
 // WriteTo writes the rest of the object to w, using the driver's own
@@ -346,18 +396,38 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, r.err("read", err)
 	}
-	if r.random == nil && r.body == nil && r.pos < r.attrs.Size {
-		if err := r.openStream("read"); err != nil {
-			return 0, r.err("read", err)
-		}
+	if r.pipe != nil {
+		return io.Copy(w, onlyReader{r})
 	}
-	var src io.Reader = r.body
 	// A whole read from here on is verified by hashing what w accepts
 	// (Read verifies the io.Copy below itself).
 	dst, hashing := w, false
 	if r.check != nil {
 		dst, hashing = r.check.writer(r.pos, w)
 	}
+	if part, parts := r.parallelParts(); parts > 0 {
+		if k := takeParts(parts, part); k > 0 {
+			var first *stream
+			if r.body != nil && r.bodyPos == r.pos {
+				first = &stream{r.body, r.watch}
+				r.body, r.watch = nil, nil
+			} else {
+				r.dropStream()
+			}
+			n, err := r.download(r.ctx, ctxWriter{r.ctx, dst}, first, r.pos, r.end, part, k)
+			r.pos += n
+			if hashing && err == nil {
+				err = r.check.finish()
+			}
+			return n, r.err("read", err)
+		}
+	}
+	if r.random == nil && r.body == nil && r.pos < r.end {
+		if err := r.openStream("read"); err != nil {
+			return 0, r.err("read", err)
+		}
+	}
+	var src io.Reader = r.body
 	if r.random != nil {
 		src = r.random
 		// A local file (the filesystem driver's body) goes to a writer
@@ -395,7 +465,7 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		err = r.watch.cause(err)
 		r.pos += n
 		r.bodyPos += n
-		if err == nil && r.pos < r.attrs.Size {
+		if err == nil && r.pos < r.end {
 			err = io.ErrUnexpectedEOF // the stream ended before the object
 		}
 		if err == nil || ww.err != nil || !r.resumable(err) {
@@ -416,24 +486,20 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 
 type onlyReader struct{ io.Reader }
 
-// reopen reads the object again from off (n bytes, or to the end when n <
-// 0), for a Read after Seek or for ReadAt, and makes sure it is the version
-// the Reader opened: through [VersionReader] when the driver has it (the
-// request itself is conditional on the ETag), and in any case by comparing
-// what the response describes (its ETag, or without ETags its size and
-// modification time) with the attributes of Open. Another version fails
-// with ErrChanged.
-func (r *Reader) reopen(op string, off, n int64) (io.ReadCloser, error) {
-	return r.reopenCtx(r.ctx, op, off, n)
-}
-
+// reopenCtx reads the object again from off (n bytes, or to the end when n
+// < 0), for a Read after Seek, ReadAt, a parallel part or a resumption, and
+// makes sure it is the version the Reader opened: through [VersionReader]
+// when the driver has it (the request itself is conditional on the
+// version), and in any case by comparing what the response describes (its
+// version or ETag, or without them its size and modification time) with the
+// attributes of Open. Another version fails with ErrChanged.
 func (r *Reader) reopenCtx(ctx context.Context, op string, off, n int64) (io.ReadCloser, error) {
 	var (
 		body io.ReadCloser
 		a    *Attributes
 		err  error
 	)
-	body, a, err = ReadVersion(ctx, r.s.drv, r.s.location+r.name, r.attrs.ETag, off, n)
+	body, a, err = ReadVersion(ctx, r.s.drv, r.s.location+r.name, r.version, off, n)
 	if err != nil {
 		return nil, err
 	}
@@ -449,6 +515,11 @@ func (r *Reader) reopenCtx(ctx context.Context, op string, off, n int64) (io.Rea
 func otherVersion(a, b *Attributes) string {
 	switch {
 	case b == nil:
+		return ""
+	case a.Version != "" && b.Version != "":
+		if a.Version != b.Version {
+			return "version " + a.Version + ", now " + b.Version
+		}
 		return ""
 	case a.ETag != "" && b.ETag != "":
 		if a.ETag != b.ETag {
@@ -482,6 +553,7 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	r.closed = true
+	r.dropPipe()
 	var err error
 	if r.body != nil {
 		err = r.body.Close()

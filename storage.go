@@ -85,8 +85,9 @@ const DefaultReadResumes = 3
 // receiving a byte unless [WithStallTimeout] says otherwise.
 const DefaultStallTimeout = time.Minute
 
-// WithReadResumes sets how many times a [Reader] resumes a stream that
-// breaks mid-body (a reset connection, a body cut short, a stall): it reads
+// WithReadResumes sets how many times a [Reader] (and a [RangeReader], and
+// each part of a parallel download) resumes a stream that breaks mid-body
+// (a reset connection, a body cut short, a stall): it reads
 // on from where it stopped with a ranged read pinned to the version it
 // opened, so it never splices two versions (a replaced object fails with
 // ErrChanged). 0 turns resuming off. The default is DefaultReadResumes.
@@ -469,7 +470,34 @@ func (v *verifier) verify() error {
 // io.ReadSeekCloser and an io.ReaderAt, and carries the object's attributes.
 // Reads use ctx; the caller must Close the reader.
 func (s *Storage) Open(ctx context.Context, name string) (*Reader, error) {
-	const op = "open"
+	return s.open(ctx, "open", name, 0, -1)
+}
+
+// ReadRange returns a reader over length bytes of name from offset (length
+// < 0: to the end), and the object's attributes, in one ranged request
+// where the backend can. A range past the end is empty. Like a [Reader],
+// the body reads the version it opened: a connection broken mid-body is
+// resumed with a ranged read pinned to that version (see
+// [WithReadResumes]), and a replaced object fails with ErrChanged. A read
+// of the whole object is verified against its checksum.
+func (s *Storage) ReadRange(ctx context.Context, name string, offset, length int64) (*RangeReader, error) {
+	const op = "readrange"
+	if offset < 0 {
+		if err := s.check(ctx, op, name); err != nil {
+			return nil, err
+		}
+		return nil, errorf(op, name, ErrInvalidArgument, "negative offset")
+	}
+	r, err := s.open(ctx, op, name, offset, length)
+	if err != nil {
+		return nil, err
+	}
+	return &RangeReader{r}, nil
+}
+
+// open reads bytes [off, off+n) of name (n < 0: to the end) with one read
+// of the driver, bounded by the storage's timeout.
+func (s *Storage) open(ctx context.Context, op, name string, off, n int64) (*Reader, error) {
 	if err := s.check(ctx, op, name); err != nil {
 		return nil, err
 	}
@@ -478,7 +506,7 @@ func (s *Storage) Open(ctx context.Context, name string) (*Reader, error) {
 	if s.timeout > 0 {
 		timer = time.AfterFunc(s.timeout, func() { cancel(context.DeadlineExceeded) })
 	}
-	body, attrs, err := s.drv.Read(bctx, s.location+name, 0, -1)
+	body, attrs, err := s.drv.Read(bctx, s.location+name, off, n)
 	if timer != nil && !timer.Stop() {
 		// The timeout fired: the opening took too long.
 		if err == nil {
@@ -492,29 +520,36 @@ func (s *Storage) Open(ctx context.Context, name string) (*Reader, error) {
 		return nil, s.wrap(op, name, err)
 	}
 	attrs.ETag = ValidETag(attrs.ETag)
-	return newReader(ctx, s, name, body, attrs, bctx, cancel), nil
+	end := attrs.Size
+	if n >= 0 && off+n < end {
+		end = off + n
+	}
+	return newReader(ctx, s, name, body, attrs, off, max(end, off), bctx, cancel), nil
 }
 
-// ReadRange returns a reader over length bytes of name from offset (length
-// < 0: to the end), in one ranged request where the backend can.
-func (s *Storage) ReadRange(ctx context.Context, name string, offset, length int64) (io.ReadCloser, error) {
-	const op = "readrange"
-	if err := s.check(ctx, op, name); err != nil {
-		return nil, err
-	}
-	if offset < 0 {
-		return nil, errorf(op, name, ErrInvalidArgument, "negative offset")
-	}
-	body, attrs, err := s.drv.Read(ctx, s.location+name, offset, length)
-	if err != nil {
-		return nil, s.wrap(op, name, err)
-	}
-	cr := &ctxReader{ctx: ctx, s: s, name: name, rc: body}
-	if offset == 0 && length < 0 {
-		cr.check = newReadCheck(attrs)
-	}
-	return cr, nil
-}
+// RangeReader is the body of [Storage.ReadRange]: it streams the range
+// (resuming a broken connection, pinned to the version opened), downloads a
+// large range in parallel parts through WriteTo where the backend asks for
+// them, and carries the object's attributes from the same response.
+// Close it when done.
+type RangeReader struct{ r *Reader }
+
+// Attributes returns the attributes of the whole object (Size is the
+// object's size, not the range's), as the response to the ranged read
+// described them: always Size, ModTime and ContentType; the others where
+// the backend's ranged response carries them (all of them on S3, Azure,
+// memory and the filesystem; on GCS no ETag, Content-Disposition or
+// Content-Language; through the gocloud bridge only the three), which
+// [Storage.Stat] returns in any case.
+func (rr *RangeReader) Attributes() *Attributes { return rr.r.attrs }
+
+func (rr *RangeReader) Read(p []byte) (int, error) { return rr.r.Read(p) }
+
+// WriteTo writes the rest of the range to w (see [Reader.WriteTo]).
+func (rr *RangeReader) WriteTo(w io.Writer) (int64, error) { return rr.r.WriteTo(w) }
+
+// Close releases the stream.
+func (rr *RangeReader) Close() error { return rr.r.Close() }
 
 // Stat returns the attributes of name in one request.
 func (s *Storage) Stat(ctx context.Context, name string) (*Attributes, error) {

@@ -23,6 +23,10 @@ type Attributes struct {
 	// [ValidETag]), the same from Stat, Open and List for the same unchanged
 	// object. Empty when the backend has none.
 	ETag string
+	// Version names this version of the object for reads pinned to it
+	// ([VersionReader]) where the ETag does not: the generation on GCS.
+	// Empty when the ETag serves (S3, Azure) or the backend has neither.
+	Version string
 	// Checksums the backend knows of the stored bytes; any may be nil.
 	Checksums Checksums
 	// Metadata is the user metadata saved with the object (lower-case keys).

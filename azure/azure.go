@@ -23,9 +23,10 @@
 // succeeds (the last commit wins), while a plain stream that lost the race
 // fails with storage.ErrChanged and stores nothing.
 //
-// Reads are lazy ranged GETs; with [Config.DownloadConcurrency], copying
-// the object to an io.Writer (io.Copy from a storage.Reader) downloads
-// ranges in parallel with bounded memory. Every request after the first
+// Reads are one GET each, ranged unless the whole blob is read; the portable
+// storage.Reader seeks, serves small ReadAt calls, resumes broken streams
+// and, with [Config.DownloadConcurrency], downloads large blobs in parallel
+// ranges with bounded memory. Every request after the first
 // carries If-Match with the blob's ETag, so a reader reads one version and
 // fails with storage.ErrChanged once it was replaced. A whole read (Read to
 // the end, WriteTo, ReadRange of the whole blob) is verified against the
@@ -61,7 +62,6 @@ package azure
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -144,8 +144,9 @@ type Config struct {
 	// buffers of BlockSize bytes.
 	Concurrency int
 	// DownloadConcurrency is the number of ranges of BlockSize bytes that
-	// copying a body to an io.Writer (its WriteTo, which io.Copy uses)
-	// fetches in parallel, holding one buffer per range. Zero or 1: the
+	// the portable reader fetches in parallel to download a large blob
+	// (storage.Capabilities.ReadParts), holding one buffer per range,
+	// within storage.ReadBudget. Zero or 1: the
 	// body's single response streams, which measured fastest against
 	// Azurite (see BENCHMARKS.md); more pays off where one connection's
 	// throughput is capped, as on Azure across regions.
@@ -416,6 +417,8 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		SignTime:          canSign,
 		PublicObjects:     false,
 		Checksums:         !d.cfg.DisableChecksums,
+		ReadParts:         d.cfg.DownloadConcurrency,
+		ReadPartSize:      d.cfg.BlockSize,
 	}
 }
 
@@ -468,5 +471,3 @@ func (d *Driver) saveOptions(o any) (*SaveOptions, error) {
 func (*SaveOptions) DriverName() string { return "azure" }
 
 var errPublic = kindf(storage.ErrUnsupported, "azure: Azure Blob Storage has no per-blob ACL; make the container's access level public, serve through a CDN, or use signed URLs")
-
-var errClosedBody = errors.New("azure: body is closed")

@@ -2,10 +2,13 @@ package conformance
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 	"testing/iotest"
+	"time"
 
 	"github.com/go-storages/storage"
 )
@@ -225,6 +228,61 @@ func openCases() []testCase {
 		{"range-past-end-is-cut", rangeCase(99_900, 1000)},
 		{"range-zero-length", rangeCase(500, 0)},
 		{"range-at-end-is-empty", rangeCase(100_000, -1)},
+		{"range-attributes", func(t T, s *suite) {
+			st, ctx := s.fresh(t)
+			data := content("range-attrs", 50_000)
+			opts := storage.SaveOptions{ContentType: "application/x-range-test", CacheControl: "max-age=60"}
+			if s.caps.Metadata {
+				opts.Metadata = map[string]string{"owner": "range"}
+			}
+			put(t, st, "range/attrs.bin", data, opts)
+			want, err := st.Stat(ctx, "range/attrs.bin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One call of the driver: the attributes come with the body.
+			counted := &readCounter{}
+			rst := st.Wrap(func(d storage.Driver) storage.Driver { counted.Driver = d; return counted })
+			for _, c := range []struct{ off, n int64 }{{1000, 2000}, {0, -1}, {49_000, -1}} {
+				counted.reads.Store(0)
+				counted.stats.Store(0)
+				rr, err := rst.ReadRange(ctx, "range/attrs.bin", c.off, c.n)
+				if err != nil {
+					t.Fatalf("ReadRange(%d, %d): %v", c.off, c.n, err)
+				}
+				a := rr.Attributes()
+				got, err := io.ReadAll(rr)
+				rr.Close()
+				end := int64(len(data))
+				if c.n >= 0 {
+					end = c.off + c.n
+				}
+				if err != nil || !bytes.Equal(got, data[c.off:end]) {
+					t.Fatalf("ReadRange(%d, %d) = %s, %v", c.off, c.n, show(got), err)
+				}
+				if r, st := counted.reads.Load(), counted.stats.Load(); r != 1 || st != 0 {
+					t.Fatalf("ReadRange(%d, %d): %d reads and %d stats of the driver, want one read", c.off, c.n, r, st)
+				}
+				if a == nil || a.Size != int64(len(data)) {
+					t.Fatalf("ReadRange(%d, %d) attributes %+v, want the size of the whole object %d", c.off, c.n, a, len(data))
+				}
+				if s.caps.ContentType && a.ContentType != opts.ContentType {
+					t.Fatalf("ReadRange(%d, %d) content type %q, want %q", c.off, c.n, a.ContentType, opts.ContentType)
+				}
+				// The rest of the attributes where the ranged response
+				// carries them (a gocloud.dev reader has only size,
+				// modification time and content type).
+				if a.Metadata != nil && a.Metadata["owner"] != "range" || a.CacheControl != "" && a.CacheControl != opts.CacheControl {
+					t.Fatalf("ReadRange(%d, %d) metadata %q, cache control %q", c.off, c.n, a.Metadata, a.CacheControl)
+				}
+				if a.ETag != "" && want.ETag != "" && a.ETag != want.ETag || a.Version != "" && want.Version != "" && a.Version != want.Version {
+					t.Fatalf("ReadRange(%d, %d) ETag %q version %q, Stat %q %q", c.off, c.n, a.ETag, a.Version, want.ETag, want.Version)
+				}
+				if d := a.ModTime.Sub(want.ModTime); d < -time.Second || d > time.Second {
+					t.Fatalf("ReadRange(%d, %d) modified %v, Stat %v", c.off, c.n, a.ModTime, want.ModTime)
+				}
+			}
+		}},
 		{"range-negative-offset", func(t T, s *suite) {
 			st, _, _ := openFixture(t, s)
 			_, err := st.ReadRange(t.Context(), "open/obj.bin", -1, 10)
@@ -246,4 +304,20 @@ func openCases() []testCase {
 			expectBytes(t, st, "open/obj.bin", []byte("replaced"))
 		}},
 	}
+}
+
+// readCounter counts the reads and stats that reach the driver under it.
+type readCounter struct {
+	storage.Driver
+	reads, stats atomic.Int64
+}
+
+func (c *readCounter) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+	c.reads.Add(1)
+	return c.Driver.Read(ctx, name, off, n)
+}
+
+func (c *readCounter) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
+	c.stats.Add(1)
+	return c.Driver.Stat(ctx, name)
 }

@@ -122,7 +122,7 @@ func RunStandalone(ctx context.Context, h Harness, opts StandaloneOptions) (*Rep
 		if (len(opts.Groups) > 0 && !slices.Contains(opts.Groups, g.name)) || slices.Contains(opts.Skip, g.name) {
 			continue
 		}
-		for _, c := range g.cases {
+		for _, c := range g.cases() {
 			if ctx.Err() != nil {
 				return rep, ctx.Err()
 			}

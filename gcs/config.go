@@ -31,7 +31,7 @@ const (
 	// DefaultDownloadPartSize and DefaultDownloadConcurrency shape the
 	// parallel ranged download of large objects (see Config).
 	DefaultDownloadPartSize    = 8 << 20
-	DefaultDownloadConcurrency = 4
+	DefaultDownloadConcurrency = 2
 
 	// DefaultMaxAttempts is the number of attempts of one request (the
 	// first and the retries) when Config.MaxAttempts is zero: the same in
@@ -119,12 +119,13 @@ type Config struct {
 	// the attached service account).
 	SignBytes func([]byte) ([]byte, error)
 
-	// DownloadPartSize and DownloadConcurrency shape the parallel ranged
-	// download used when a reader's WriteTo copies at least two parts:
-	// DownloadConcurrency ranged requests of DownloadPartSize bytes are in
-	// flight, so it buffers at most their product (32 MiB by default).
+	// DownloadPartSize and DownloadConcurrency shape the portable reader's
+	// parallel ranged download of at least two parts (see
+	// storage.Capabilities.ReadParts): DownloadConcurrency ranged requests
+	// of DownloadPartSize bytes are in flight, so it buffers at most their
+	// product (16 MiB by default), within storage.ReadBudget.
 	// Zero means DefaultDownloadPartSize (8 MiB, at least 256 KiB) and
-	// DefaultDownloadConcurrency (4); a concurrency of 1 disables parallel
+	// DefaultDownloadConcurrency (2); a concurrency of 1 disables parallel
 	// downloads.
 	DownloadPartSize    int64
 	DownloadConcurrency int

@@ -30,11 +30,14 @@
 // parallel ranged requests, ReadRange of the whole object) is verified
 // against the object's CRC32C (which every GCS object has) and fails with
 // storage.ErrChecksum on a mismatch.
-// Seeks, ReadAt calls and ranged reads are ranged requests that cost nothing
-// until used, and a ranged read takes its attributes from the response, with
-// no metadata request. Copying a large object out of a reader (io.Copy,
-// Reader.WriteTo) downloads parts in parallel with bounded memory
-// (Config.DownloadPartSize x DownloadConcurrency, 32 MiB by default).
+// The driver only translates reads to ranged requests (pinned to the
+// generation by ReadVersion); seeks, ReadAt calls (small ones served from one
+// window), resumes of broken streams and the parallel download of a large
+// object (io.Copy, Reader.WriteTo, or Read after two parts in a row:
+// Config.DownloadPartSize x DownloadConcurrency, 16 MiB by default, within
+// storage.ReadBudget) are the portable storage.Reader's. A ranged read
+// (ReadRange) takes its attributes from the response, with no metadata
+// request.
 // Copy is the server-side rewrite, repeated until done. Objects are private
 // unless saved with SaveOptions.Public (or Config.Public), which applies the
 // predefined ACL publicRead; a bucket with uniform bucket-level access refuses

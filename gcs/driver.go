@@ -63,6 +63,8 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		SignedPutContentType: d.s.canSign,
 		PublicObjects:        true,
 		Checksums:            true,
+		ReadParts:            d.s.concurrency,
+		ReadPartSize:         d.s.partSize,
 	}
 }
 
@@ -117,6 +119,7 @@ func attributes(a *gcs.ObjectAttrs) *storage.Attributes {
 		ContentEncoding:    a.ContentEncoding,
 		ContentLanguage:    a.ContentLanguage,
 		ETag:               a.Etag,
+		Version:            generation(a.Generation),
 		Metadata:           lowerKeys(a.Metadata),
 		Checksums:          storage.Checksums{MD5: slices.Clone(a.MD5), CRC32C: crcBytes(a.CRC32C)},
 	}

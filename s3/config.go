@@ -30,7 +30,7 @@ const (
 	DefaultPartSize            = 8 << 20
 	DefaultConcurrency         = 5
 	DefaultDownloadPartSize    = 8 << 20
-	DefaultDownloadConcurrency = 5
+	DefaultDownloadConcurrency = 2
 	// MinPartSize is S3's smallest part (all but the last).
 	MinPartSize = 5 << 20
 	maxParts    = 10000
@@ -82,7 +82,9 @@ type Config struct {
 	// download. Zero: 8 MiB.
 	DownloadPartSize int64
 	// DownloadConcurrency is the number of ranged GETs in flight in a
-	// parallel download. Zero: 5. One disables parallel downloads.
+	// parallel download (the portable reader's, see
+	// storage.Capabilities.ReadParts), within the process-wide
+	// storage.ReadBudget. Zero: 2. One disables parallel downloads.
 	DownloadConcurrency int
 
 	// MaxAttempts bounds the attempts of one request, the first included.
@@ -387,6 +389,8 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		SignedPutContentType: true,
 		PublicObjects:        true,
 		Checksums:            true,
+		ReadParts:            d.dlConc,
+		ReadPartSize:         d.dlPart,
 	}
 }
 

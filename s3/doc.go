@@ -42,21 +42,21 @@
 // # Reads
 //
 // Open sends one GetObject and takes the attributes from its response,
-// without a HEAD first; ranged reads send a Range header. Objects larger
-// than two download parts are downloaded with parallel ranged GETs pinned to
-// the object's ETag, written in order with bounded memory
-// ([Config.DownloadConcurrency] buffers of [Config.DownloadPartSize] bytes):
-// at once when the reader is copied to a writer (io.Copy uses its WriteTo),
-// and after two parts read in a row through a plain Read (so a reader that
-// only peeks at a large object costs no prefetch). A reader of an object up
-// to 1 MiB seeks and reads at offsets in memory after one more request, so
-// jumping around a small file costs no request per jump.
+// without a HEAD first; ranged reads (ReadRange included, whose attributes
+// come from the same response) send a Range header. The driver only
+// translates reads to GetObject: seeking, small ReadAt calls served from one
+// window, the parallel ranged download of objects larger than two download
+// parts ([Config.DownloadConcurrency] GETs of [Config.DownloadPartSize]
+// bytes, within storage.ReadBudget, written in order: at once when the
+// reader is copied to a writer, after two parts read in a row through a
+// plain Read) and the resumption of a broken stream are the portable
+// storage.Reader's.
 //
 // A reader reads one version: every request after the first (a seek, ReadAt,
-// the parallel parts, the reload of a small object, the resumption of a
-// stream that broke) carries If-Match with the ETag of the first response
-// (the driver implements storage.VersionReader), and a replaced object
-// fails with storage.ErrChanged.
+// the parallel parts, the resumption of a stream that broke) carries
+// If-Match with the ETag of the first response (the driver implements
+// storage.VersionReader), and a replaced object fails with
+// storage.ErrChanged.
 //
 // Downloads are verified end to end where S3 reports a checksum of the whole
 // object: the ETag of an object uploaded in one request without SSE-KMS or

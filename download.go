@@ -1,0 +1,308 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+)
+
+// ReadBudget is the memory, in bytes, that the part buffers of every
+// parallel download in the process share (see Capabilities.ReadParts): a
+// download keeps at most ReadBudget / ReadPartSize parts in flight, fewer
+// when other downloads hold part of the budget, and streams one response
+// when fewer than two parts fit. Buffers are pooled and reused across
+// downloads.
+const ReadBudget = 16 << 20
+
+// readBudget is the process-wide account of ReadBudget.
+var readBudget struct {
+	mu   sync.Mutex
+	used int64
+}
+
+// takeParts reserves up to want buffers of size bytes and returns how many
+// it reserved: 0 when fewer than two fit.
+func takeParts(want int, size int64) int {
+	readBudget.mu.Lock()
+	defer readBudget.mu.Unlock()
+	k := min(int64(want), (ReadBudget-readBudget.used)/size)
+	if k < 2 {
+		return 0
+	}
+	readBudget.used += k * size
+	return int(k)
+}
+
+func giveParts(k int, size int64) {
+	readBudget.mu.Lock()
+	readBudget.used -= int64(k) * size
+	readBudget.mu.Unlock()
+}
+
+// partBufs pools part buffers by size.
+var partBufs sync.Map // int64 -> *sync.Pool of *[]byte
+
+func partBuf(size int64) *[]byte {
+	p, _ := partBufs.LoadOrStore(size, &sync.Pool{New: func() any { b := make([]byte, size); return &b }})
+	return p.(*sync.Pool).Get().(*[]byte)
+}
+
+func putPartBuf(size int64, b *[]byte) {
+	p, _ := partBufs.Load(size)
+	p.(*sync.Pool).Put(b)
+}
+
+// parallelParts returns the part size and the number of parts in flight
+// for downloading the rest of r's range in parallel, or 0, 0 when it
+// should stream: the backend asks for no parts, the body is a local
+// random-access one, nothing pins the parts to the version opened, or
+// fewer than two parts are left.
+func (r *Reader) parallelParts() (int64, int) {
+	part, parts := r.s.caps.ReadPartSize, r.s.caps.ReadParts
+	if parts < 2 || part <= 0 || r.random != nil || r.version == "" || r.end-r.pos < 2*part {
+		return 0, 0
+	}
+	return part, parts
+}
+
+// stream is an open response and the watch of its stall timer.
+type stream struct {
+	body  io.ReadCloser
+	watch *watch
+}
+
+func (s *stream) close() {
+	if s != nil {
+		s.body.Close()
+		s.watch.done()
+	}
+}
+
+// download writes bytes [start, end) of the version r opened to w, in
+// order, fetching parts of part bytes, k at a time (k reserved from the
+// read budget, given back here). first, when not nil, is an open stream at
+// start that serves the first part; download closes it. It touches no
+// field of r that Read, Seek or WriteTo change, so it may run behind a
+// pipe while the caller reads.
+func (r *Reader) download(ctx context.Context, w io.Writer, first *stream, start, end, part int64, k int) (int64, error) {
+	defer giveParts(k, part)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		buf *[]byte
+		n   int64
+		err error
+	}
+	// The download's k buffers circulate through free (nil until first
+	// used), so a garbage collection during the download cannot take one;
+	// they go back to the process's pool at the end.
+	free := make(chan *[]byte, k)
+	for range k {
+		free <- nil
+	}
+	defer func() {
+		for range k {
+			if b := <-free; b != nil {
+				putPartBuf(part, b)
+			}
+		}
+	}()
+	queue := make(chan chan result, k) // parts in object order
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(queue)
+		for off := start; off < end; off += part {
+			var buf *[]byte
+			select {
+			case buf = <-free:
+			case <-ctx.Done():
+				return
+			}
+			if buf == nil {
+				buf = partBuf(part)
+			}
+			n := min(part, end-off)
+			res := make(chan result, 1)
+			queue <- res // never blocks: at most k buffers are out
+			src := first
+			first = nil
+			wg.Go(func() {
+				p := (*buf)[:n]
+				var err error
+				if src != nil {
+					// The open stream serves the first part; if it breaks,
+					// the rest of the part is fetched pinned like the others.
+					var m int
+					m, err = readFull(src.watch, src.body, p)
+					src.close()
+					if err != nil && ctx.Err() == nil && r.brokenStream(err) && r.s.resumes > 0 {
+						err = r.fetch(ctx, "read", off+int64(m), p[m:])
+					}
+				} else {
+					err = r.fetch(ctx, "read", off, p)
+				}
+				res <- result{buf, n, err}
+			})
+		}
+		first.close() // not used: the context ended first
+	})
+	var written int64
+	var err error
+	for res := range queue {
+		got := <-res
+		if err == nil && got.err != nil {
+			err = got.err
+		}
+		if err == nil {
+			var m int
+			m, err = w.Write((*got.buf)[:got.n])
+			written += int64(m)
+		}
+		if err != nil {
+			cancel()
+		}
+		free <- got.buf
+	}
+	wg.Wait()
+	if err != nil && errors.Is(err, context.Canceled) && r.ctx.Err() != nil {
+		err = r.ctx.Err()
+	}
+	return written, err
+}
+
+// fetch fills buf with the bytes at off of the version r opened, with
+// pinned ranged reads: a read broken mid-body (reset, cut short, stalled)
+// goes on from where it broke, at most the storage's resumes times.
+func (r *Reader) fetch(ctx context.Context, op string, off int64, buf []byte) error {
+	n, resumes := 0, 0
+	for n < len(buf) {
+		bctx, cancel := context.WithCancelCause(ctx)
+		w := newWatch(bctx, cancel, r.s.stall)
+		body, err := r.reopenCtx(bctx, op, off+int64(n), int64(len(buf)-n))
+		if err != nil {
+			w.done()
+			return err
+		}
+		m, err := readFull(w, body, buf[n:])
+		body.Close()
+		w.done()
+		n += m
+		if err == nil {
+			return nil
+		}
+		if resumes >= r.s.resumes || ctx.Err() != nil || !r.brokenStream(err) {
+			return err
+		}
+		resumes++
+	}
+	return nil
+}
+
+// readFull is io.ReadFull under the stall timer of w.
+func readFull(w *watch, body io.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := w.read(body, p[n:])
+		n += m
+		if err == io.EOF {
+			if n < len(p) {
+				return n, io.ErrUnexpectedEOF
+			}
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// startPipe moves the rest of a sequential Read to a parallel download
+// behind a pipe that Read drains. It reports false, changing nothing, when
+// the read budget has no room for two parts.
+func (r *Reader) startPipe(part int64, parts int) bool {
+	k := takeParts(parts, part)
+	if k == 0 {
+		return false
+	}
+	var first *stream
+	if r.body != nil && r.bodyPos == r.pos {
+		first = &stream{r.body, r.watch}
+		r.body, r.watch = nil, nil
+	} else {
+		r.dropStream()
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	start, end := r.pos, r.end
+	go func() {
+		defer close(done)
+		_, err := r.download(ctx, pw, first, start, end, part, k)
+		pw.CloseWithError(err)
+	}()
+	r.pipe = pr
+	r.stopPipe = func() {
+		pr.Close()
+		cancel()
+		<-done
+	}
+	return true
+}
+
+// dropPipe stops the parallel download behind Read, if any.
+func (r *Reader) dropPipe() {
+	if r.pipe != nil {
+		r.stopPipe()
+		r.pipe, r.stopPipe = nil, nil
+	}
+}
+
+// readAtWindow is what a small ReadAt fetches (from its offset on), so that
+// many small reads nearby (a zip directory, an image header, a file
+// footer) cost one request; a read is small when it is at most a quarter
+// of the window.
+const readAtWindow = 256 << 10
+
+// window holds the bytes fetched by the last small ReadAt.
+type window struct {
+	mu  sync.Mutex
+	off int64
+	buf []byte
+}
+
+// get copies the bytes at off into p when the window holds all of them.
+func (w *window) get(p []byte, off int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if off < w.off || off+int64(len(p)) > w.off+int64(len(w.buf)) {
+		return false
+	}
+	copy(p, w.buf[off-w.off:])
+	return true
+}
+
+func (w *window) set(off int64, buf []byte) {
+	w.mu.Lock()
+	w.off, w.buf = off, buf
+	w.mu.Unlock()
+}
+
+// readAtPinned fills p with the bytes at off (all inside the object) with
+// pinned ranged reads; small reads go through the window.
+func (r *Reader) readAtPinned(p []byte, off int64) error {
+	if len(p) > readAtWindow/4 {
+		return r.fetch(r.ctx, "readat", off, p)
+	}
+	if r.win.get(p, off) {
+		return nil
+	}
+	buf := make([]byte, min(readAtWindow, r.attrs.Size-off))
+	if err := r.fetch(r.ctx, "readat", off, buf); err != nil {
+		return err
+	}
+	copy(p, buf)
+	r.win.set(off, buf)
+	return nil
+}
