@@ -15,6 +15,8 @@ import (
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 	htransport "google.golang.org/api/transport/http"
+
+	"github.com/go-storages/storage/internal/backoff"
 )
 
 // The SDK (cloud.google.com/go/storage v1.70) retries with its own backoff
@@ -52,7 +54,7 @@ func (t *retryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
 		return resp, err
 	}
-	wait, ok := retryAfter(resp.Header.Get("Retry-After"), t.now())
+	wait, ok := backoff.RetryAfter(resp.Header.Get("Retry-After"), t.now())
 	if !ok {
 		return resp, nil
 	}
@@ -74,34 +76,6 @@ func (t *retryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	return resp, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-tm.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
 }
 
 // attempt is the attempt number the SDK puts in x-goog-api-client
@@ -171,7 +145,7 @@ func httpClientOption(ctx context.Context, opts []option.ClientOption, maxAttemp
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	rt := &retryTransport{next: next, maxAttempts: maxAttempts, now: time.Now, sleep: sleepCtx}
+	rt := &retryTransport{next: next, maxAttempts: maxAttempts, now: time.Now, sleep: backoff.Sleep}
 	wrapped := *c
 	wrapped.Transport = rt
 	return option.WithHTTPClient(&wrapped), nil

@@ -3,26 +3,11 @@ package gcs
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"google.golang.org/api/googleapi"
 )
 
-func TestRetryAfterParsing(t *testing.T) {
-	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
-	for v, want := range map[string]time.Duration{
-		"2": 2 * time.Second, "0": 0, now.Add(5 * time.Second).Format(http.TimeFormat): 5 * time.Second,
-		now.Add(-time.Minute).Format(http.TimeFormat): 0,
-	} {
-		if got, ok := retryAfter(v, now); !ok || got != want {
-			t.Errorf("retryAfter(%q) = %v, %v; want %v", v, got, ok, want)
-		}
-	}
-	for _, v := range []string{"", "-1", "soon"} {
-		if _, ok := retryAfter(v, now); ok {
-			t.Errorf("retryAfter(%q) accepted", v)
-		}
-	}
+func TestAttemptParsing(t *testing.T) {
 	for v, want := range map[string]int{"gl-go/1.26 gccl-invocation-id/x gccl-attempt-count/3 gccl/1.70.0": 3, "gl-go/1.26": 1, "": 1} {
 		if got := attempt(v); got != want {
 			t.Errorf("attempt(%q) = %d, want %d", v, got, want)

@@ -4,12 +4,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/go-storages/storage/internal/backoff"
 )
 
 // DefaultMaxAttempts is the number of attempts of one request (the first
@@ -73,15 +74,6 @@ func retryAfterOf(err error) time.Duration {
 	if s := re.Response.StatusCode; s != http.StatusTooManyRequests && s != http.StatusServiceUnavailable {
 		return 0
 	}
-	v := re.Response.Header.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
+	d, _ := backoff.RetryAfter(re.Response.Header.Get("Retry-After"), time.Now())
+	return d
 }
