@@ -58,8 +58,9 @@ func OpenBucket(st *storage.Storage) *blob.Bucket { return blob.NewBucket(NewBuc
 //     storage declares SignedPutContentType; DELETE and
 //     EnforceAbsentContentType are Unimplemented.
 //   - Listings with a delimiter other than "/" are grouped in this process
-//     from a recursive listing. A page token is the last name of the
-//     previous page; each page lists from the prefix again and skips to it.
+//     from a recursive listing. A page token is the last stored name of the
+//     previous page, where the next page resumes (storage.ListOptions
+//     StartAfter: natively on S3, GCS, memory and the filesystem).
 //   - Errors map by kind: ErrNotExist and ErrBucketNotExist are NotFound,
 //     ErrExist, ErrChecksum and ErrChanged FailedPrecondition,
 //     ErrInvalidName and ErrInvalidArgument InvalidArgument, ErrPermission

@@ -14,8 +14,8 @@ const defaultPageSize = 1000
 
 // ListPaged lists one page. It lists the storage from the prefix (one
 // level for the delimiter "/", else recursively, grouping by the delimiter
-// here), skips the names up to the page token (the last stored name of the
-// previous page) and stops after a full page. A directory entry stands for
+// here) after the page token (the last stored name of the previous page,
+// as storage.ListOptions.StartAfter) and stops after a full page. A directory entry stands for
 // every key under it: the page ends after the last of them, so the next
 // page never repeats the directory.
 func (d *BucketDriver) ListPaged(ctx context.Context, opts *driver.ListOptions) (*driver.ListPage, error) {
@@ -30,7 +30,7 @@ func (d *BucketDriver) ListPaged(ctx context.Context, opts *driver.ListOptions) 
 	}
 	after := string(opts.PageToken)
 	delim := opts.Delimiter
-	lo := storage.ListOptions{OneLevel: delim == "/"}
+	lo := storage.ListOptions{OneLevel: delim == "/", StartAfter: after, PageSize: min(size+1, defaultPageSize)}
 
 	page := &driver.ListPage{}
 	var last string    // stored name of the last entry consumed
