@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/go-storages/storage"
@@ -59,18 +60,27 @@ func TestWithTimeout(t *testing.T) {
 	if _, err := storage.New(memory.NewDriver(), storage.WithTimeout(-1)); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Fatalf("negative timeout: %v", err)
 	}
-	// The timeout bounds the opening, not the reading of a Reader.
-	ok, _ := memory.New(storage.WithTimeout(time.Second))
-	if _, err := ok.Save(ctx, "b", strings.NewReader("hello"), storage.SaveOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := ok.Open(ctx, "b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	time.Sleep(1200 * time.Millisecond) // past the timeout
-	if b, err := io.ReadAll(r); err != nil || string(b) != "hello" {
-		t.Fatalf("reading after the timeout's span: %q, %v", b, err)
-	}
+}
+
+// The timeout bounds the opening, not the reading of a Reader. The test
+// runs in a synctest bubble: its clock is fake, so the sleep past the
+// timeout takes no time and cannot race the timer.
+func TestTimeoutSparesReading(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		ok, _ := memory.New(storage.WithTimeout(time.Second))
+		if _, err := ok.Save(ctx, "b", strings.NewReader("hello"), storage.SaveOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := ok.Open(ctx, "b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		time.Sleep(1200 * time.Millisecond) // past the timeout, on the bubble's clock
+		synctest.Wait()
+		if b, err := io.ReadAll(r); err != nil || string(b) != "hello" {
+			t.Fatalf("reading after the timeout's span: %q, %v", b, err)
+		}
+	})
 }
