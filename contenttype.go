@@ -30,12 +30,31 @@ func TypeByExtension(name string) string {
 
 // detectContentType guesses the content type of name from its extension,
 // then from the first 512 bytes of r. It returns a reader that still yields
-// every byte of r.
-func detectContentType(name string, r io.Reader) (string, io.Reader, error) {
+// every byte of r: r itself when it can seek (sk, at start), which is read
+// and moved back (or read at offsets when it is an io.ReaderAt), so a
+// driver still sees the caller's file; otherwise the bytes read and the
+// rest of r.
+func detectContentType(name string, r io.Reader, sk io.Seeker, start int64) (string, io.Reader, error) {
 	if t := TypeByExtension(name); t != "" {
 		return t, r, nil
 	}
 	head := make([]byte, 512)
+	if sk != nil {
+		var n int
+		var err error
+		if ra, ok := r.(io.ReaderAt); ok {
+			n, err = ra.ReadAt(head, start)
+		} else {
+			n, err = io.ReadFull(r, head)
+			if _, serr := sk.Seek(start, io.SeekStart); serr != nil {
+				return "", nil, serr
+			}
+		}
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return "", nil, err
+		}
+		return http.DetectContentType(head[:n]), r, nil
+	}
 	n, err := io.ReadFull(r, head)
 	head = head[:n]
 	switch err {

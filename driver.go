@@ -20,19 +20,35 @@ type Driver interface {
 	// runs the cases of every declared capability and skips the others.
 	Capabilities() Capabilities
 
-	// Write stores the bytes of r under name and returns the name it was
-	// stored under. The object must become visible atomically and only after
-	// r returned io.EOF and opts.BeforeCommit (if set) returned nil: a failed
-	// or cancelled write leaves nothing visible and the previous object
-	// intact.
+	// Write stores the bytes of r under name. The object must become
+	// visible atomically and only after r returned io.EOF and
+	// opts.BeforeCommit (if set) returned nil: a failed or cancelled write
+	// leaves nothing visible and the previous object intact.
 	//
-	// When opts.OnConflict is nil an existing object is replaced. Otherwise
-	// the driver creates the object exclusively (never check-then-write): when
-	// name is taken at commit time it calls OnConflict(name) and commits under
-	// the name returned, or fails with the error returned (for example
-	// ErrExist). A driver that cannot retry the commit under another name
-	// once the body has been consumed returns an error matching ErrExist.
-	Write(ctx context.Context, name string, r io.Reader, opts *WriteOptions) (string, error)
+	// Without opts.Exclusive an existing object is replaced. With it the
+	// write only creates: when name exists at commit time the driver stores
+	// nothing and returns an error matching ErrExist (ErrorKind may do the
+	// mapping). A driver that declares ConditionalCreate makes the check and
+	// the commit one atomic step (a conditional request, a hard link), never
+	// check-then-write. That is the whole of a driver's part in the conflict
+	// policies: [Storage] picks the next name for [Rename] and sends the body
+	// again (it rewinds a seekable input and replays a stream from a bounded
+	// spool, see [WithSpoolLimit]), so a driver never renames, calls back, or
+	// reads its input twice to retry a commit.
+	//
+	// When a concurrent writer made the write fail without anything stored
+	// and the same write may simply be sent again (Azure discards the staged
+	// blocks of every upload to a blob when one of them commits), the error
+	// matches ErrChanged: Storage sends the body again when it can read it
+	// again.
+	//
+	// r is the caller's reader whenever Storage does not need to see the
+	// bytes itself, and keeps its io.ReaderAt and io.Seeker (if any) when it
+	// does (checksum verification), so a driver may read a seekable input
+	// at offsets, in parallel, without copying it. It must not assume more
+	// than io.Reader, and must leave reading at offsets to inputs that
+	// implement both.
+	Write(ctx context.Context, name string, r io.Reader, opts *WriteOptions) error
 
 	// Read opens the object for reading from offset; length < 0 means to the
 	// end. It returns the body and the object's attributes, taken from the
@@ -128,8 +144,9 @@ func ReadVersion(ctx context.Context, d Driver, name, version string, offset, le
 // core operations every driver must have: Write (with replace), Read from an
 // offset, Stat, Delete, List.
 type Capabilities struct {
-	// ConditionalCreate: Write honours OnConflict atomically, so the Fail
-	// and Rename policies cannot lose a race.
+	// ConditionalCreate: Write honours WriteOptions.Exclusive atomically,
+	// so the Fail and Rename policies cannot lose a race. (Without it a
+	// driver honours Exclusive as well as it can: check, then write.)
 	ConditionalCreate bool
 	// ServerSideCopy: Copy runs inside the backend.
 	ServerSideCopy bool
@@ -186,13 +203,16 @@ type WriteOptions struct {
 	ContentLanguage    string
 	// Metadata is user metadata; keys are lower-case.
 	Metadata map[string]string
-	// Size is the number of bytes r will yield, or -1 when unknown.
+	// Size is the number of bytes r will yield, or UnknownSize (-1). It is
+	// never the zero value by accident: Storage always sets it, and 0 means
+	// an empty body.
 	Size int64
 	// Public asks for a publicly readable object; drivers without
 	// PublicObjects return ErrUnsupported.
 	Public bool
-	// OnConflict, when non-nil, makes the write exclusive; see [Driver.Write].
-	OnConflict func(taken string) (string, error)
+	// Exclusive makes the write a create that fails with ErrExist when the
+	// name is taken; see [Driver.Write].
+	Exclusive bool
 	// BeforeCommit, when non-nil, must be called once after r returned
 	// io.EOF and before the object becomes visible; if it returns an error
 	// the driver discards the upload and returns that error.
@@ -200,3 +220,22 @@ type WriteOptions struct {
 	// DriverOptions carries driver-specific options from [SaveOptions].
 	DriverOptions any
 }
+
+// RenamingWriter is an optional interface of a [Driver] that can commit a
+// body it received under further names without reading it again: the
+// filesystem keeps the body in a temporary file and hard-links it under
+// each name it tries. [Storage] uses it for the [Rename] policy instead of
+// sending the body again after a lost race.
+type RenamingWriter interface {
+	// WriteRenaming is Write with opts.Exclusive set, which commits under
+	// next(taken) whenever the name it tries is taken, and returns the name
+	// it committed under. An error from next ends the write with nothing
+	// stored and is returned as it is. A wrapper whose driver has no
+	// WriteRenaming returns an error matching ErrUnsupported without
+	// reading r; Storage then uses Write.
+	WriteRenaming(ctx context.Context, name string, r io.Reader, opts *WriteOptions, next func(taken string) (string, error)) (string, error)
+}
+
+// UnknownSize is the size of a body whose length is not known in advance,
+// in [SaveOptions] and [WriteOptions] alike.
+const UnknownSize = -1

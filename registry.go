@@ -116,6 +116,7 @@ var driverPackages = map[string]string{
 //     inside a bucket treat the path the same way; giving both is an error.
 //   - conflict: rename, overwrite or fail ([WithConflictPolicy]).
 //   - max_name_length: [WithMaxNameLength].
+//   - spool_limit: bytes, [WithSpoolLimit] (0 never spools).
 //
 // Every other parameter belongs to the driver, which documents them (and
 // accepts gocloud.dev's names where they exist). The whole URL is checked
@@ -253,6 +254,13 @@ func (q *URLQuery) common() []Option {
 			q.Fail("max_name_length", "must be in 1..1024")
 		} else {
 			opts = append(opts, WithMaxNameLength(int(n)))
+		}
+	}
+	if q.Has("spool_limit") {
+		if n := q.Int("spool_limit"); n < 0 {
+			q.Fail("spool_limit", "must not be negative")
+		} else {
+			opts = append(opts, WithSpoolLimit(n))
 		}
 	}
 	return opts

@@ -18,17 +18,11 @@
 package storage
 
 import (
-	"bytes"
 	"context"
-	"crypto/md5"
-	"crypto/sha256"
 	"errors"
-	"hash"
-	"hash/crc32"
 	"io"
 	"iter"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 	"unicode"
@@ -50,6 +44,7 @@ type Storage struct {
 	resumes     int           // WithReadResumes
 	stall       time.Duration // WithStallTimeout; 0: off
 	timeout     time.Duration // WithTimeout; 0: none
+	spoolLimit  int64         // WithSpoolLimit
 }
 
 // WithTimeout bounds each call that does not stream the object's bytes
@@ -204,7 +199,8 @@ func WithSigner(signer URLSigner) Option {
 // New returns a Storage over drv. Driver packages call it from their own
 // constructors, passing their defaults before the user's options.
 func New(drv Driver, opts ...Option) (*Storage, error) {
-	s := &Storage{drv: drv, policy: Rename, maxName: MaxNameLength, resumes: DefaultReadResumes, stall: DefaultStallTimeout}
+	s := &Storage{drv: drv, policy: Rename, maxName: MaxNameLength, resumes: DefaultReadResumes, stall: DefaultStallTimeout,
+		spoolLimit: DefaultSpoolLimit}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -306,6 +302,9 @@ func (s *Storage) Save(ctx context.Context, name string, r io.Reader, opts SaveO
 	if err := checkDriverOptions(opts.DriverOptions); err != nil {
 		return "", &Error{Op: op, Name: name, Kind: ErrInvalidArgument, Err: err}
 	}
+	if opts.Size < UnknownSize {
+		return "", errorf(op, name, ErrInvalidArgument, "negative size (UnknownSize, -1, is the only one)")
+	}
 	meta, err := normalizeMetadata(opts.Metadata)
 	if err != nil {
 		return "", &Error{Op: op, Name: name, Kind: ErrInvalidArgument, Err: err}
@@ -317,7 +316,6 @@ func (s *Storage) Save(ctx context.Context, name string, r io.Reader, opts SaveO
 		ContentEncoding:    opts.ContentEncoding,
 		ContentLanguage:    opts.ContentLanguage,
 		Metadata:           meta,
-		Size:               sizeOf(r, opts.Size),
 		Public:             opts.Public,
 		DriverOptions:      opts.DriverOptions,
 	}
@@ -329,62 +327,23 @@ func (s *Storage) Save(ctx context.Context, name string, r io.Reader, opts SaveO
 	if opts.Public && !s.caps.PublicObjects {
 		return "", errorf(op, name, ErrUnsupported, "this driver cannot make objects public")
 	}
-	if wo.ContentType == "" {
-		wo.ContentType, r, err = detectContentType(name, r)
-		if err != nil {
-			return "", s.wrap(op, name, err)
-		}
-	}
-	if !opts.Checksums.empty() {
-		v := newVerifier(r, opts.Checksums)
-		r, wo.BeforeCommit = v, v.verify
-	}
 	policy := opts.Conflict
 	if policy == DefaultPolicy {
 		policy = s.policy
 	}
-	switch policy {
-	case Overwrite:
-	case Fail:
-		wo.OnConflict = func(string) (string, error) { return "", ErrExist }
-	case Rename:
-		tries := 0
-		wo.OnConflict = func(taken string) (string, error) {
-			if tries++; tries > 100 {
-				return "", ErrExist
-			}
-			n, ok := availableName(strings.TrimPrefix(taken, s.location), s.maxName)
-			if !ok {
-				return "", errorf(op, name, ErrInvalidName, "no available name within the maximum name length")
-			}
-			return s.location + n, nil
-		}
-	default:
+	if policy < Rename || policy > Fail {
 		return "", errorf(op, name, ErrInvalidArgument, "unknown conflict policy")
 	}
-	final, err := s.drv.Write(ctx, s.location+name, r, wo)
+	in, verify, err := newInput(name, r, opts.Size, &wo.ContentType, opts.Checksums)
 	if err != nil {
 		return "", s.wrap(op, name, err)
 	}
-	return strings.TrimPrefix(final, s.location), nil
-}
-
-// sizeOf returns the number of bytes r will yield when known, else -1.
-func sizeOf(r io.Reader, hint int64) int64 {
-	if hint > 0 {
-		return hint
+	wo.Size, wo.BeforeCommit = in.size, verify
+	final, err := s.write(ctx, op, name, in, wo, policy)
+	if err != nil {
+		return "", s.wrap(op, name, err)
 	}
-	switch v := r.(type) {
-	case interface{ Len() int }:
-		return int64(v.Len())
-	case *os.File:
-		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
-			if off, err := v.Seek(0, io.SeekCurrent); err == nil {
-				return fi.Size() - off
-			}
-		}
-	}
-	return -1
+	return final, nil
 }
 
 func normalizeMetadata(m map[string]string) (map[string]string, error) {
@@ -424,45 +383,6 @@ func invalidText(v string) bool {
 		}
 	}
 	return false
-}
-
-// verifier hashes what is read through it and checks the sums at commit.
-type verifier struct {
-	r      io.Reader
-	want   Checksums
-	hashes []hash.Hash
-	sums   []*[]byte
-}
-
-func newVerifier(r io.Reader, want Checksums) *verifier {
-	v := &verifier{r: r, want: want}
-	add := func(h hash.Hash, sum []byte) {
-		if sum != nil {
-			v.hashes = append(v.hashes, h)
-			v.sums = append(v.sums, &sum)
-		}
-	}
-	add(md5.New(), want.MD5)
-	add(sha256.New(), want.SHA256)
-	add(crc32.New(crc32.MakeTable(crc32.Castagnoli)), want.CRC32C)
-	return v
-}
-
-func (v *verifier) Read(p []byte) (int, error) {
-	n, err := v.r.Read(p)
-	for _, h := range v.hashes {
-		h.Write(p[:n])
-	}
-	return n, err
-}
-
-func (v *verifier) verify() error {
-	for i, h := range v.hashes {
-		if !bytes.Equal(h.Sum(nil), *v.sums[i]) {
-			return ErrChecksum
-		}
-	}
-	return nil
 }
 
 // Open opens name for reading. The returned [Reader] streams: Open costs one
@@ -669,7 +589,7 @@ func (s *Storage) Copy(ctx context.Context, dst, src string) error {
 	defer body.Close()
 	// The checksum of the source is verified as it streams: a mismatch
 	// fails the write before anything is committed.
-	_, err = s.drv.Write(ctx, s.location+dst, &ctxReader{ctx: ctx, s: s, name: src, rc: body, check: newReadCheck(a)}, &WriteOptions{
+	err = s.drv.Write(ctx, s.location+dst, &ctxReader{ctx: ctx, s: s, name: src, rc: body, check: newReadCheck(a)}, &WriteOptions{
 		ContentType: a.ContentType, CacheControl: a.CacheControl, ContentDisposition: a.ContentDisposition,
 		ContentEncoding: a.ContentEncoding, ContentLanguage: a.ContentLanguage, Metadata: a.Metadata, Size: a.Size,
 	})

@@ -32,9 +32,9 @@ func (hanging) Delete(ctx context.Context, name string) error {
 	return ctx.Err()
 }
 
-func (hanging) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) (string, error) {
+func (hanging) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) error {
 	<-ctx.Done()
-	return "", ctx.Err()
+	return ctx.Err()
 }
 
 func TestWithTimeout(t *testing.T) {

@@ -119,9 +119,14 @@ type SaveOptions struct {
 	Checksums Checksums
 	// Conflict overrides the storage's conflict policy for this call.
 	Conflict ConflictPolicy
-	// Size, when positive, is the number of bytes r yields; drivers use it
-	// to pick an upload strategy. Zero means unknown unless r reports its
-	// length (bytes.Reader, strings.Reader, bytes.Buffer, *os.File).
+	// Size is the number of bytes r yields, which drivers use to pick an
+	// upload strategy, or UnknownSize (-1) to declare it unknown: the same
+	// convention as WriteOptions.Size. The zero value means "not given":
+	// the length r reports (Len, as bytes.Reader, strings.Reader and
+	// bytes.Buffer have, or the distance to the end of an io.Seeker such as
+	// an *os.File) when it reports one, else UnknownSize. (A declared 0
+	// is the same: an empty body is known at its end anyway.) Other
+	// negative sizes are ErrInvalidArgument.
 	Size int64
 	// Public asks for a publicly readable object, on drivers that declare
 	// PublicObjects; others return ErrUnsupported. The default is private.

@@ -68,6 +68,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -210,8 +211,9 @@ type Driver struct {
 	sharedKey *azblob.SharedKeyCredential // nil: cannot sign with the account key
 	token     azcore.TokenCredential      // nil: no user-delegation signing
 	budget    *storage.Budget
-	contURL   string // the container's URL on the service endpoint, with "/"
-	httpOnly  bool   // the endpoint is plain http (emulators)
+	fromInput atomic.Int64 // uploads read at offsets from the input (tests)
+	contURL   string       // the container's URL on the service endpoint, with "/"
+	httpOnly  bool         // the endpoint is plain http (emulators)
 	udk       udkCache
 }
 

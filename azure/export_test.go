@@ -6,3 +6,7 @@ func UserDelegationKeyFetches(d *Driver) int {
 	defer d.udk.mu.Unlock()
 	return d.udk.fetches
 }
+
+// UploadsFromInput reports how many uploads d read straight from an input
+// read at offsets (a file: sections staged from it, no buffers).
+func UploadsFromInput(d *Driver) int64 { return d.fromInput.Load() }

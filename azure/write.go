@@ -14,8 +14,6 @@ import (
 	"hash/crc32"
 	"io"
 	"maps"
-	mrand "math/rand/v2"
-	"os"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -41,82 +39,51 @@ type upload struct {
 
 // Write implements storage.Driver.
 //
-// A body that fits in one block (BlockSize) is read into memory and sent
-// with one Put Blob (If-None-Match: * when the write is exclusive), so a
-// conflict is retried under the name OnConflict returns with the same bytes.
-//
-// A larger body is staged in blocks and committed with one Put Block List.
-// Blocks are staged under the target name and cannot move to another one, so
-// for an exclusive write the name is first checked (and replaced through
-// OnConflict while taken) before any block is staged; the commit itself is
-// still conditional (If-None-Match: *). If another writer creates the name
-// during the upload, an *os.File body is staged again under the next name,
-// while any other stream, already consumed, fails with an error matching
-// storage.ErrExist. Staged but uncommitted blocks are never visible, and the
-// service discards them after a week.
+// A body that fits in one block (BlockSize) is sent with one Put Blob
+// (If-None-Match: * when the write is exclusive): an input read at offsets
+// (see storage.ReaderAtOf: a file, a bytes.Reader) straight from it, a
+// stream read into memory first. A larger body is staged in blocks and
+// committed with one Put Block List (conditional likewise): an input read
+// at offsets is staged in sections read straight from it, Concurrency at a
+// time; a stream through Concurrency+1 buffers of the budget. Staged but
+// uncommitted blocks are never visible, and the service discards them after
+// a week.
 //
 // Azure keeps one list of uncommitted blocks per blob and discards all of it
 // when any writer commits or deletes the blob, so of concurrent staged
 // uploads to one name only the first to commit succeeds; the others' commits
 // fail with InvalidBlockList (each upload stages under its own random block
-// IDs, so no upload ever commits another's blocks). A body that can be read
-// again (an *os.File, or any io.Seeker) is then staged again, after a random
-// pause, up to 10 times: concurrent overwrites all succeed, the last commit
-// wins. A stream that cannot be read again fails with an error matching
-// storage.ErrChanged (storage.ErrExist for an exclusive write) and stores
-// nothing: save it again.
-func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+// IDs, so no upload ever commits another's blocks). Such a write stores
+// nothing and fails with an error matching storage.ErrChanged (for an
+// exclusive write, storage.ErrExist: the name is taken now), and Storage
+// sends the body again when it can read it again.
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	if opts.Public {
-		return "", errPublic
+		return errPublic
 	}
 	so, err := d.saveOptions(opts.DriverOptions)
 	if err != nil {
-		return "", err
+		return err
 	}
 	meta, err := encodeMetadata(opts.Metadata, d.cfg.StrictMetadataKeys)
 	if err != nil {
-		return "", err
+		return err
 	}
 	u := &upload{d: d, opts: opts, meta: meta, headers: httpHeaders(opts), tags: so.Tags}
 	if so.AccessTier != "" {
 		t := so.AccessTier
 		u.tier = &t
 	}
-	if f, ok := r.(*os.File); ok {
-		if off, size, ok := fileRange(f); ok {
-			return u.fromFile(ctx, name, f, off, size)
+	if ra, off, size, ok := storage.ReaderAtOf(r); ok {
+		d.fromInput.Add(1)
+		if err := u.fromInput(ctx, name, ra, off, size); err != nil {
+			return err
 		}
+		_, err := r.(io.Seeker).Seek(off+size, io.SeekStart)
+		return err
 	}
-	seeker, rewind := r.(io.Seeker)
-	var start int64
-	if rewind {
-		start, err = seeker.Seek(0, io.SeekCurrent)
-		rewind = err == nil
-	}
-	for attempt := 1; ; attempt++ {
-		stored, err := u.fromStream(ctx, name, r)
-		var lost *lostBlocksError
-		if !errors.As(err, &lost) {
-			return stored, err
-		}
-		if !rewind || attempt == maxCommitAttempts {
-			return "", u.lostRace(lost, rewind)
-		}
-		// The input can be read again: stage it anew, after a random
-		// pause that lets the concurrent commits go through.
-		if err := backoff(ctx, attempt); err != nil {
-			return "", err
-		}
-		if _, err := seeker.Seek(start, io.SeekStart); err != nil {
-			return "", err
-		}
-	}
+	return u.fromStream(ctx, name, r)
 }
-
-// maxCommitAttempts bounds how many times one Write stages a body that can
-// be read again (a file, an io.Seeker) after concurrent commits to the same
-// name dropped its blocks.
-const maxCommitAttempts = 10
 
 // lostBlocksError: Put Block List failed with InvalidBlockList because the
 // blocks this upload staged are gone. Azure keeps one list of uncommitted
@@ -139,22 +106,15 @@ func isLostBlocks(err error) bool {
 }
 
 // lostRace is the error of an upload whose blocks a concurrent commit
-// dropped and that cannot (or may no more) stage them again: for an
-// exclusive write the name is taken (ErrExist, as for a conflict at
-// commit); for an overwrite, storage.ErrChanged: nothing was stored, and
-// saving again is safe.
-func (u *upload) lostRace(lost *lostBlocksError, rewound bool) error {
-	why := "a streamed body cannot be read again"
-	if rewound {
-		why = fmt.Sprintf("after %d attempts", maxCommitAttempts)
+// dropped: nothing was stored; for an exclusive write the name is taken
+// (ErrExist, as for a conflict at commit), for an overwrite sending the
+// body again may succeed (ErrChanged).
+func (u *upload) lostRace(name string, err error) error {
+	kind := storage.ErrChanged
+	if u.opts.Exclusive {
+		kind = storage.ErrExist
 	}
-	if u.opts.OnConflict != nil {
-		if _, cerr := u.opts.OnConflict(lost.name); cerr != nil {
-			return cerr
-		}
-		return &raceError{storage.ErrExist, lost, why}
-	}
-	return &raceError{storage.ErrChanged, lost, why + "; nothing was stored"}
+	return &raceError{kind, &lostBlocksError{name, err}}
 }
 
 // raceError is a lost race with its kind (matched by errors.Is, without
@@ -162,25 +122,10 @@ func (u *upload) lostRace(lost *lostBlocksError, rewound bool) error {
 type raceError struct {
 	kind error
 	lost *lostBlocksError
-	why  string
 }
 
-func (e *raceError) Error() string   { return e.lost.Error() + " (" + e.why + ")" }
+func (e *raceError) Error() string   { return e.lost.Error() }
 func (e *raceError) Unwrap() []error { return []error{e.kind, e.lost} }
-
-// backoff sleeps a random time that grows with attempt, or until ctx is
-// done.
-func backoff(ctx context.Context, attempt int) error {
-	d := time.Duration(mrand.Int64N(int64(attempt) * int64(50*time.Millisecond)))
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 func httpHeaders(o *storage.WriteOptions) *blob.HTTPHeaders {
 	str := func(s string) *string {
@@ -202,22 +147,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func newCRC32C() hash.Hash { return crc32.New(castagnoli) }
 
-// fileRange returns the current offset and the remaining size of a regular
-// file.
-func fileRange(f *os.File) (off, size int64, ok bool) {
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		return 0, 0, false
-	}
-	off, err = f.Seek(0, io.SeekCurrent)
-	if err != nil || off > fi.Size() {
-		return 0, 0, false
-	}
-	return off, fi.Size() - off, true
-}
-
 func (u *upload) conditions() *blob.AccessConditions {
-	if u.opts.OnConflict == nil {
+	if !u.opts.Exclusive {
 		return nil
 	}
 	return &blob.AccessConditions{ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfNoneMatch: to.Ptr(azcore.ETagAny)}}
@@ -230,56 +161,24 @@ func (u *upload) beforeCommit() error {
 	return nil
 }
 
-// putSingle stores a body that fits in one request, retrying a taken name
-// under the one OnConflict returns. body returns a fresh reader each time.
-func (u *upload) putSingle(ctx context.Context, name string, body func() io.ReadSeeker, md5sum []byte) (string, error) {
+// putSingle stores a body that fits in one request. body returns a fresh
+// reader each time.
+func (u *upload) putSingle(ctx context.Context, name string, body func() io.ReadSeeker, md5sum []byte) error {
 	h := *u.headers
 	h.BlobContentMD5 = md5sum
-	for {
-		bb := u.d.cont.NewBlockBlobClient(name)
-		start := time.Now()
-		actx, tries := withAttempts(ctx)
-		_, err := bb.Upload(actx, streaming.NopCloser(body()), &blockblob.UploadOptions{
-			HTTPHeaders:      &h,
-			Metadata:         u.meta,
-			Tier:             u.tier,
-			Tags:             u.tags,
-			AccessConditions: u.conditions(),
-		})
-		if outcomeUnknown(ctx, err, tries) && u.d.putCommitted(ctx, name, body, md5sum, start) {
-			return name, nil
-		}
-		if err == nil {
-			return name, nil
-		}
-		if u.opts.OnConflict == nil || !isConflict(err) {
-			return "", err
-		}
-		if name, err = u.opts.OnConflict(name); err != nil {
-			return "", err
-		}
+	start := time.Now()
+	actx, tries := withAttempts(ctx)
+	_, err := u.d.cont.NewBlockBlobClient(name).Upload(actx, streaming.NopCloser(body()), &blockblob.UploadOptions{
+		HTTPHeaders:      &h,
+		Metadata:         u.meta,
+		Tier:             u.tier,
+		Tags:             u.tags,
+		AccessConditions: u.conditions(),
+	})
+	if outcomeUnknown(ctx, err, tries) && u.d.putCommitted(ctx, name, body, md5sum, start) {
+		return nil
 	}
-}
-
-// claim replaces name, through OnConflict, while a blob has it. It is an
-// optimisation for staged uploads (blocks cannot move to another name); the
-// commit stays conditional.
-func (u *upload) claim(ctx context.Context, name string) (string, error) {
-	if u.opts.OnConflict == nil {
-		return name, nil
-	}
-	for {
-		_, err := u.d.cont.NewBlobClient(name).GetProperties(ctx, nil)
-		if isNotFound(err) {
-			return name, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if name, err = u.opts.OnConflict(name); err != nil {
-			return "", err
-		}
-	}
+	return err
 }
 
 // commit commits the staged blocks under name, with the CRC32C of the whole
@@ -331,36 +230,28 @@ func (b blockIDs) id(i int) string {
 	return base64.StdEncoding.EncodeToString(b[:])
 }
 
-// fromFile uploads size bytes of f from off, reading sections of the file
-// directly: no buffer, no copy.
-func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, size int64) (string, error) {
+// fromInput uploads size bytes of ra from off, reading sections of the
+// input directly: no buffer, no copy.
+func (u *upload) fromInput(ctx context.Context, name string, ra io.ReaderAt, off, size int64) error {
 	bs := u.blockSize(size)
 	if size <= bs {
 		var sum []byte
 		if !u.d.cfg.DisableChecksums {
 			h := md5.New()
-			if _, err := io.Copy(h, io.NewSectionReader(f, off, size)); err != nil {
-				return "", err
+			if _, err := io.Copy(h, io.NewSectionReader(ra, off, size)); err != nil {
+				return err
 			}
 			sum = h.Sum(nil)
 		}
 		if err := u.beforeCommit(); err != nil {
-			return "", err
+			return err
 		}
-		name, err := u.putSingle(ctx, name, func() io.ReadSeeker { return io.NewSectionReader(f, off, size) }, sum)
-		if err == nil {
-			_, _ = f.Seek(off+size, io.SeekStart)
-		}
-		return name, err
-	}
-	name, err := u.claim(ctx, name)
-	if err != nil {
-		return "", err
+		return u.putSingle(ctx, name, func() io.ReadSeeker { return io.NewSectionReader(ra, off, size) }, sum)
 	}
 	if err := u.beforeCommit(); err != nil {
-		return "", err
+		return err
 	}
-	// The CRC32C of the file, read once more beside the staging (from the
+	// The CRC32C of the input, read once more beside the staging (from the
 	// page cache, usually).
 	var sum hash.Hash
 	var sumErr error
@@ -371,51 +262,26 @@ func (u *upload) fromFile(ctx context.Context, name string, f *os.File, off, siz
 			return
 		}
 		h := newCRC32C()
-		if _, sumErr = io.Copy(h, io.NewSectionReader(f, off, size)); sumErr == nil {
+		if _, sumErr = io.Copy(h, ctxReader{ctx, io.NewSectionReader(ra, off, size)}); sumErr == nil {
 			sum = h
 		}
 	}()
-	attempt := 0
-	for {
-		ids, err := u.stageFile(ctx, name, f, off, size, bs)
-		<-hashed
-		if err != nil {
-			return "", err
-		}
-		if sumErr != nil {
-			return "", sumErr
-		}
-		err = u.commit(ctx, name, ids, sum)
-		if err == nil {
-			_, _ = f.Seek(off+size, io.SeekStart)
-			return name, nil
-		}
-		if isLostBlocks(err) {
-			// A concurrent commit dropped the staged blocks: stage the
-			// file again (under the name, or the one OnConflict gives
-			// if the other writer created it).
-			lost := &lostBlocksError{name, err}
-			if attempt++; attempt >= maxCommitAttempts {
-				return "", u.lostRace(lost, true)
-			}
-			if err := backoff(ctx, attempt); err != nil {
-				return "", err
-			}
-			if name, err = u.claim(ctx, name); err != nil {
-				return "", err
-			}
-			continue
-		}
-		if u.opts.OnConflict == nil || !isConflict(err) {
-			return "", err
-		}
-		if name, err = u.opts.OnConflict(name); err != nil {
-			return "", err
-		}
+	ids, err := u.stageFile(ctx, name, ra, off, size, bs)
+	<-hashed
+	if err != nil {
+		return err
 	}
+	if sumErr != nil {
+		return sumErr
+	}
+	err = u.commit(ctx, name, ids, sum)
+	if isLostBlocks(err) {
+		return u.lostRace(name, err)
+	}
+	return err
 }
 
-func (u *upload) stageFile(ctx context.Context, name string, f *os.File, off, size, bs int64) ([]string, error) {
+func (u *upload) stageFile(ctx context.Context, name string, ra io.ReaderAt, off, size, bs int64) ([]string, error) {
 	gen, err := newBlockIDs()
 	if err != nil {
 		return nil, err
@@ -434,7 +300,7 @@ func (u *upload) stageFile(ctx context.Context, name string, f *os.File, off, si
 			break
 		}
 		g.Go(func() error {
-			_, err := bb.StageBlock(gctx, id, streaming.NopCloser(io.NewSectionReader(f, off+start, length)), nil)
+			_, err := bb.StageBlock(gctx, id, streaming.NopCloser(io.NewSectionReader(ra, off+start, length)), nil)
 			return err
 		})
 	}
@@ -520,7 +386,7 @@ func (s *bufferSet) close() {
 }
 
 // fromStream uploads a body that is not a file.
-func (u *upload) fromStream(ctx context.Context, name string, r io.Reader) (string, error) {
+func (u *upload) fromStream(ctx context.Context, name string, r io.Reader) error {
 	d := u.d
 	size := u.opts.Size
 	if size >= 0 && size < d.cfg.BlockSize {
@@ -534,11 +400,11 @@ func (u *upload) fromStream(ctx context.Context, name string, r io.Reader) (stri
 		case nil:
 			return u.staged(ctx, name, r, buf[:n], nil)
 		}
-		return "", err
+		return err
 	}
 	first, err := d.getBuffer(ctx)
 	if err != nil {
-		return "", err
+		return err
 	}
 	n, err := io.ReadFull(r, first.data)
 	switch err {
@@ -549,16 +415,16 @@ func (u *upload) fromStream(ctx context.Context, name string, r io.Reader) (stri
 		return u.staged(ctx, name, r, first.data, first)
 	}
 	d.putBuffer(first)
-	return "", err
+	return err
 }
 
 // single stores the whole body, already in memory, with one request.
-func (u *upload) single(ctx context.Context, name string, data []byte) (string, error) {
+func (u *upload) single(ctx context.Context, name string, data []byte) error {
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return err
 	}
 	if err := u.beforeCommit(); err != nil {
-		return "", err
+		return err
 	}
 	sum := md5.Sum(data)
 	return u.putSingle(ctx, name, func() io.ReadSeeker { return bytes.NewReader(data) }, sum[:])
@@ -566,21 +432,14 @@ func (u *upload) single(ctx context.Context, name string, data []byte) (string, 
 
 // staged uploads a stream of more than one block: first is the first block,
 // already read (firstBuf is its pooled buffer, or nil), and r the rest.
-func (u *upload) staged(ctx context.Context, name string, r io.Reader, first []byte, firstBuf *buffer) (string, error) {
+func (u *upload) staged(ctx context.Context, name string, r io.Reader, first []byte, firstBuf *buffer) error {
 	d := u.d
-	name, err := u.claim(ctx, name)
-	if err != nil {
-		if firstBuf != nil {
-			d.putBuffer(firstBuf)
-		}
-		return "", err
-	}
 	gen, err := newBlockIDs()
 	if err != nil {
 		if firstBuf != nil {
 			d.putBuffer(firstBuf)
 		}
-		return "", err
+		return err
 	}
 	bb := d.cont.NewBlockBlobClient(name)
 	bufs := newBufferSet(d, d.cfg.Concurrency+1, firstBuf)
@@ -681,30 +540,35 @@ loop:
 	<-hashDone
 	switch {
 	case readErr != nil && !errors.Is(readErr, context.Canceled):
-		return "", readErr
+		return readErr
 	case stageErr != nil:
-		return "", stageErr
+		return stageErr
 	case readErr != nil:
-		return "", readErr
+		return readErr
 	}
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return err
 	}
 	if err := u.beforeCommit(); err != nil {
-		return "", err
+		return err
 	}
 	err = u.commit(ctx, name, ids, h)
-	if err == nil {
-		return name, nil
-	}
 	if isLostBlocks(err) {
-		return "", &lostBlocksError{name, err}
+		return u.lostRace(name, err)
 	}
-	if u.opts.OnConflict == nil || !isConflict(err) {
-		return "", err
+	return err
+}
+
+// ctxReader stops reading once ctx is done, so a cancelled upload stops
+// reading its input.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
 	}
-	if _, cerr := u.opts.OnConflict(name); cerr != nil {
-		return "", cerr
-	}
-	return "", kindf(storage.ErrExist, "azure: %q was created by another writer during the upload, and a streamed body larger than one block cannot be committed under another name", name)
+	return c.r.Read(p)
 }

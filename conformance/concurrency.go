@@ -50,7 +50,7 @@ func race(t T, st *storage.Storage, n, size int, name string, policy storage.Con
 }
 
 func concurrencyCases() []testCase {
-	return []testCase{
+	return append([]testCase{
 		{"rename-200-distinct", func(t T, s *suite) {
 			need(t, s.caps.ConditionalCreate, "ConditionalCreate")
 			st, _ := s.fresh(t)
@@ -220,5 +220,5 @@ func concurrencyCases() []testCase {
 			}
 			expectNamespace(t, st)
 		}},
-	}
+	}, lostRaceCases()...)
 }

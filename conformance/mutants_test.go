@@ -97,7 +97,7 @@ type loseWrite struct {
 	n  int
 }
 
-func (d *loseWrite) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+func (d *loseWrite) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	d.mu.Lock()
 	d.n++
 	lose := d.n%4 == 0
@@ -106,14 +106,12 @@ func (d *loseWrite) Write(ctx context.Context, name string, r io.Reader, opts *s
 		return d.Driver.Write(ctx, name, r, opts)
 	}
 	if _, err := io.Copy(io.Discard, r); err != nil {
-		return "", err
+		return err
 	}
 	if opts.BeforeCommit != nil {
-		if err := opts.BeforeCommit(); err != nil {
-			return "", err
-		}
+		return opts.BeforeCommit()
 	}
-	return name, nil
+	return nil
 }
 
 // reverseList lists in reverse order.
@@ -141,9 +139,9 @@ func (d *reverseList) List(ctx context.Context, prefix string, opts storage.List
 // ignoreConflict declares ConditionalCreate but always overwrites.
 type ignoreConflict struct{ storage.Driver }
 
-func (d *ignoreConflict) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+func (d *ignoreConflict) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	o := *opts
-	o.OnConflict = nil
+	o.Exclusive = false
 	return d.Driver.Write(ctx, name, r, &o)
 }
 
@@ -155,23 +153,23 @@ type staleRead struct {
 	first map[string][]byte
 }
 
-func (d *staleRead) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+func (d *staleRead) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return "", err
+		return err
 	}
-	final, err := d.Driver.Write(ctx, name, bytes.NewReader(b), opts)
+	err = d.Driver.Write(ctx, name, bytes.NewReader(b), opts)
 	if err == nil {
 		d.mu.Lock()
 		if d.first == nil {
 			d.first = map[string][]byte{}
 		}
-		if _, ok := d.first[final]; !ok {
-			d.first[final] = b
+		if _, ok := d.first[name]; !ok {
+			d.first[name] = b
 		}
 		d.mu.Unlock()
 	}
-	return final, err
+	return err
 }
 
 func (d *staleRead) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {

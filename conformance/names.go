@@ -127,7 +127,7 @@ type spy struct {
 	calls, io *atomic.Int64
 }
 
-func (s spy) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) (string, error) {
+func (s spy) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) error {
 	s.calls.Add(1)
 	s.io.Add(1)
 	return s.Driver.Write(ctx, name, r, o)

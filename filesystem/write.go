@@ -21,10 +21,22 @@ import (
 const mkdirRetries = 100
 
 // Write implements storage.Driver. The body goes to a temporary file in the
-// target directory; the file is renamed into place (Overwrite) or hard-linked
+// target directory; the file is renamed into place (replace) or hard-linked
 // under its name, which fails atomically when the name is taken (exclusive
 // create), so no partial object is ever visible.
-func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
+	_, err := d.write(ctx, name, r, opts, nil)
+	return err
+}
+
+// WriteRenaming implements storage.RenamingWriter: the temporary file is
+// hard-linked under each name next gives until one is free, so a taken
+// name costs no second copy of the body.
+func (d *Driver) WriteRenaming(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions, next func(string) (string, error)) (string, error) {
+	return d.write(ctx, name, r, opts, next)
+}
+
+func (d *Driver) write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions, next func(string) (string, error)) (string, error) {
 	if opts.Public {
 		return "", fmt.Errorf("%w: the filesystem driver has no public objects", storage.ErrUnsupported)
 	}
@@ -59,10 +71,10 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		return "", err
 	}
 	m := newMeta(name, opts)
-	if opts.OnConflict == nil {
+	if !opts.Exclusive && next == nil {
 		err = d.commitReplace(tmp, name, fi, m, fsync)
 	} else {
-		name, err = d.commitExclusive(tmp, name, fi, m, fsync, opts.OnConflict)
+		name, err = d.commitExclusive(tmp, name, fi, m, fsync, next)
 	}
 	if err != nil {
 		d.discard(tmp)
@@ -232,9 +244,10 @@ func (d *Driver) commitReplace(tmp, name string, fi fs.FileInfo, m *meta, fsync 
 	return d.writeMeta(name, fi, m, fsync)
 }
 
-// commitExclusive links tmp under name, asking onConflict for another name
-// while the name is taken, then removes tmp and writes the sidecar. It
-// returns the name the object was committed under.
+// commitExclusive links tmp under name, asking onConflict (nil: fail with
+// the ErrExist) for another name while the name is taken, then removes tmp
+// and writes the sidecar. It returns the name the object was committed
+// under.
 func (d *Driver) commitExclusive(tmp, name string, fi fs.FileInfo, m *meta, fsync bool, onConflict func(string) (string, error)) (string, error) {
 	tmpDir := path.Dir(tmp)
 	for retries := 0; ; {
@@ -254,6 +267,8 @@ func (d *Driver) commitExclusive(tmp, name string, fi fs.FileInfo, m *meta, fsyn
 		}
 		mu.Unlock()
 		switch {
+		case errors.Is(err, fs.ErrExist) && onConflict == nil:
+			return "", err
 		case errors.Is(err, fs.ErrExist):
 			if name, err = onConflict(name); err != nil {
 				return "", err

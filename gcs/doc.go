@@ -11,16 +11,16 @@
 // such as fake-gcs-server, as it does the SDK.
 //
 // Writes stream with bounded memory: an object that fits in one request is
-// held in memory and sent at once (so a Rename conflict is retried under the
-// new name); a larger one goes through a resumable upload that buffers one
+// held in memory and sent at once; a larger one goes through a resumable upload that buffers one
 // chunk (Config.ChunkSize, 16 MiB by default), and all concurrent uploads
 // share a byte budget (Config.Budget). The SDK computes the CRC32C of the
 // bytes while streaming and sends it with the final request, so the service
 // rejects a corrupted upload. Nothing is visible before that final request,
 // and a failed or cancelled upload, or a BeforeCommit error, abandons the
 // session: no object appears. The Fail and Rename conflict policies use the
-// does-not-exist precondition (ifGenerationMatch=0); see [Driver.Write] for
-// what a large stream can and cannot retry.
+// does-not-exist precondition (ifGenerationMatch=0): a name taken at commit
+// is an error matching storage.ErrExist, and storage.Storage sends the body
+// again under the next name (see storage.WithSpoolLimit).
 //
 // Storage.Open sends the metadata request (the SDK's download response does
 // not expose every attribute the contract returns) and the download request

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"net/http"
@@ -169,7 +170,7 @@ func TestBeforeCommitErrorLeavesNothing(t *testing.T) {
 	for _, size := range []int{1000, 2<<20 + 1} {
 		name := prefix + "bc/obj.bin"
 		called := 0
-		_, err := drv.Write(t.Context(), name, unknownSize{bytes.NewReader(pattern(size))}, &storage.WriteOptions{
+		err := drv.Write(t.Context(), name, unknownSize{bytes.NewReader(pattern(size))}, &storage.WriteOptions{
 			Size: -1, DriverOptions: &gcs.SaveOptions{ChunkSize: gcs.MinChunkSize},
 			BeforeCommit: func() error { called++; return boom },
 		})
@@ -189,54 +190,36 @@ func TestBeforeCommitErrorLeavesNothing(t *testing.T) {
 	expectMissing(t, st, "bc/sum.bin")
 }
 
-// TestConflictRaceSmallObjectRetries loses the conditional create at commit
-// (another writer takes the name just before) and retries under the name
-// OnConflict returns, with the bytes kept in memory.
-func TestConflictRaceSmallObjectRetries(t *testing.T) {
+// TestConflictRaceAtCommit loses the conditional create at commit (another
+// writer takes the name after the body was read): the exclusive write
+// fails with ErrExist and keeps the other writer's object, for an object
+// sent in one request and for a multi-chunk stream; through Storage the
+// Rename policy then sends the stream again under a new name.
+func TestConflictRaceAtCommit(t *testing.T) {
 	e := env(t)
 	st := newStorage(t, e.config())
 	drv := driverof.Get(st).(*gcs.Driver)
-	name := fullName(st, "race/small.txt")
-	var conflicts []string
-	got, err := drv.Write(t.Context(), name, strings.NewReader("mine"), &storage.WriteOptions{
-		Size: 4,
-		BeforeCommit: func() error {
-			_, err := drv.Write(t.Context(), name, strings.NewReader("theirs"), &storage.WriteOptions{Size: 6})
-			return err
-		},
-		OnConflict: func(taken string) (string, error) {
-			conflicts = append(conflicts, taken)
-			return taken + ".2", nil
-		},
-	})
-	if err != nil || got != name+".2" || len(conflicts) != 1 {
-		t.Fatalf("Write = %q, %v; conflicts %q", got, err, conflicts)
+	for _, size := range []int{4, 2 << 20} {
+		name := fullName(st, fmt.Sprintf("race/%d.bin", size))
+		err := drv.Write(t.Context(), name, unknownSize{bytes.NewReader(pattern(size))}, &storage.WriteOptions{
+			Size: -1, Exclusive: true, DriverOptions: &gcs.SaveOptions{ChunkSize: gcs.MinChunkSize},
+			BeforeCommit: func() error {
+				return drv.Write(t.Context(), name, strings.NewReader("theirs"), &storage.WriteOptions{Size: 6})
+			},
+		})
+		if !errors.Is(drv.ErrorKind(err), storage.ErrExist) {
+			t.Fatalf("size %d: Write = %v, want ErrExist", size, err)
+		}
+		expectContent(t, st, fmt.Sprintf("race/%d.bin", size), "theirs")
 	}
-	expectContent(t, st, "race/small.txt", "theirs")
-	expectContent(t, st, "race/small.txt.2", "mine")
-}
-
-// TestConflictRaceLargeStreamFails: when another writer takes the name
-// while a multi-chunk stream uploads, the commit's precondition fails and the
-// write reports ErrExist (the stream cannot be replayed), keeping the other
-// writer's object.
-func TestConflictRaceLargeStreamFails(t *testing.T) {
-	e := env(t)
-	st := newStorage(t, e.config())
 	data := pattern(2 << 20)
 	r := &hookReader{r: bytes.NewReader(data), n: 1 << 20, hook: func() { saveString(t, st, "race/large.bin", "theirs") }}
-	_, err := st.Save(t.Context(), "race/large.bin", unknownSize{r}, storage.SaveOptions{
+	name, err := st.Save(t.Context(), "race/large.bin", unknownSize{r}, storage.SaveOptions{
 		Conflict: storage.Rename, DriverOptions: &gcs.SaveOptions{ChunkSize: gcs.MinChunkSize}})
-	if !errors.Is(err, storage.ErrExist) {
-		t.Fatalf("Save racing another writer: %v, want ErrExist", err)
+	if err != nil || !strings.HasPrefix(name, "race/large_") {
+		t.Fatalf("Save(Rename) racing another writer: %q, %v; want a new name", name, err)
 	}
 	expectContent(t, st, "race/large.bin", "theirs")
-	// Without a race, Rename finds a free name before streaming.
-	name, err := st.Save(t.Context(), "race/large.bin", unknownSize{bytes.NewReader(data)}, storage.SaveOptions{
-		Conflict: storage.Rename, DriverOptions: &gcs.SaveOptions{ChunkSize: gcs.MinChunkSize}})
-	if err != nil || name == "race/large.bin" || !strings.HasPrefix(name, "race/large_") {
-		t.Fatalf("Rename of a large stream: %q, %v", name, err)
-	}
 	expectData(t, st, name, data)
 }
 

@@ -46,33 +46,29 @@ func driverOptions(v any) (*SaveOptions, error) {
 }
 
 // maxReadAhead is how much of a stream of unknown size is read before the
-// driver decides between the small-object path (bytes kept in memory, so a
-// lost conditional create can be retried under another name) and the
-// streaming path.
+// driver decides between the small-object path (the bytes in memory, sent
+// in one request that the SDK can retry) and the streaming path.
 const maxReadAhead = 1 << 20
 
 // Write implements storage.Driver.
 //
 // Objects that fit in one request (known size below the chunk size, or
-// streams that end within the first MiB) are read into memory first, sent in
-// one request and, when the name is taken at commit, retried under the name
-// OnConflict returns. Larger objects stream through a resumable upload that
-// buffers one chunk; the SDK computes the CRC32C while streaming and sends it
-// with the final request, so the service rejects corrupted uploads. The
-// upload is committed only by that final request, after r returned io.EOF
-// and opts.BeforeCommit returned nil; a failure or cancellation before it
-// abandons the upload session and no object appears. With OnConflict set, a
-// large stream is created with the does-not-exist precondition after
-// checking the name (calling OnConflict while it is taken); if another writer
-// takes the name during the upload the write fails with an error matching
-// storage.ErrExist, since the consumed stream cannot be replayed.
-func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+// streams that end within the first MiB) are read into memory first and
+// sent in one request. Larger objects stream through a resumable upload
+// that buffers one chunk; the SDK computes the CRC32C while streaming and
+// sends it with the final request, so the service rejects corrupted
+// uploads. The upload is committed only by that final request, after r
+// returned io.EOF and opts.BeforeCommit returned nil; a failure or
+// cancellation before it abandons the upload session and no object
+// appears. An exclusive write carries the does-not-exist precondition
+// (ifGenerationMatch=0).
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	so, err := driverOptions(opts.DriverOptions)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return err
 	}
 	chunk := d.s.chunkSize
 	if so.ChunkSize != 0 {
@@ -85,7 +81,7 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	if opts.Size >= int64(chunk) {
 		reserved, err := d.s.budget.Reserve(ctx, int64(chunk))
 		if err != nil {
-			return "", err
+			return err
 		}
 		defer d.s.budget.Release(reserved)
 		return d.writeStream(ctx, name, r, chunk, opts, so)
@@ -97,13 +93,13 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	}
 	reserved, err := d.s.budget.Reserve(ctx, limit+sdkBuf)
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer func() { d.s.budget.Release(reserved) }()
 
 	head, eof, err := readHead(ctx, r, limit, opts.Size)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if eof {
 		// Small object: give back what the SDK's chunk will not need.
@@ -118,7 +114,7 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		// r yielded more than opts.Size promised: reserve a whole chunk.
 		got, err := d.s.budget.Reserve(ctx, more)
 		if err != nil {
-			return "", err
+			return err
 		}
 		reserved += got
 	}
@@ -153,49 +149,24 @@ func readHead(ctx context.Context, r io.Reader, limit, size int64) ([]byte, bool
 	return buf, false, nil
 }
 
-func (d *Driver) writeSmall(ctx context.Context, name string, data []byte, opts *storage.WriteOptions, so *SaveOptions) (string, error) {
+func (d *Driver) writeSmall(ctx context.Context, name string, data []byte, opts *storage.WriteOptions, so *SaveOptions) error {
 	if opts.BeforeCommit != nil {
 		if err := opts.BeforeCommit(); err != nil {
-			return "", err
+			return err
 		}
 	}
 	chunk := roundUp(len(data)+1, MinChunkSize) // one request, SDK retries
-	for {
-		err := d.upload(ctx, name, bytes.NewReader(data), chunk, opts, so, nil)
-		if err == nil {
-			return name, nil
-		}
-		if opts.OnConflict == nil || !isPreconditionFailed(err) {
-			return "", d.uploadError(ctx, err, opts, so)
-		}
-		if name, err = opts.OnConflict(name); err != nil {
-			return "", err
-		}
+	if err := d.upload(ctx, name, bytes.NewReader(data), chunk, opts, so, nil); err != nil {
+		return d.uploadError(ctx, err, opts, so)
 	}
+	return nil
 }
 
-func (d *Driver) writeStream(ctx context.Context, name string, body io.Reader, chunk int, opts *storage.WriteOptions, so *SaveOptions) (string, error) {
-	for opts.OnConflict != nil {
-		_, err := d.bucket.Object(name).Attrs(ctx)
-		if errors.Is(err, gcs.ErrObjectNotExist) {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
-		if name, err = opts.OnConflict(name); err != nil {
-			return "", err
-		}
+func (d *Driver) writeStream(ctx context.Context, name string, body io.Reader, chunk int, opts *storage.WriteOptions, so *SaveOptions) error {
+	if err := d.upload(ctx, name, body, chunk, opts, so, opts.BeforeCommit); err != nil {
+		return d.uploadError(ctx, err, opts, so)
 	}
-	err := d.upload(ctx, name, body, chunk, opts, so, opts.BeforeCommit)
-	if err != nil && opts.OnConflict != nil && isPreconditionFailed(err) {
-		return "", fmt.Errorf("%w: gcs: %q was created by another writer during this upload, and a consumed stream cannot be saved again under another name: %w",
-			storage.ErrExist, name, err)
-	}
-	if err != nil {
-		return "", d.uploadError(ctx, err, opts, so)
-	}
-	return name, nil
+	return nil
 }
 
 // upload runs one SDK upload of body. The object is committed by Close; on
@@ -209,7 +180,7 @@ func (d *Driver) upload(ctx context.Context, name string, body io.Reader, chunk 
 	// on the does-not-exist condition ambiguous (see outcomeUnknown).
 	var retried atomic.Bool
 	o := d.bucket.Object(name).Retryer(gcs.WithErrorFunc(attemptBound(d.s.maxAttempts, &retried)))
-	if opts.OnConflict != nil {
+	if opts.Exclusive {
 		o = o.If(gcs.Conditions{DoesNotExist: true})
 	}
 	w := o.NewWriter(wctx)
@@ -277,11 +248,6 @@ func outcomeUnknown(ctx context.Context, err error, retried bool) bool {
 func (d *Driver) committed(ctx context.Context, name string, crc uint32, size int64, start time.Time) bool {
 	a, err := d.bucket.Object(name).Attrs(ctx)
 	return err == nil && a.Size == size && a.CRC32C == crc && !a.Created.Before(start.Add(-time.Second))
-}
-
-func isPreconditionFailed(err error) bool {
-	var ge *googleapi.Error
-	return errors.As(err, &ge) && ge.Code == http.StatusPreconditionFailed
 }
 
 // uploadError explains the service's refusal of a public object on a bucket

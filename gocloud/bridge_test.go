@@ -65,12 +65,12 @@ func TestFileblobRenameRaceInProcess(t *testing.T) {
 
 func TestSpoolReplayAfterLostRace(t *testing.T) {
 	ctx := context.Background()
-	st, err := gocloud.New(ctx, gocloud.Config{URL: "mem://", SpoolMemory: 16, SpoolDir: t.TempDir()})
+	st, err := gocloud.New(ctx, gocloud.Config{URL: "mem://"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	body := strings.Repeat("x", 100) // more than SpoolMemory: spills to a file
+	body := strings.Repeat("x", 100<<10) // more than the spool keeps in memory: spills to a file
 	// A reader that creates the name while the body is being read, so the
 	// conditional commit loses the race after the pre-check.
 	r := &racer{r: strings.NewReader(body), fire: func() {
@@ -138,7 +138,7 @@ func TestDriverOptions(t *testing.T) {
 func TestOpenByURL(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := storage.Open(ctx, "gocloud+file://"+dir+"?create_dir=true&prefix=media&base_url=https://example.com/&spool_memory=0")
+	st, err := storage.Open(ctx, "gocloud+file://"+dir+"?create_dir=true&prefix=media&base_url=https://example.com/&spool_limit=0")
 	if err != nil {
 		t.Fatal(err)
 	}

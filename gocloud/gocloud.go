@@ -30,11 +30,10 @@
 // and renames without a lock that other writers share; the bridge
 // serialises the commits of its own writers, which makes the Fail and
 // Rename policies safe within one process, and declares no
-// ConditionalCreate for file, since other processes can still race. When a
-// conditional write loses the race after its body was consumed, the bridge
-// replays the body from a spool (kept in memory up to Config.SpoolMemory,
-// then in a temporary file) under the name the conflict policy picks, so the
-// Rename policy never loses an upload.
+// ConditionalCreate for file, since other processes can still race. A
+// conditional write that loses the race fails with storage.ErrExist, and
+// storage.Storage sends the body again under the name the Rename policy
+// picks, as on every driver (see storage.WithSpoolLimit).
 //
 // Tested: the conformance suite passes over memblob and fileblob in the
 // default test run, and over s3blob against MinIO with the
@@ -133,13 +132,6 @@ type Config struct {
 	// KeepOpen leaves the bucket open when the storage is closed (for a
 	// bucket the caller shares). By default Close closes it.
 	KeepOpen bool
-	// SpoolMemory is how many bytes of a conditional write's body are kept
-	// in memory for a replay before spilling to a temporary file; zero
-	// means 1 MiB, negative means never spool (a lost race then fails with
-	// ErrExist, even under the Rename policy).
-	SpoolMemory int64
-	// SpoolDir is where spill files go; "" means os.TempDir().
-	SpoolDir string
 }
 
 // SaveOptions are the bridge's own per-call options, passed as
@@ -231,9 +223,6 @@ func NewDriver(ctx context.Context, cfg Config) (*Driver, error) {
 	d.caps.PublicObjects = false
 	d.ifNotExist = d.caps.ConditionalCreate || cfg.Scheme == "file"
 	d.secondModTimes = cfg.Scheme == "s3"
-	if d.cfg.SpoolMemory == 0 {
-		d.cfg.SpoolMemory = 1 << 20
-	}
 	return d, nil
 }
 
@@ -599,15 +588,4 @@ func (d *Driver) Close() error {
 		return nil
 	}
 	return d.b.Close()
-}
-
-var errExist = storage.ErrExist
-
-// isExist reports whether a write failed because the name was taken.
-func isExist(err error) bool {
-	if errors.Is(err, errExist) {
-		return true
-	}
-	c := gcerrors.Code(err)
-	return c == gcerrors.FailedPrecondition || c == gcerrors.AlreadyExists
 }

@@ -16,12 +16,7 @@ import (
 // _ "gocloud.dev/blob/fileblob").
 //
 // The common parameters (base_url, location or gocloud.dev's prefix,
-// conflict, max_name_length) are handled by storage.Open, these by the
-// bridge:
-//
-//   - spool_memory: Config.SpoolMemory, in bytes; 0 never spools.
-//   - spool_dir: Config.SpoolDir.
-//
+// conflict, max_name_length, spool_limit) are handled by storage.Open.
 // Every other parameter is gocloud.dev's, passed on as it is; gocloud.dev
 // reports the ones it does not know when the storage is opened.
 const SchemePrefix = "gocloud+"
@@ -34,12 +29,6 @@ func init() {
 
 func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	var cfg Config
-	if q.Has("spool_memory") {
-		if cfg.SpoolMemory = q.Int("spool_memory"); cfg.SpoolMemory <= 0 {
-			cfg.SpoolMemory = -1
-		}
-	}
-	cfg.SpoolDir = q.String("spool_dir")
 	inner := *u
 	inner.Scheme = strings.TrimPrefix(u.Scheme, SchemePrefix)
 	inner.User = q.User()

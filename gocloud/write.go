@@ -1,11 +1,9 @@
 package gocloud
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"gocloud.dev/blob"
 
@@ -14,10 +12,13 @@ import (
 
 // Write implements storage.Driver. The body streams into a blob.Writer whose
 // context is cancelled before Close when anything fails, which makes every
-// gocloud.dev driver abort the upload: nothing becomes visible.
-func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+// gocloud.dev driver abort the upload: nothing becomes visible. An
+// exclusive write uses blob.WriterOptions.IfNotExist where the driver
+// honours it, and checks for the name first otherwise (not atomic: such a
+// bucket declares no ConditionalCreate).
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	if opts.Public {
-		return "", fmt.Errorf("%w: gocloud.dev has no public objects", storage.ErrUnsupported)
+		return fmt.Errorf("%w: gocloud.dev has no public objects", storage.ErrUnsupported)
 	}
 	wo := &blob.WriterOptions{
 		ContentType:        opts.ContentType,
@@ -29,63 +30,23 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	}
 	so, err := storage.OptionsFor[*SaveOptions]("gocloud", opts.DriverOptions)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if so != nil {
 		wo.BufferSize, wo.MaxConcurrency, wo.BeforeWrite = so.BufferSize, so.MaxConcurrency, so.BeforeWrite
 	}
-	name, err = d.write(ctx, name, r, wo, opts)
-	return name, d.notFound(ctx, err)
-}
-
-func (d *Driver) write(ctx context.Context, name string, r io.Reader, wo *blob.WriterOptions, opts *storage.WriteOptions) (string, error) {
-	if opts.OnConflict == nil {
-		return name, d.upload(ctx, name, r, wo, opts.BeforeCommit)
-	}
-	// Skip names already taken before sending any byte.
-	for {
+	if opts.Exclusive && d.ifNotExist {
+		wo.IfNotExist = true
+	} else if opts.Exclusive {
 		taken, err := d.b.Exists(ctx, name)
 		if err != nil {
-			return "", err
+			return d.notFound(ctx, err)
 		}
-		if !taken {
-			break
-		}
-		if name, err = opts.OnConflict(name); err != nil {
-			return "", err
+		if taken {
+			return storage.ErrExist
 		}
 	}
-	if !d.ifNotExist {
-		// Not atomic: declared as such in Capabilities.
-		return name, d.upload(ctx, name, r, wo, opts.BeforeCommit)
-	}
-	wo.IfNotExist = true
-	var sp *spool
-	if d.cfg.SpoolMemory > 0 {
-		sp = &spool{max: d.cfg.SpoolMemory, dir: d.cfg.SpoolDir}
-		defer sp.close()
-		r = io.TeeReader(r, sp)
-	}
-	err := d.upload(ctx, name, r, wo, opts.BeforeCommit)
-	for err != nil && isExist(err) {
-		// Lost the race after the body was consumed: replay it under the
-		// name the policy picks.
-		if sp == nil {
-			return "", fmt.Errorf("%w: %q was created concurrently (no spool to retry from)", storage.ErrExist, name)
-		}
-		if name, err = opts.OnConflict(name); err != nil {
-			return "", err
-		}
-		body, serr := sp.reader()
-		if serr != nil {
-			return "", serr
-		}
-		err = d.upload(ctx, name, body, wo, nil)
-	}
-	if err != nil {
-		return "", err
-	}
-	return name, nil
+	return d.notFound(ctx, d.upload(ctx, name, r, wo, opts.BeforeCommit))
 }
 
 // upload streams r to name; before (if set) runs after r is exhausted and
@@ -195,62 +156,4 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-// spool keeps a copy of a body for a replay: in memory up to max bytes, then
-// in a temporary file.
-type spool struct {
-	max  int64
-	dir  string
-	mem  bytes.Buffer
-	file *os.File
-	err  error
-}
-
-func (s *spool) Write(p []byte) (int, error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	if s.file == nil && int64(s.mem.Len()+len(p)) <= s.max {
-		return s.mem.Write(p)
-	}
-	if s.file == nil {
-		f, err := os.CreateTemp(s.dir, "gocloud-spool-*")
-		if err != nil {
-			s.err = err
-			return 0, err
-		}
-		s.file = f
-		if _, err := f.Write(s.mem.Bytes()); err != nil {
-			s.err = err
-			return 0, err
-		}
-		s.mem = bytes.Buffer{}
-	}
-	n, err := s.file.Write(p)
-	if err != nil {
-		s.err = err
-	}
-	return n, err
-}
-
-// reader returns the spooled bytes from the start.
-func (s *spool) reader() (io.Reader, error) {
-	if s.err != nil {
-		return nil, s.err
-	}
-	if s.file == nil {
-		return bytes.NewReader(s.mem.Bytes()), nil
-	}
-	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	return s.file, nil
-}
-
-func (s *spool) close() {
-	if s.file != nil {
-		s.file.Close()
-		os.Remove(s.file.Name())
-	}
 }

@@ -105,17 +105,17 @@ func (d *Driver) Capabilities() storage.Capabilities {
 }
 
 // Write implements storage.Driver.
-func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	if opts.Public {
-		return "", storage.ErrUnsupported
+		return storage.ErrUnsupported
 	}
 	data, err := readAll(ctx, r, opts.Size)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if opts.BeforeCommit != nil {
 		if err := opts.BeforeCommit(); err != nil {
-			return "", err
+			return err
 		}
 	}
 	obj := &object{data: data, md5: &lazyMD5{}, attrs: storage.Attributes{
@@ -131,22 +131,17 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
-		return "", errClosed
+		return errClosed
 	}
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return err
 	}
-	for opts.OnConflict != nil {
-		if _, taken := d.objects[name]; !taken {
-			break
-		}
-		if name, err = opts.OnConflict(name); err != nil {
-			return "", err
-		}
+	if _, taken := d.objects[name]; taken && opts.Exclusive {
+		return storage.ErrExist
 	}
 	obj.attrs.ModTime = time.Now().UTC()
 	d.objects[name] = obj
-	return name, nil
+	return nil
 }
 
 // readAll reads r into one exactly sized slice, checking ctx between reads.

@@ -94,7 +94,7 @@ func TestKnownSizeStoredExactly(t *testing.T) {
 	// no spare capacity kept alive.
 	d := memory.NewDriver()
 	data := bytes.Repeat([]byte("z"), 1<<20)
-	if _, err := d.Write(t.Context(), "z", bytes.NewReader(data), &storage.WriteOptions{Size: int64(len(data))}); err != nil {
+	if err := d.Write(t.Context(), "z", bytes.NewReader(data), &storage.WriteOptions{Size: int64(len(data))}); err != nil {
 		t.Fatal(err)
 	}
 	rc, _, err := d.Read(t.Context(), "z", 0, -1)

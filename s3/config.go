@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -153,6 +154,7 @@ type Driver struct {
 	dlConc    int
 	closeIdle func()
 	bucket    *bucketcheck.Checker // tells a missing bucket behind a HEAD's 404
+	fromInput atomic.Int64         // uploads read at offsets from the input (tests)
 }
 
 // New returns a storage over the bucket. Public URLs use the base URL given

@@ -27,16 +27,11 @@
 // abort: a bucket lifecycle rule AbortIncompleteMultipartUpload is the
 // safety net for that.)
 //
-// Exclusive creates (the Fail and Rename conflict policies) send
+// Exclusive writes (the Fail and Rename conflict policies) send
 // If-None-Match: * on PutObject or CompleteMultipartUpload, so they cannot
-// lose a race. When the name is taken at commit time: a single-part upload is
-// retried under the name the conflict policy picks, with the same bytes; a
-// multipart upload from a seekable input is uploaded again under the new
-// name; a multipart upload from a stream that was already consumed cannot be
-// re-sent, so it fails with an error matching storage.ErrExist. Before a
-// multipart upload starts, the driver checks whether the name is taken so
-// that this happens only when another writer wins a race during the upload.
-// Streams of unknown size can be up to 10,000 parts long (80 GB with the
+// lose a race: a name taken at commit time is an error matching
+// storage.ErrExist, and storage.Storage sends the body again under the next
+// name (see storage.WithSpoolLimit). Streams of unknown size can be up to 10,000 parts long (80 GB with the
 // default 8 MiB part size); give SaveOptions.Size for larger ones.
 //
 // # Reads

@@ -10,3 +10,7 @@ func SetCopyLimits(threshold, partSize int64) (restore func()) {
 
 // ACLError is the error Write returns for err from an ACL-carrying request.
 func ACLError(d *Driver, err error) error { return d.mapACLError(err) }
+
+// UploadsFromInput reports how many uploads d read straight from a
+// seekable input (parts at offsets, no part buffers).
+func UploadsFromInput(d *Driver) int64 { return d.fromInput.Load() }

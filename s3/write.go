@@ -19,42 +19,21 @@ import (
 
 // Write implements storage.Driver. See the package documentation for the
 // upload strategies.
-func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	p, err := d.params(opts)
 	if err != nil {
-		return "", err
+		return err
 	}
 	w := &writer{d: d, opts: opts, p: p}
-	if ra, off, size, ok := seekable(r); ok {
-		name, err := w.seekable(ctx, name, ra, off, size)
+	if ra, off, size, ok := storage.ReaderAtOf(r); ok {
+		d.fromInput.Add(1)
+		err := w.seekable(ctx, name, ra, off, size)
 		if err == nil {
 			_, err = r.(io.Seeker).Seek(off+size, io.SeekStart)
 		}
-		return name, err
+		return err
 	}
 	return w.stream(ctx, name, r)
-}
-
-// seekable reports whether r can be read at offsets, with its position and
-// remaining size.
-func seekable(r io.Reader) (io.ReaderAt, int64, int64, bool) {
-	ra, ok := r.(io.ReaderAt)
-	s, ok2 := r.(io.Seeker)
-	if !ok || !ok2 {
-		return nil, 0, 0, false
-	}
-	off, err := s.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return nil, 0, 0, false
-	}
-	end, err := s.Seek(0, io.SeekEnd)
-	if err != nil {
-		return nil, 0, 0, false
-	}
-	if _, err := s.Seek(off, io.SeekStart); err != nil || end < off {
-		return nil, 0, 0, false
-	}
-	return ra, off, end - off, true
 }
 
 // partSize returns the part size for an object of size bytes (-1: unknown).
@@ -86,42 +65,26 @@ func (w *writer) beforeCommit() error {
 	return w.opts.BeforeCommit()
 }
 
-func (w *writer) seekable(ctx context.Context, name string, ra io.ReaderAt, off, size int64) (string, error) {
+func (w *writer) seekable(ctx context.Context, name string, ra io.ReaderAt, off, size int64) error {
 	ps := w.d.partSizeFor(size)
 	if size <= ps {
 		if err := w.beforeCommit(); err != nil {
-			return "", err
+			return err
 		}
 		return w.put(ctx, name, func() io.ReadSeeker { return newSection(ra, off, size) }, size)
 	}
-	for {
-		var err error
-		if w.opts.OnConflict != nil {
-			if name, err = w.freeName(ctx, name); err != nil {
-				return "", err
-			}
+	n, i := (size+ps-1)/ps, int64(0)
+	return w.multipart(ctx, name, func(context.Context) (*part, error) {
+		if i == n {
+			return nil, nil
 		}
-		n, i := (size+ps-1)/ps, int64(0)
-		next := func(context.Context) (*part, error) {
-			if i == n {
-				return nil, nil
-			}
-			o, l := off+i*ps, min(ps, size-i*ps)
-			i++
-			return &part{size: l, open: func() io.ReadSeeker { return newSection(ra, o, l) }}, nil
-		}
-		err = w.multipart(ctx, name, next)
-		if err == nil || w.opts.OnConflict == nil || !isPreconditionFailed(err) {
-			return name, err
-		}
-		// Taken during the upload: send the file again under a new name.
-		if name, err = w.opts.OnConflict(name); err != nil {
-			return "", err
-		}
-	}
+		o, l := off+i*ps, min(ps, size-i*ps)
+		i++
+		return &part{size: l, open: func() io.ReadSeeker { return newSection(ra, o, l) }}, nil
+	})
 }
 
-func (w *writer) stream(ctx context.Context, name string, r io.Reader) (string, error) {
+func (w *writer) stream(ctx context.Context, name string, r io.Reader) error {
 	ps := w.d.partSizeFor(w.opts.Size)
 	sp := &streamParts{r: r, budget: w.d.budget, partSize: ps, firstSize: ps}
 	if w.opts.Size >= 0 && w.opts.Size < ps {
@@ -129,20 +92,14 @@ func (w *writer) stream(ctx context.Context, name string, r io.Reader) (string, 
 	}
 	first, err := sp.next(ctx)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if sp.eof {
 		defer first.release()
 		if err := w.beforeCommit(); err != nil {
-			return "", err
+			return err
 		}
 		return w.put(ctx, name, first.open, first.size)
-	}
-	if w.opts.OnConflict != nil {
-		if name, err = w.freeName(ctx, name); err != nil {
-			first.release()
-			return "", err
-		}
 	}
 	next := func(ctx context.Context) (*part, error) {
 		if first != nil {
@@ -156,39 +113,11 @@ func (w *writer) stream(ctx context.Context, name string, r io.Reader) (string, 
 	if first != nil {
 		first.release()
 	}
-	if err != nil && w.opts.OnConflict != nil && isPreconditionFailed(err) {
-		return "", fmt.Errorf("%w: s3: %q was created by another writer during this multipart upload; "+
-			"a stream cannot be sent again under another name once consumed: %w", storage.ErrExist, name, err)
-	}
-	return name, err
+	return err
 }
 
-// freeName returns name, or the name OnConflict gives while name is taken.
-// It saves a doomed multipart upload; the commit is still conditional.
-func (w *writer) freeName(ctx context.Context, name string) (string, error) {
-	for {
-		_, err := w.d.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &w.d.cfg.Bucket, Key: &name})
-		switch {
-		case err == nil:
-			var cerr error
-			if name, cerr = w.opts.OnConflict(name); cerr != nil {
-				return "", cerr
-			}
-		case isNotFound(err):
-			return name, nil
-		case errors.Is(w.d.ErrorKind(err), storage.ErrPermission):
-			// Allowed to write but not to read: the conditional commit
-			// still protects the name.
-			return name, nil
-		default:
-			return "", err
-		}
-	}
-}
-
-// put sends one PutObject, conditional when OnConflict is set, and retries
-// under the names OnConflict gives.
-func (w *writer) put(ctx context.Context, name string, body func() io.ReadSeeker, size int64) (string, error) {
+// put sends one PutObject, conditional when the write is exclusive.
+func (w *writer) put(ctx context.Context, name string, body func() io.ReadSeeker, size int64) error {
 	p := w.p
 	for retry := 0; ; {
 		in := &s3.PutObjectInput{
@@ -209,7 +138,7 @@ func (w *writer) put(ctx context.Context, name string, body func() io.ReadSeeker
 			Tagging:              p.tagging,
 			ChecksumAlgorithm:    types.ChecksumAlgorithmCrc32c,
 		}
-		if w.opts.OnConflict != nil {
+		if w.opts.Exclusive {
 			in.IfNoneMatch = aws.String("*")
 		}
 		var tries attempts
@@ -217,23 +146,21 @@ func (w *writer) put(ctx context.Context, name string, body func() io.ReadSeeker
 		_, err := w.d.client.PutObject(ctx, in, tries.option)
 		if outcomeUnknown(ctx, err, &tries) {
 			if etag, ok := bodyETag(body()); ok && w.d.committed(ctx, name, etag, size, start) {
-				return name, nil
+				return nil
 			}
 		}
 		switch {
 		case err == nil:
-			return name, nil
-		case w.opts.OnConflict != nil && isPreconditionFailed(err):
-			if name, err = w.opts.OnConflict(name); err != nil {
-				return "", err
-			}
-		case w.opts.OnConflict != nil && isConditionalConflict(err) && retry < 5:
+			return nil
+		case w.opts.Exclusive && isConditionalConflict(err) && retry < 5:
+			// A concurrent conditional write to the name is in flight:
+			// S3 asks to retry.
 			retry++
 			if err := sleep(ctx, time.Duration(retry)*50*time.Millisecond); err != nil {
-				return "", err
+				return err
 			}
 		default:
-			return "", w.d.mapACLError(err)
+			return w.d.mapACLError(err)
 		}
 	}
 }
@@ -346,7 +273,7 @@ func (s *streamParts) next(ctx context.Context) (*part, error) {
 }
 
 // multipart uploads the parts next yields, Concurrency at a time, and
-// completes the upload (conditionally when OnConflict is set). On any
+// completes the upload (conditionally when the write is exclusive). On any
 // failure or cancellation it aborts the upload with a fresh context.
 func (w *writer) multipart(ctx context.Context, name string, next func(context.Context) (*part, error)) (err error) {
 	d, p := w.d, w.p
@@ -463,7 +390,7 @@ func (w *writer) multipart(ctx context.Context, name string, next func(context.C
 		UploadId:        id,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts.sorted()},
 	}
-	if w.opts.OnConflict != nil {
+	if w.opts.Exclusive {
 		in.IfNoneMatch = aws.String("*")
 	}
 	var tries attempts

@@ -495,9 +495,9 @@ type failingDriver struct {
 	name string
 }
 
-func (d failingDriver) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) (string, error) {
+func (d failingDriver) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) error {
 	if name == d.name {
-		return "", errors.New("disk full")
+		return errors.New("disk full")
 	}
 	return d.Driver.Write(ctx, name, r, o)
 }

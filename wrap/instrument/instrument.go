@@ -286,13 +286,30 @@ func (d *Driver) end(ctx context.Context, c call, err error, n int64) {
 func (d *Driver) Capabilities() storage.Capabilities { return d.next.Capabilities() }
 
 // Write implements storage.Driver.
-func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) (string, error) {
+func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions) error {
 	if !d.on.Load() {
 		return d.next.Write(ctx, name, r, opts)
 	}
 	ctx, c := d.begin(ctx, opWrite, name)
 	cr := &countingReader{r: r}
-	final, err := d.next.Write(ctx, name, cr, opts)
+	err := d.next.Write(ctx, name, cr, opts)
+	d.end(ctx, c, err, cr.n)
+	return err
+}
+
+// WriteRenaming implements storage.RenamingWriter when the driver under it
+// does (and returns an error matching storage.ErrUnsupported otherwise).
+func (d *Driver) WriteRenaming(ctx context.Context, name string, r io.Reader, opts *storage.WriteOptions, next func(string) (string, error)) (string, error) {
+	rw, ok := d.next.(storage.RenamingWriter)
+	if !ok {
+		return "", storage.ErrUnsupported
+	}
+	if !d.on.Load() {
+		return rw.WriteRenaming(ctx, name, r, opts, next)
+	}
+	ctx, c := d.begin(ctx, opWrite, name)
+	cr := &countingReader{r: r}
+	final, err := rw.WriteRenaming(ctx, name, cr, opts, next)
 	d.end(ctx, c, err, cr.n)
 	return final, err
 }

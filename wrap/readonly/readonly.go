@@ -40,8 +40,8 @@ func (d *Driver) Capabilities() storage.Capabilities {
 }
 
 // Write implements storage.Driver: it fails without reading r.
-func (d *Driver) Write(context.Context, string, io.Reader, *storage.WriteOptions) (string, error) {
-	return "", refuse("write")
+func (d *Driver) Write(context.Context, string, io.Reader, *storage.WriteOptions) error {
+	return refuse("write")
 }
 
 // Read implements storage.Driver.
