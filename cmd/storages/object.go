@@ -179,19 +179,33 @@ func (a *app) printURL(t *target, u string, extra map[string]any) error {
 	return a.printJSON(rec)
 }
 
+// parseAt reads sign --at: an RFC 3339 time or a duration from now.
+func parseAt(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return time.Now().Add(d), nil
+	}
+	return time.Time{}, usagef("--at must be an RFC 3339 time or a duration from now (such as -1h), not %q", s)
+}
+
 func (a *app) signCommand() *cobra.Command {
 	var (
-		method, contentType string
-		expires             time.Duration
+		method, contentType, at string
+		expires                 time.Duration
 	)
 	c := &cobra.Command{
-		Use:   "sign [--method GET|PUT] [--expires DURATION] [--content-type TYPE] NAME",
+		Use:   "sign [--method GET|PUT] [--expires DURATION] [--at TIME] [--content-type TYPE] NAME",
 		Short: "Print a signed URL granting GET or PUT on an object until it expires",
 		Long: `Print a URL that lets whoever holds it download (GET) or upload (PUT) the
 object until it expires, signed by the storage (S3 SigV4, GCS V4, Azure SAS,
 or the HMAC signer of a filesystem storage configured with secret_key_path
 and sign_base_url). A PUT URL may be bound to a content type: the upload
-must then send that Content-Type.`,
+must then send that Content-Type. --at signs as of another time than now
+(RFC 3339, or a duration from now such as -1h): the URL is valid from then
+for --expires, so every request of a time window can get the same, cacheable
+URL (S3, Azure and HMAC signing; GCS signs as of now only).`,
 		Example: `  storages sign --expires 1h s3://my-bucket/reports/2026.pdf
   storages sign --method PUT --content-type image/png media:avatars/new.png
   curl -X PUT -H 'Content-Type: image/png' --data-binary @me.png "$(storages sign --method PUT --content-type image/png media:avatars/me.png)"`,
@@ -217,16 +231,24 @@ must then send that Content-Type.`,
 			if expires == 0 {
 				expires = storage.DefaultSignExpiry
 			}
-			u, err := t.st.SignedURL(cmd.Context(), t.name, storage.SignOptions{Method: m, Expiry: expires, ContentType: contentType})
+			ctx, from := cmd.Context(), time.Now()
+			if at != "" {
+				if from, err = parseAt(at); err != nil {
+					return err
+				}
+				ctx = storage.WithSignTime(ctx, from)
+			}
+			u, err := t.st.SignedURL(ctx, t.name, storage.SignOptions{Method: m, Expiry: expires, ContentType: contentType})
 			if err != nil {
 				return t.wrap(err)
 			}
-			return a.printURL(t, u, map[string]any{"method": m, "expires": time.Now().Add(expires).UTC().Format(time.RFC3339)})
+			return a.printURL(t, u, map[string]any{"method": m, "expires": from.Add(expires).UTC().Format(time.RFC3339)})
 		},
 	}
 	c.Flags().StringVarP(&method, "method", "X", "GET", "HTTP method the URL grants: GET or PUT")
 	c.Flags().DurationVarP(&expires, "expires", "e", storage.DefaultSignExpiry, "how long the URL stays valid (such as 90s, 15m, 24h)")
 	c.Flags().StringVar(&contentType, "content-type", "", "for PUT: the Content-Type the upload must carry")
+	c.Flags().StringVar(&at, "at", "", "sign as of TIME (RFC 3339, or a duration from now such as -1h) instead of now")
 	c.RegisterFlagCompletionFunc("method", cobra.FixedCompletions([]string{"GET", "PUT"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
