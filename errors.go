@@ -71,6 +71,8 @@ type Error struct {
 	Name string
 	Kind error
 	Err  error
+
+	text string // the driver's short text for Err (see ErrorTexter), or ""
 }
 
 // Error reads once as "storage: op "name": cause": the kind's text is left
@@ -97,7 +99,7 @@ func (e *Error) detail() string {
 	}
 	cause := ""
 	if e.Err != nil && e.Err != e.Kind {
-		cause = causeText(e.Err)
+		cause = causeText(e.Err, e.text)
 	}
 	switch {
 	case cause == "":
@@ -111,8 +113,11 @@ func (e *Error) detail() string {
 // causeText is err's message with the root package's own prefixes taken out
 // of what it wraps: "storage: permission denied: x" reads "permission
 // denied: x", and a wrapped *Error reads as its detail.
-func causeText(err error) string {
+func causeText(err error, text string) string {
 	s := err.Error()
+	if text != "" {
+		s = text
+	}
 	var inner *Error
 	if errors.As(err, &inner) {
 		s = strings.Replace(s, inner.Error(), inner.detail(), 1)
@@ -163,7 +168,21 @@ func (s *Storage) wrap(op, name string, err error) error {
 	if k == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		k = s.drv.ErrorKind(err)
 	}
-	return &Error{Op: op, Name: name, Kind: k, Err: err}
+	e := &Error{Op: op, Name: name, Kind: k, Err: err}
+	if t, ok := s.drv.(ErrorTexter); ok {
+		e.text = t.ErrorText(err)
+	}
+	return e
+}
+
+// ErrorTexter is an optional interface of a [Driver] whose SDK's errors
+// read long (a multi-line dump of the HTTP exchange that says the service's
+// message twice): the message of the *Error a [Storage] returns shows
+// ErrorText(err) in place of err.Error(), while errors.As still reaches
+// err itself. ErrorText returns "" to keep err.Error(). Wrapping drivers
+// forward it.
+type ErrorTexter interface {
+	ErrorText(err error) string
 }
 
 func errorf(op, name string, k error, detail string) error {

@@ -208,3 +208,29 @@ func TestErrorReadsOnce(t *testing.T) {
 		}
 	}
 }
+
+// textDriver is quotaDriver with a short text for its errors.
+type textDriver struct{ *quotaDriver }
+
+func (d textDriver) ErrorText(err error) string {
+	var q *errQuota
+	if errors.As(err, &q) {
+		return "quota"
+	}
+	return ""
+}
+
+func TestErrorTexter(t *testing.T) {
+	st, err := storage.New(textDriver{&quotaDriver{Driver: memory.NewDriver()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Stat(t.Context(), "a.txt")
+	if want := `storage: stat "a.txt": permission denied: quota`; err == nil || err.Error() != want {
+		t.Fatalf("message %q, want %q", err, want)
+	}
+	var q *errQuota
+	if !errors.As(err, &q) || !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("the driver's error or the kind is lost: %v", err)
+	}
+}

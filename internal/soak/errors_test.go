@@ -104,6 +104,9 @@ func TestErrorsEveryDriver(t *testing.T) {
 						t.Errorf("%s: %T is not a *storage.Error", what, err)
 					}
 					readsOnce(t, what, err)
+					if msg := err.Error(); !bk.bridge && strings.ContainsAny(msg, "\r\n") {
+						t.Errorf("%s: the message spans several lines: %q", what, msg)
+					}
 				}
 				st.Close()
 				p.Close()

@@ -83,5 +83,13 @@ func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOp
 // ErrorKind implements storage.Driver.
 func (d *Driver) ErrorKind(err error) error { return d.next.ErrorKind(err) }
 
+// ErrorText implements storage.ErrorTexter when the wrapped driver does.
+func (d *Driver) ErrorText(err error) string {
+	if t, ok := d.next.(storage.ErrorTexter); ok {
+		return t.ErrorText(err)
+	}
+	return ""
+}
+
 // Close implements storage.Driver.
 func (d *Driver) Close() error { return d.next.Close() }
