@@ -2,8 +2,10 @@ package filesystem
 
 import (
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"maps"
+	"os"
 	"path"
 
 	"github.com/go-storages/storage"
@@ -77,11 +79,39 @@ func (d *Driver) writeMeta(name string, fi fs.FileInfo, m *meta, fsync bool) err
 	if err != nil {
 		return err
 	}
-	p := metaPath(name)
+	dir := path.Dir(metaPath(name))
 	d.hasMeta.Store(true)
-	f, tmp, err := d.createTemp(path.Dir(p), d.cfg.FilePerm)
+	for range mkdirRetries {
+		var retry bool
+		if retry, err = d.writeMetaIn(dir, data, fsync); !retry {
+			break
+		}
+	}
 	if err != nil {
-		return err
+		d.prune(dir, ".")
+	}
+	return err
+}
+
+// writeMetaIn creates dir and writes data to a temporary file renamed to
+// metaFile in it. Everything after MkdirAll goes through one handle on dir,
+// so the temporary file, the rename and the sync resolve no path through the
+// root again. It reports retry when a concurrent Delete pruned dir before
+// the temporary file was in it.
+func (d *Driver) writeMetaIn(dir string, data []byte, fsync bool) (retry bool, err error) {
+	if err := d.mkdirAll(dir); err != nil {
+		return raced(err), err
+	}
+	r, err := d.root.OpenRoot(dir)
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist), err
+	}
+	defer r.Close()
+	tmp := tmpName()
+	f, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, d.cfg.FilePerm)
+	if err != nil {
+		// ENOENT: dir was removed after OpenRoot.
+		return errors.Is(err, fs.ErrNotExist), err
 	}
 	_, err = f.Write(data)
 	if err == nil && fsync {
@@ -91,17 +121,16 @@ func (d *Driver) writeMeta(name string, fi fs.FileInfo, m *meta, fsync bool) err
 		err = cerr
 	}
 	if err == nil {
-		err = d.root.Rename(tmp, p)
+		err = r.Rename(tmp, metaFile)
 	}
 	if err != nil {
-		_ = d.root.Remove(tmp)
-		d.prune(path.Dir(p), ".")
-		return err
+		_ = r.Remove(tmp)
+		return false, err
 	}
 	if fsync {
-		return d.syncDir(path.Dir(p))
+		return false, syncDir(r, ".")
 	}
-	return nil
+	return false, nil
 }
 
 // readMeta returns the sidecar of name when it matches the data file fi, or

@@ -83,16 +83,21 @@ func (d *Driver) write(ctx context.Context, name string, r io.Reader, opts *stor
 	return name, nil
 }
 
-// createTemp creates an empty temporary file in dir, creating dir first. A
-// directory pruned by a concurrent Delete in between is created again.
+// createTemp creates an empty temporary file in dir. It tries the create
+// first and walks dir with MkdirAll only when that fails for a missing
+// directory: most writes go to a directory that exists, and MkdirAll costs a
+// syscall or two per path segment. A directory pruned by a concurrent Delete
+// in between is created again.
 func (d *Driver) createTemp(dir string, perm fs.FileMode) (*os.File, string, error) {
 	var err error
-	for range mkdirRetries {
-		if err = d.mkdirAll(dir); err != nil {
-			if raced(err) {
-				continue
+	for i := range mkdirRetries {
+		if i > 0 {
+			if err = d.mkdirAll(dir); err != nil {
+				if raced(err) {
+					continue
+				}
+				return nil, "", err
 			}
-			return nil, "", err
 		}
 		tmp := path.Join(dir, tmpName())
 		var f *os.File
@@ -101,7 +106,7 @@ func (d *Driver) createTemp(dir string, perm fs.FileMode) (*os.File, string, err
 			return f, tmp, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, "", err
+			return nil, "", d.dirErr(dir, err)
 		}
 	}
 	return nil, "", err
@@ -111,10 +116,14 @@ func (d *Driver) mkdirAll(dir string) error {
 	if dir == "." {
 		return nil
 	}
-	err := d.root.MkdirAll(dir, d.cfg.DirPerm)
+	return d.dirErr(dir, d.root.MkdirAll(dir, d.cfg.DirPerm))
+}
+
+// dirErr reports ENOTDIR while creating something in dir as ErrExist: a file
+// holds a segment of the path, and the name cannot be stored while that
+// object exists.
+func (d *Driver) dirErr(dir string, err error) error {
 	if errors.Is(err, syscall.ENOTDIR) {
-		// A file holds a segment of the path: the name cannot be stored
-		// while that object exists.
 		return fmt.Errorf("%w: a file exists where %q needs a directory: %w", storage.ErrExist, dir, err)
 	}
 	return err
@@ -307,7 +316,11 @@ func (d *Driver) afterLink(tmp, name string, fi fs.FileInfo, m *meta, fsync bool
 }
 
 func (d *Driver) syncDir(dir string) error {
-	f, err := d.root.Open(dir)
+	return syncDir(d.root, dir)
+}
+
+func syncDir(root *os.Root, dir string) error {
+	f, err := root.Open(dir)
 	if err != nil {
 		return err
 	}
