@@ -50,7 +50,7 @@ func TestConformanceCommandReportsFailures(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
 		t.Fatal(err)
 	}
-	if first["group"] != "url" || first["status"] != "failed" || !strings.Contains(strings.Join(toStrings(first["messages"]), " "), "no base URL") {
+	if first["group"] != "url" || first["status"] != "failed" || !strings.Contains(strings.Join(toStrings(first["messages"]), " "), "no public base URL") {
 		t.Fatalf("first case %v", first)
 	}
 	if !strings.Contains(r.err, "cases failed against") {
