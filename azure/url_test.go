@@ -92,6 +92,7 @@ func TestAzblobURLErrors(t *testing.T) {
 		"azblob://c?service_url=x&domain=d":                       `"service_url"`,
 		"azblob://c?access_tier=Warm":                             `"access_tier"`,
 		"azblob://c?block_size=-1":                                `"block_size"`,
+		"azblob://c?max_attempts=-1":                              `"max_attempts"`,
 		"azblob://c?upload_budget=16777216":                       `"upload_budget"`, // now "budget", as on every driver
 		"azblob://c?account_key=" + secret + "&x=1":               `"x": unknown`,
 		"azblob://c?sas_token=" + secret + "&sas_token=" + secret: `"sas_token"`,
@@ -105,5 +106,12 @@ func TestAzblobURLErrors(t *testing.T) {
 		if strings.Contains(err.Error(), secret) {
 			t.Errorf("%s: error shows the secret: %v", raw, err)
 		}
+	}
+}
+
+// max_attempts is the same parameter on every cloud driver (Config.MaxAttempts).
+func TestMaxAttemptsParam(t *testing.T) {
+	if _, err := storage.ParseURL("azblob://c?max_attempts=2"); err != nil {
+		t.Fatal(err)
 	}
 }

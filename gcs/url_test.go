@@ -78,6 +78,7 @@ func TestGSURLErrors(t *testing.T) {
 		"gs://b?endpoint=nohost":  `"endpoint"`,
 		"gs://b?emulator=perhaps": `"emulator"`,
 		"gs://b?chunk_size=-5":    `"chunk_size"`,
+		"gs://b?max_attempts=-1":  `"max_attempts"`,
 		"gs://b?anonymous=true":   `"anonymous": unknown`,
 		"gs://b/p?prefix=q":       `"location"`,
 	}
@@ -86,5 +87,12 @@ func TestGSURLErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want it to mention %s", raw, err, want)
 		}
+	}
+}
+
+// max_attempts is the same parameter on every cloud driver (Config.MaxAttempts).
+func TestMaxAttemptsParam(t *testing.T) {
+	if _, err := storage.ParseURL("gs://b?max_attempts=2"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -122,6 +122,7 @@ func TestS3URLErrors(t *testing.T) {
 		"s3://b?endpoint=ftp://x":                        `"endpoint"`,
 		"s3://b?use_path_style=maybe":                    `"use_path_style"`,
 		"s3://b?part_size=-1":                            `"part_size"`,
+		"s3://b?max_attempts=-1":                         `"max_attempts"`,
 		"s3://b?sse=DES":                                 `"sse"`,
 		"s3://b?sse=AES256&sseType=AES256":               `"sseType"`,
 		"s3://b?awssdk=v1":                               `"awssdk"`,
@@ -141,5 +142,12 @@ func TestS3URLErrors(t *testing.T) {
 		if strings.Contains(err.Error(), secret) {
 			t.Errorf("%s: error shows the secret: %v", raw, err)
 		}
+	}
+}
+
+// max_attempts is the same parameter on every cloud driver (Config.MaxAttempts).
+func TestMaxAttemptsParam(t *testing.T) {
+	if _, err := storage.ParseURL("s3://b?max_attempts=2"); err != nil {
+		t.Fatal(err)
 	}
 }
