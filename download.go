@@ -9,10 +9,9 @@ import (
 
 // ReadBudget is the memory, in bytes, that the part buffers of every
 // parallel download in the process share (see Capabilities.ReadParts): a
-// download keeps at most ReadBudget / ReadPartSize parts in flight, fewer
-// when other downloads hold part of the budget, and streams one response
-// when fewer than two parts fit. Buffers are pooled and reused across
-// downloads.
+// download holds at most ReadBudget / ReadPartSize buffers, fewer when other
+// downloads hold part of the budget, and streams one response when not one
+// buffer fits. Buffers are pooled and reused across downloads.
 const ReadBudget = 16 << 20
 
 // readBudget is the process-wide account of ReadBudget.
@@ -22,12 +21,12 @@ var readBudget struct {
 }
 
 // takeParts reserves up to want buffers of size bytes and returns how many
-// it reserved: 0 when fewer than two fit.
+// it reserved (0 when not one fits).
 func takeParts(want int, size int64) int {
 	readBudget.mu.Lock()
 	defer readBudget.mu.Unlock()
 	k := min(int64(want), (ReadBudget-readBudget.used)/size)
-	if k < 2 {
+	if k < 1 {
 		return 0
 	}
 	readBudget.used += k * size
@@ -80,19 +79,24 @@ func (s *stream) close() {
 }
 
 // download writes bytes [start, end) of the version r opened to w, in
-// order, fetching parts of part bytes, k at a time (k reserved from the
-// read budget, given back here). first, when not nil, is an open stream at
-// start that serves the first part; download closes it. It touches no
-// field of r that Read, Seek or WriteTo change, so it may run behind a
-// pipe while the caller reads.
+// order, in parts of part bytes, k+1 of them in flight: every (k+1)-th part
+// streams straight from its response to w, while the k parts after it are
+// fetched into the k buffers reserved from the read budget (given back
+// here) and written from them. first, when not nil, is an open stream at
+// start that serves the first part; download closes it. It touches no field
+// of r that Read, Seek or WriteTo change, so it may run behind a pipe while
+// the caller reads.
 func (r *Reader) download(ctx context.Context, w io.Writer, first *stream, start, end, part int64, k int) (int64, error) {
 	defer giveParts(k, part)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
 		buf *[]byte
-		n   int64
 		err error
+	}
+	type item struct {
+		off, n int64
+		res    chan result // nil: the consumer streams the part
 	}
 	// The download's k buffers circulate through free (nil until first
 	// used), so a garbage collection during the download cannot take one;
@@ -108,11 +112,17 @@ func (r *Reader) download(ctx context.Context, w io.Writer, first *stream, start
 			}
 		}
 	}()
-	queue := make(chan chan result, k) // parts in object order
+	queue := make(chan item, k+1) // parts in object order
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		defer close(queue)
-		for off := start; off < end; off += part {
+		i := 0
+		for off := start; off < end && ctx.Err() == nil; off, i = off+part, i+1 {
+			n := min(part, end-off)
+			if i%(k+1) == 0 {
+				queue <- item{off: off, n: n} // the consumer drains the queue to its end
+				continue
+			}
 			var buf *[]byte
 			select {
 			case buf = <-free:
@@ -122,53 +132,87 @@ func (r *Reader) download(ctx context.Context, w io.Writer, first *stream, start
 			if buf == nil {
 				buf = partBuf(part)
 			}
-			n := min(part, end-off)
 			res := make(chan result, 1)
-			queue <- res // never blocks: at most k buffers are out
-			src := first
-			first = nil
+			queue <- item{off: off, n: n, res: res}
 			wg.Go(func() {
-				p := (*buf)[:n]
-				var err error
-				if src != nil {
-					// The open stream serves the first part; if it breaks,
-					// the rest of the part is fetched pinned like the others.
-					var m int
-					m, err = readFull(src.watch, src.body, p)
-					src.close()
-					if err != nil && ctx.Err() == nil && r.brokenStream(err) && r.s.resumes > 0 {
-						err = r.fetch(ctx, "read", off+int64(m), p[m:])
-					}
-				} else {
-					err = r.fetch(ctx, "read", off, p)
-				}
-				res <- result{buf, n, err}
+				res <- result{buf, r.fetch(ctx, "read", off, (*buf)[:n])}
 			})
 		}
-		first.close() // not used: the context ended first
 	})
 	var written int64
 	var err error
-	for res := range queue {
-		got := <-res
-		if err == nil && got.err != nil {
-			err = got.err
-		}
-		if err == nil {
-			var m int
-			m, err = w.Write((*got.buf)[:got.n])
-			written += int64(m)
+	copyBuf := make([]byte, 64<<10)
+	for it := range queue {
+		switch {
+		case it.res == nil && err == nil:
+			var m int64
+			m, err = r.streamPart(ctx, w, first, it.off, it.n, copyBuf)
+			first = nil
+			written += m
+		case it.res != nil:
+			got := <-it.res
+			if err == nil {
+				if err = got.err; err == nil {
+					var m int
+					m, err = w.Write((*got.buf)[:it.n])
+					written += int64(m)
+				}
+			}
+			free <- got.buf
 		}
 		if err != nil {
 			cancel()
 		}
-		free <- got.buf
 	}
 	wg.Wait()
+	first.close() // not used: the download failed first
 	if err != nil && errors.Is(err, context.Canceled) && r.ctx.Err() != nil {
 		err = r.ctx.Err()
 	}
 	return written, err
+}
+
+// streamPart copies n bytes at off of the version r opened to w, from src
+// when not nil (an open stream at off, which it closes) and else from a
+// pinned ranged read; a read broken mid-body goes on from where it broke,
+// at most the storage's resumes times. An error of w is returned as it is.
+func (r *Reader) streamPart(ctx context.Context, w io.Writer, src *stream, off, n int64, buf []byte) (int64, error) {
+	var written int64
+	for resumes := 0; ; resumes++ {
+		if src == nil {
+			bctx, cancel := context.WithCancelCause(ctx)
+			body, err := r.reopenCtx(bctx, "read", off+written, n-written)
+			if err != nil {
+				cancel(nil)
+				return written, err
+			}
+			src = &stream{body, newWatch(bctx, cancel, r.s.stall)}
+		}
+		var rerr error
+		for written < n && rerr == nil {
+			var m int
+			m, rerr = src.watch.read(src.body, buf[:min(int64(len(buf)), n-written)])
+			if m > 0 {
+				k, werr := w.Write(buf[:m])
+				written += int64(k)
+				if werr != nil {
+					src.close()
+					return written, werr
+				}
+			}
+			if rerr == io.EOF && written < n {
+				rerr = io.ErrUnexpectedEOF
+			}
+		}
+		src.close()
+		src = nil
+		if written == n {
+			return written, nil
+		}
+		if resumes >= r.s.resumes || ctx.Err() != nil || !r.brokenStream(rerr) {
+			return written, rerr
+		}
+	}
 }
 
 // fetch fills buf with the bytes at off of the version r opened, with
@@ -220,9 +264,9 @@ func readFull(w *watch, body io.Reader, p []byte) (int, error) {
 
 // startPipe moves the rest of a sequential Read to a parallel download
 // behind a pipe that Read drains. It reports false, changing nothing, when
-// the read budget has no room for two parts.
+// the read budget has no room for a part.
 func (r *Reader) startPipe(part int64, parts int) bool {
-	k := takeParts(parts, part)
+	k := takeParts(parts-1, part)
 	if k == 0 {
 		return false
 	}

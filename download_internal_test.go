@@ -2,8 +2,7 @@ package storage
 
 import "testing"
 
-// The read budget hands out whole parts, never more than it holds, and at
-// least two or none.
+// The read budget hands out whole parts, never more than it holds.
 func TestReadBudgetParts(t *testing.T) {
 	a := takeParts(4, 4<<20)
 	b := takeParts(4, 4<<20)

@@ -185,11 +185,13 @@ type Capabilities struct {
 	// ReadParts and ReadPartSize shape the parallel download of a large
 	// object by the portable [Reader] (WriteTo, and Read once two parts
 	// were read in a row): ReadParts ranged reads of ReadPartSize bytes in
-	// flight, pinned to the version opened, written in order. ReadParts
-	// below 2 (the zero value) streams one response. The part buffers of
-	// every download in the process come out of one budget of
-	// [ReadBudget] bytes, so parts in flight times part size never exceed
-	// it (a download that finds too little of it left streams).
+	// flight, pinned to the version opened, written in order: the part at
+	// the write position streams from its response to the destination,
+	// the ReadParts-1 after it are fetched into buffers. ReadParts below 2
+	// (the zero value) streams one response. The part buffers of every
+	// download in the process come out of one budget of [ReadBudget]
+	// bytes, so buffered parts times part size never exceed it (a download
+	// that finds no room left streams).
 	ReadParts    int
 	ReadPartSize int64
 }

@@ -406,7 +406,7 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		dst, hashing = r.check.writer(r.pos, w)
 	}
 	if part, parts := r.parallelParts(); parts > 0 {
-		if k := takeParts(parts, part); k > 0 {
+		if k := takeParts(parts-1, part); k > 0 {
 			var first *stream
 			if r.body != nil && r.bodyPos == r.pos {
 				first = &stream{r.body, r.watch}

@@ -122,8 +122,9 @@ type Config struct {
 	// DownloadPartSize and DownloadConcurrency shape the portable reader's
 	// parallel ranged download of at least two parts (see
 	// storage.Capabilities.ReadParts): DownloadConcurrency ranged requests
-	// of DownloadPartSize bytes are in flight, so it buffers at most their
-	// product (16 MiB by default), within storage.ReadBudget.
+	// of DownloadPartSize bytes are in flight, one streaming and the others
+	// buffered: it buffers at most (DownloadConcurrency-1) x
+	// DownloadPartSize (8 MiB by default), within storage.ReadBudget.
 	// Zero means DefaultDownloadPartSize (8 MiB, at least 256 KiB) and
 	// DefaultDownloadConcurrency (2); a concurrency of 1 disables parallel
 	// downloads.

@@ -33,11 +33,11 @@
 // The driver only translates reads to ranged requests (pinned to the
 // generation by ReadVersion); seeks, ReadAt calls (small ones served from one
 // window), resumes of broken streams and the parallel download of a large
-// object (io.Copy, Reader.WriteTo, or Read after two parts in a row:
-// Config.DownloadPartSize x DownloadConcurrency, 16 MiB by default, within
-// storage.ReadBudget) are the portable storage.Reader's. A ranged read
-// (ReadRange) takes its attributes from the response, with no metadata
-// request.
+// object (io.Copy, Reader.WriteTo, or Read after two parts in a row: by
+// default 2 ranged requests of Config.DownloadPartSize in flight, one
+// buffered, within storage.ReadBudget) are the portable storage.Reader's. A
+// ranged read (ReadRange) takes its attributes from the response, with no
+// metadata request.
 // Copy is the server-side rewrite, repeated until done. Objects are private
 // unless saved with SaveOptions.Public (or Config.Public), which applies the
 // predefined ACL publicRead; a bucket with uniform bucket-level access refuses
