@@ -270,13 +270,7 @@ func (r *Reader) startPipe(part int64, parts int) bool {
 	if k == 0 {
 		return false
 	}
-	var first *stream
-	if r.body != nil && r.bodyPos == r.pos {
-		first = &stream{r.body, r.watch}
-		r.body, r.watch = nil, nil
-	} else {
-		r.dropStream()
-	}
+	first := r.takeStream()
 	ctx, cancel := context.WithCancel(r.ctx)
 	pr, pw := io.Pipe()
 	done := make(chan struct{})
@@ -293,6 +287,18 @@ func (r *Reader) startPipe(part int64, parts int) bool {
 		<-done
 	}
 	return true
+}
+
+// takeStream hands the open stream, when it is at r.pos, over to a
+// download (which closes it); any other stream is closed.
+func (r *Reader) takeStream() *stream {
+	if r.body != nil && r.bodyPos == r.pos {
+		s := &stream{r.body, r.watch}
+		r.body, r.watch = nil, nil
+		return s
+	}
+	r.dropStream()
+	return nil
 }
 
 // dropPipe stops the parallel download behind Read, if any.

@@ -407,14 +407,7 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	}
 	if part, parts := r.parallelParts(); parts > 0 {
 		if k := takeParts(parts-1, part); k > 0 {
-			var first *stream
-			if r.body != nil && r.bodyPos == r.pos {
-				first = &stream{r.body, r.watch}
-				r.body, r.watch = nil, nil
-			} else {
-				r.dropStream()
-			}
-			n, err := r.download(r.ctx, ctxWriter{r.ctx, dst}, first, r.pos, r.end, part, k)
+			n, err := r.download(r.ctx, ctxWriter{r.ctx, dst}, r.takeStream(), r.pos, r.end, part, k)
 			r.pos += n
 			if hashing && err == nil {
 				err = r.check.finish()

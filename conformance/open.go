@@ -2,15 +2,14 @@ package conformance
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"sync"
-	"sync/atomic"
 	"testing/iotest"
 	"time"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/counting"
 )
 
 // The portable reader is what Open promises.
@@ -241,11 +240,9 @@ func openCases() []testCase {
 				t.Fatal(err)
 			}
 			// One call of the driver: the attributes come with the body.
-			counted := &readCounter{}
-			rst := st.Wrap(func(d storage.Driver) storage.Driver { counted.Driver = d; return counted })
+			rst, counted := counting.Wrap(st)
 			for _, c := range []struct{ off, n int64 }{{1000, 2000}, {0, -1}, {49_000, -1}} {
-				counted.reads.Store(0)
-				counted.stats.Store(0)
+				counted.Reset()
 				rr, err := rst.ReadRange(ctx, "range/attrs.bin", c.off, c.n)
 				if err != nil {
 					t.Fatalf("ReadRange(%d, %d): %v", c.off, c.n, err)
@@ -260,7 +257,7 @@ func openCases() []testCase {
 				if err != nil || !bytes.Equal(got, data[c.off:end]) {
 					t.Fatalf("ReadRange(%d, %d) = %s, %v", c.off, c.n, show(got), err)
 				}
-				if r, st := counted.reads.Load(), counted.stats.Load(); r != 1 || st != 0 {
+				if r, st := counted.Reads.Load(), counted.Stats.Load(); r != 1 || st != 0 {
 					t.Fatalf("ReadRange(%d, %d): %d reads and %d stats of the driver, want one read", c.off, c.n, r, st)
 				}
 				if a == nil || a.Size != int64(len(data)) {
@@ -304,20 +301,4 @@ func openCases() []testCase {
 			expectBytes(t, st, "open/obj.bin", []byte("replaced"))
 		}},
 	}
-}
-
-// readCounter counts the reads and stats that reach the driver under it.
-type readCounter struct {
-	storage.Driver
-	reads, stats atomic.Int64
-}
-
-func (c *readCounter) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
-	c.reads.Add(1)
-	return c.Driver.Read(ctx, name, off, n)
-}
-
-func (c *readCounter) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
-	c.stats.Add(1)
-	return c.Driver.Stat(ctx, name)
 }
