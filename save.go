@@ -66,7 +66,11 @@ func (s *Storage) write(ctx context.Context, op, name string, in *input, wo *Wri
 				if tries++; tries > maxRenames {
 					return "", ErrExist
 				}
-				return s.nextName(op, name, taken)
+				n, err := s.nextName(op, name, taken)
+				if err != nil {
+					return "", err
+				}
+				return s.location + n, nil // the driver's names carry the location
 			})
 			if !errors.Is(err, ErrUnsupported) || final != "" {
 				if err != nil {

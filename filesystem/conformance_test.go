@@ -16,3 +16,19 @@ func TestConformance(t *testing.T) {
 		New: func(t *testing.T) *storage.Storage { return newStorage(t, filesystem.Config{}) },
 	})
 }
+
+// TestConformanceUnderLocation runs the groups that create names (Rename
+// through the filesystem's hard-link fast path among them) on a storage
+// with a location prefix: every name Save returns must open under it.
+func TestConformanceUnderLocation(t *testing.T) {
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) *storage.Storage {
+			st, err := newStorage(t, filesystem.Config{}).Sub("loc/deeper")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
+		Groups: []string{"save", "policy", "concurrency", "list", "copy"},
+	})
+}
