@@ -172,6 +172,8 @@ type input struct {
 	start  int64
 	size   int64 // UnknownSize or the bytes r yields
 	spool  *spool
+	reopen func() (io.Reader, error) // non-nil: r is read again by reopening it (Copy's source)
+	closer io.Closer                 // closed with the input, if set
 }
 
 // newInput prepares r for a driver: its size, its content type when
@@ -238,14 +240,14 @@ func seekRange(sk io.Seeker) (start, end int64, ok bool) {
 
 // keep makes a stream replayable by spooling it, up to limit bytes.
 func (in *input) keep(limit int64) {
-	if in.seeker == nil && limit > 0 {
+	if in.seeker == nil && in.reopen == nil && limit > 0 {
 		in.spool = &spool{src: in.r, limit: limit}
 		in.r = in.spool
 	}
 }
 
 func (in *input) replayable() bool {
-	return in.seeker != nil || in.spool != nil && in.spool.err == nil
+	return in.seeker != nil || in.reopen != nil || in.spool != nil && in.spool.err == nil
 }
 
 // rewind makes r yield the whole body again.
@@ -253,6 +255,12 @@ func (in *input) rewind() error {
 	switch {
 	case in.seeker != nil:
 		_, err := in.seeker.Seek(in.start, io.SeekStart)
+		return err
+	case in.reopen != nil:
+		r, err := in.reopen()
+		if err == nil {
+			in.r = r
+		}
 		return err
 	case in.spool != nil:
 		r, err := in.spool.replay()
@@ -267,6 +275,9 @@ func (in *input) rewind() error {
 func (in *input) close() {
 	if in.spool != nil {
 		in.spool.close()
+	}
+	if in.closer != nil {
+		in.closer.Close()
 	}
 }
 

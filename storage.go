@@ -565,42 +565,9 @@ func (s *Storage) List(ctx context.Context, prefix string, opts ListOptions) ite
 	}
 }
 
-// Copy copies src to dst, replacing dst, with the attributes of src. It runs
-// inside the backend where the driver declares ServerSideCopy, and streams the
-// bytes through this process otherwise.
-func (s *Storage) Copy(ctx context.Context, dst, src string) error {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	const op = "copy"
-	if err := s.check(ctx, op, src); err != nil {
-		return err
-	}
-	if err := s.check(ctx, op, dst); err != nil {
-		return err
-	}
-	err := s.drv.Copy(ctx, s.location+dst, s.location+src)
-	if !errors.Is(err, ErrUnsupported) {
-		return s.wrap(op, src, err)
-	}
-	body, a, err := s.drv.Read(ctx, s.location+src, 0, -1)
-	if err != nil {
-		return s.wrap(op, src, err)
-	}
-	defer body.Close()
-	// The checksum of the source is verified as it streams: a mismatch
-	// fails the write before anything is committed.
-	err = s.drv.Write(ctx, s.location+dst, &ctxReader{ctx: ctx, s: s, name: src, rc: body, check: newReadCheck(a)}, &WriteOptions{
-		ContentType: a.ContentType, CacheControl: a.CacheControl, ContentDisposition: a.ContentDisposition,
-		ContentEncoding: a.ContentEncoding, ContentLanguage: a.ContentLanguage, Metadata: a.Metadata, Size: a.Size,
-	})
-	return s.wrap(op, dst, err)
-}
-
-// Wrap returns a copy of s, with every option kept, whose driver is wrap of
-// s's driver. It is how wrappers (read-only access, instrumentation) are put
-// around any storage; wrap receives the driver to delegate to, which the
-// storage calls with names already validated and prefixed (calling it
-// directly would skip that):
+// Wrap returns a copy of s, with every option kept, whose driver is
+// wrap(s.Driver()). It is how wrappers (a prefix, read-only access,
+// instrumentation) are put around any storage:
 //
 //	st = st.Wrap(readonly.Wrap)
 func (s *Storage) Wrap(wrap func(Driver) Driver) *Storage {

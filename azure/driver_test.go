@@ -395,7 +395,7 @@ func TestErrorsMapped(t *testing.T) {
 	if err := st.Delete(ctx, "missing"); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	if err := st.Copy(ctx, "dst", "missing"); !errors.Is(err, storage.ErrNotExist) {
+	if _, err := st.Copy(ctx, "dst", "missing", storage.CopyOptions{Conflict: storage.Overwrite}); !errors.Is(err, storage.ErrNotExist) {
 		t.Fatalf("copy: %v", err)
 	}
 	// Wrong key: permission.
@@ -426,7 +426,7 @@ func TestCopyListAndDelete(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := st.Copy(ctx, "copy/c.txt", "c.txt"); err != nil {
+	if _, err := st.Copy(ctx, "copy/c.txt", "c.txt", storage.CopyOptions{Conflict: storage.Overwrite}); err != nil {
 		t.Fatal(err)
 	}
 	a, err := st.Stat(ctx, "copy/c.txt")

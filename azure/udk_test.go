@@ -244,7 +244,7 @@ func TestUserDelegationSAS(t *testing.T) {
 		t.Fatalf("%d keys fetched, want 2", n)
 	}
 	// Copy without an account key: the asynchronous copy, polled.
-	if err := st.Copy(ctx, "d/copy.txt", name); err != nil {
+	if _, err := st.Copy(ctx, "d/copy.txt", name, storage.CopyOptions{Conflict: storage.Overwrite}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := st.Open(ctx, "d/copy.txt")

@@ -81,7 +81,7 @@ func bucketOps() []bucketOp {
 		{"list", list(storage.ListOptions{})},
 		{"list-one-level", list(storage.ListOptions{OneLevel: true})},
 		{"copy", func(ctx context.Context, st *storage.Storage) (error, bool) {
-			return st.Copy(ctx, "bucket-case/copy.txt", obj), false
+			return copyOver(ctx, st, "bucket-case/copy.txt", obj), false
 		}},
 		{"signed-url", func(ctx context.Context, st *storage.Storage) (error, bool) {
 			if !st.Capabilities().SignedURL {

@@ -166,7 +166,7 @@ func cancelCases() []testCase {
 			return st.Delete(ctx, "here.txt")
 		})},
 		{"precancelled-copy", precancelled(func(ctx context.Context, st *storage.Storage) error {
-			return st.Copy(ctx, "here.txt", "here.txt")
+			return copyOver(ctx, st, "here.txt", "here.txt")
 		})},
 		{"precancelled-list", precancelled(func(ctx context.Context, st *storage.Storage) error {
 			for _, err := range st.List(ctx, "", storage.ListOptions{}) {

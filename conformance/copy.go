@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"maps"
 
 	"github.com/go-storages/storage"
@@ -13,7 +14,7 @@ func copyCases() []testCase {
 			data := content("copy", 50_000)
 			put(t, st, "src.bin", data, storage.SaveOptions{})
 			track(t, st, "dst/copy.bin")
-			if err := st.Copy(ctx, "dst/copy.bin", "src.bin"); err != nil {
+			if err := copyOver(ctx, st, "dst/copy.bin", "src.bin"); err != nil {
 				t.Fatalf("Copy: %v", err)
 			}
 			expectBytes(t, st, "dst/copy.bin", data)
@@ -24,7 +25,7 @@ func copyCases() []testCase {
 			st, ctx := s.fresh(t)
 			put(t, st, "e0", nil, storage.SaveOptions{})
 			track(t, st, "e1")
-			if err := st.Copy(ctx, "e1", "e0"); err != nil {
+			if err := copyOver(ctx, st, "e1", "e0"); err != nil {
 				t.Fatalf("Copy: %v", err)
 			}
 			expectBytes(t, st, "e1", nil)
@@ -33,7 +34,7 @@ func copyCases() []testCase {
 			st, ctx := s.fresh(t)
 			put(t, st, "from", []byte("new bytes"), storage.SaveOptions{})
 			put(t, st, "to", []byte("old bytes, longer than the new"), storage.SaveOptions{})
-			if err := st.Copy(ctx, "to", "from"); err != nil {
+			if err := copyOver(ctx, st, "to", "from"); err != nil {
 				t.Fatalf("Copy: %v", err)
 			}
 			expectBytes(t, st, "to", []byte("new bytes"))
@@ -41,7 +42,7 @@ func copyCases() []testCase {
 		{"missing-source", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			put(t, st, "keep", []byte("keep"), storage.SaveOptions{})
-			err := st.Copy(ctx, "keep", "absent")
+			err := copyOver(ctx, st, "keep", "absent")
 			expectErr(t, "Copy from a missing source", err, storage.ErrNotExist)
 			expectBytes(t, st, "keep", []byte("keep"))
 			expectNamespace(t, st, "keep")
@@ -50,7 +51,7 @@ func copyCases() []testCase {
 			st, ctx := s.fresh(t)
 			put(t, st, "orig", []byte("original"), storage.SaveOptions{})
 			track(t, st, "dup")
-			if err := st.Copy(ctx, "dup", "orig"); err != nil {
+			if err := copyOver(ctx, st, "dup", "orig"); err != nil {
 				t.Fatal(err)
 			}
 			put(t, st, "orig", []byte("changed"), storage.SaveOptions{})
@@ -64,7 +65,7 @@ func copyCases() []testCase {
 			st, ctx := s.fresh(t)
 			put(t, st, "typed", []byte("{}"), storage.SaveOptions{ContentType: "application/vnd.test+json"})
 			track(t, st, "typed-copy")
-			if err := st.Copy(ctx, "typed-copy", "typed"); err != nil {
+			if err := copyOver(ctx, st, "typed-copy", "typed"); err != nil {
 				t.Fatal(err)
 			}
 			a, err := st.Stat(ctx, "typed-copy")
@@ -86,7 +87,7 @@ func copyCases() []testCase {
 			}
 			put(t, st, "meta-src", []byte("report"), opts)
 			track(t, st, "meta-dst")
-			if err := st.Copy(ctx, "meta-dst", "meta-src"); err != nil {
+			if err := copyOver(ctx, st, "meta-dst", "meta-src"); err != nil {
 				t.Fatal(err)
 			}
 			a, err := st.Stat(ctx, "meta-dst")
@@ -105,7 +106,7 @@ func copyCases() []testCase {
 			track(t, base, "ss-dst")
 			var calls countingCalls
 			st := base.Wrap(calls.wrap)
-			if err := st.Copy(ctx, "ss-dst", "ss-src"); err != nil {
+			if err := copyOver(ctx, st, "ss-dst", "ss-src"); err != nil {
 				t.Fatal(err)
 			}
 			if n := calls.io.Load(); n != 0 {
@@ -118,10 +119,66 @@ func copyCases() []testCase {
 			data := content("copy-large", 9<<20+7)
 			put(t, st, "big-src", data, storage.SaveOptions{})
 			track(t, st, "big-dst")
-			if err := st.Copy(ctx, "big-dst", "big-src"); err != nil {
+			if err := copyOver(ctx, st, "big-dst", "big-src"); err != nil {
 				t.Fatalf("Copy: %v", err)
 			}
 			expectBytes(t, st, "big-dst", data)
 		}},
+		{"rename-taken-destination", copyPolicyCase(storage.DefaultPolicy, 50_000)},
+		{"rename-taken-destination-large", copyPolicyCase(storage.Rename, 9<<20+7)},
+		{"fail-taken-destination", copyPolicyCase(storage.Fail, 50_000)},
+		{"fail-free-destination", func(t T, s *suite) {
+			st, ctx := s.fresh(t)
+			put(t, st, "ff-src", []byte("copied"), storage.SaveOptions{})
+			track(t, st, "ff-dst")
+			got, err := st.Copy(ctx, "ff-dst", "ff-src", storage.CopyOptions{Conflict: storage.Fail})
+			if err != nil || got != "ff-dst" {
+				t.Fatalf("Copy(Fail) to a free name = %q, %v", got, err)
+			}
+			expectBytes(t, st, "ff-dst", []byte("copied"))
+		}},
+		{"invalid-policy", func(t T, s *suite) {
+			st, ctx := s.fresh(t)
+			put(t, st, "ip-src", []byte("x"), storage.SaveOptions{})
+			_, err := st.Copy(ctx, "ip-dst", "ip-src", storage.CopyOptions{Conflict: storage.ConflictPolicy(99)})
+			expectErr(t, "Copy with an unknown policy", err, storage.ErrInvalidArgument)
+			expectNamespace(t, st, "ip-src")
+		}},
+	}
+}
+
+// copyOver copies with the Overwrite policy (the contract of Copy before it
+// honoured the conflict policies) and returns the error.
+func copyOver(ctx context.Context, st *storage.Storage, dst, src string) error {
+	_, err := st.Copy(ctx, dst, src, storage.CopyOptions{Conflict: storage.Overwrite})
+	return err
+}
+
+// copyPolicyCase copies over a taken destination: Rename (and the default
+// policy, Rename unless the storage says otherwise) copies to a new name in
+// the destination's directory and keeps the destination; Fail returns
+// ErrExist and changes nothing.
+func copyPolicyCase(policy storage.ConflictPolicy, size int) func(T, *suite) {
+	return func(t T, s *suite) {
+		st, ctx := s.fresh(t)
+		data := content("copy-policy", size)
+		put(t, st, "cp/src.bin", data, storage.SaveOptions{})
+		put(t, st, "cp/dst.bin", []byte("taken"), storage.SaveOptions{})
+		got, err := st.Copy(ctx, "cp/dst.bin", "cp/src.bin", storage.CopyOptions{Conflict: policy})
+		if policy == storage.Fail {
+			expectErr(t, "Copy(Fail) to a taken name", err, storage.ErrExist)
+			expectBytes(t, st, "cp/dst.bin", []byte("taken"))
+			expectNamespace(t, st, "cp/dst.bin", "cp/src.bin")
+			return
+		}
+		if err == nil {
+			track(t, st, got)
+		}
+		if err != nil || !renamedLike("cp/", "dst", ".bin").MatchString(got) {
+			t.Fatalf("Copy(%v) to a taken name = %q, %v; want cp/dst_XXXXXXX.bin", policy, got, err)
+		}
+		expectBytes(t, st, "cp/dst.bin", []byte("taken"))
+		expectBytes(t, st, got, data)
+		expectNamespace(t, st, "cp/dst.bin", "cp/src.bin", got)
 	}
 }

@@ -199,7 +199,7 @@ func encodingCases() []testCase {
 			for name, stored := range encodedObjects(t, s, st) {
 				dst := name + ".copy"
 				track(t, st, dst)
-				if err := st.Copy(ctx, dst, name); err != nil {
+				if err := copyOver(ctx, st, dst, name); err != nil {
 					t.Fatalf("Copy(%q): %v", name, err)
 				}
 				expectBytes(t, st, dst, stored)

@@ -53,7 +53,7 @@ func errorCases() []testCase {
 			return err
 		})},
 		{"not-exist-copy", missing("copy", func(st *storage.Storage, t T) error {
-			return st.Copy(t.Context(), "dst.txt", "missing/object.txt")
+			return copyOver(t.Context(), st, "dst.txt", "missing/object.txt")
 		})},
 		{"exist", func(t T, s *suite) {
 			st, ctx := s.fresh(t)

@@ -266,7 +266,7 @@ func TestFsync(t *testing.T) {
 	mustSave(t, st, "a/b.txt", "one", storage.SaveOptions{Metadata: map[string]string{"k": "v"}})
 	mustSave(t, st, "a/b.txt", "two", storage.SaveOptions{Conflict: storage.Overwrite})
 	n := mustSave(t, st, "a/b.txt", "three", storage.SaveOptions{Conflict: storage.Rename})
-	if err := st.Copy(ctx, "c/d.txt", "a/b.txt"); err != nil {
+	if _, err := st.Copy(ctx, "c/d.txt", "a/b.txt", storage.CopyOptions{Conflict: storage.Overwrite}); err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]string{"a/b.txt": "two", n: "three", "c/d.txt": "two"} {
@@ -281,7 +281,7 @@ func TestCopyKeepsAttributes(t *testing.T) {
 	ctx := context.Background()
 	mustSave(t, st, "src", "data", storage.SaveOptions{ContentType: "text/x-custom", Metadata: map[string]string{"k": "v"}})
 	mustSave(t, st, "dst.png", "old", storage.SaveOptions{ContentLanguage: "en"})
-	if err := st.Copy(ctx, "dst.png", "src"); err != nil {
+	if _, err := st.Copy(ctx, "dst.png", "src", storage.CopyOptions{Conflict: storage.Overwrite}); err != nil {
 		t.Fatal(err)
 	}
 	a, err := st.Stat(ctx, "dst.png")
@@ -291,13 +291,13 @@ func TestCopyKeepsAttributes(t *testing.T) {
 	if a.ContentType != "text/x-custom" || a.Metadata["k"] != "v" || a.ContentLanguage != "" || a.Size != 4 {
 		t.Errorf("copy attributes: %+v", a)
 	}
-	if err := st.Copy(ctx, "x", "missing"); !errors.Is(err, storage.ErrNotExist) {
+	if _, err := st.Copy(ctx, "x", "missing", storage.CopyOptions{Conflict: storage.Overwrite}); !errors.Is(err, storage.ErrNotExist) {
 		t.Errorf("copy of a missing object: %v", err)
 	}
 	// A copy of an object without a sidecar to a name whose extension says
 	// otherwise keeps the source's type.
 	mustSave(t, st, "pic.png", "png", storage.SaveOptions{})
-	if err := st.Copy(ctx, "pic.bin", "pic.png"); err != nil {
+	if _, err := st.Copy(ctx, "pic.bin", "pic.png", storage.CopyOptions{Conflict: storage.Overwrite}); err != nil {
 		t.Fatal(err)
 	}
 	if a, _ := st.Stat(ctx, "pic.bin"); a == nil || a.ContentType != "image/png" {

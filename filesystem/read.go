@@ -113,6 +113,16 @@ func (d *Driver) Delete(ctx context.Context, name string) error {
 // reflinks share the blocks), renamed over dst, with src's headers and
 // metadata.
 func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+	return d.copy(ctx, dst, src, false)
+}
+
+// CopyExclusive implements storage.ExclusiveCopier: the copy is hard-linked
+// under dst, which fails atomically when dst is taken.
+func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
+	return d.copy(ctx, dst, src, true)
+}
+
+func (d *Driver) copy(ctx context.Context, dst, src string, exclusive bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -143,7 +153,9 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 		return err
 	}
 	ofi, err := d.fill(ctx, out, in, d.cfg.Fsync)
-	if err == nil {
+	if err == nil && exclusive {
+		_, err = d.commitExclusive(tmp, dst, ofi, metaFrom(dst, a), d.cfg.Fsync, nil)
+	} else if err == nil {
 		err = d.commitReplace(tmp, dst, ofi, metaFrom(dst, a), d.cfg.Fsync)
 	}
 	if err != nil {

@@ -333,7 +333,7 @@ func TestCopyLargeObject(t *testing.T) {
 	if _, err := st.Save(t.Context(), "c/src.bin", bytes.NewReader(data), opts); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Copy(t.Context(), "c/dst.bin", "c/src.bin"); err != nil {
+	if _, err := st.Copy(t.Context(), "c/dst.bin", "c/src.bin", storage.CopyOptions{Conflict: storage.Overwrite}); err != nil {
 		t.Fatal(err)
 	}
 	src, err := st.Stat(t.Context(), "c/src.bin")
@@ -350,7 +350,7 @@ func TestCopyLargeObject(t *testing.T) {
 		t.Fatalf("copy attributes %+v, source %+v", dst, src)
 	}
 	expectData(t, st, "c/dst.bin", data)
-	if err := st.Copy(t.Context(), "c/x.bin", "c/missing.bin"); !errors.Is(err, storage.ErrNotExist) {
+	if _, err := st.Copy(t.Context(), "c/x.bin", "c/missing.bin", storage.CopyOptions{Conflict: storage.Overwrite}); !errors.Is(err, storage.ErrNotExist) {
 		t.Fatalf("Copy of a missing object: %v", err)
 	}
 }

@@ -168,6 +168,8 @@ func emptyPrefix(t testing.TB, b *gcssdk.BucketHandle, prefix string) {
 // checking signatures, so the harness sets SignaturesNotEnforced and the
 // suite skips the expired and tampered cases (TestSignedURLVerified checks
 // the signatures instead).
+const rewriteIgnoresPrecondition = "fake-gcs-server ignores ifGenerationMatch=0 on a rewrite's destination (Copy with Fail or Rename); GCS honours it"
+
 func TestConformance(t *testing.T) {
 	e := env(t)
 	// fake-gcs-server decompresses a gzip object for every request without
@@ -185,6 +187,15 @@ func TestConformance(t *testing.T) {
 		Known: map[string]string{
 			"encoding/public-url-without-accept-encoding": transcodes,
 			"encoding/signed-url-without-accept-encoding": transcodes,
+			// GCS applies ifGenerationMatch=0 to the destination of a
+			// rewrite (objects.rewrite, "ifGenerationMatch: makes the
+			// operation conditional on whether the destination object's
+			// current generation matches the given value; 0 matches only
+			// if there is no live object"); fake-gcs-server's rewrite
+			// ignores the precondition and replaces the destination.
+			"copy/rename-taken-destination":       rewriteIgnoresPrecondition,
+			"copy/rename-taken-destination-large": rewriteIgnoresPrecondition,
+			"copy/fail-taken-destination":         rewriteIgnoresPrecondition,
 		},
 		MissingBucket: func(t *testing.T) *storage.Storage {
 			cfg := e.config()

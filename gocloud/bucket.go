@@ -323,7 +323,8 @@ func (d *BucketDriver) Copy(ctx context.Context, dstKey, srcKey string, opts *dr
 			return err
 		}
 	}
-	return d.st.Copy(ctx, escapeKey(dstKey), escapeKey(srcKey))
+	_, err := d.st.Copy(ctx, escapeKey(dstKey), escapeKey(srcKey), storage.CopyOptions{Conflict: storage.Overwrite})
+	return err
 }
 
 // Delete deletes an existing object; a missing one is NotFound.

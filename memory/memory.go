@@ -327,6 +327,15 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 
 // Copy implements storage.Driver: the copy shares the immutable bytes.
 func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+	return d.copy(ctx, dst, src, false)
+}
+
+// CopyExclusive implements storage.ExclusiveCopier.
+func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
+	return d.copy(ctx, dst, src, true)
+}
+
+func (d *Driver) copy(ctx context.Context, dst, src string, exclusive bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -338,6 +347,9 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	o, ok := d.objects[src]
 	if !ok {
 		return storage.ErrNotExist
+	}
+	if _, taken := d.objects[dst]; taken && exclusive {
+		return storage.ErrExist
 	}
 	c := &object{data: o.data, md5: o.md5, attrs: *o.copyAttrs(false)}
 	c.attrs.Checksums = storage.Checksums{}

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"io"
 	"iter"
 	"net/url"
 	"strings"
@@ -90,6 +91,17 @@ func unescapeKey(k string) string {
 // (UploadPartCopy) above 5 GiB. The copy keeps the source's headers and
 // metadata and gets the Config's storage class, encryption and ACL.
 func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+	return d.copy(ctx, dst, src, false)
+}
+
+// CopyExclusive implements storage.ExclusiveCopier. CopyObject takes no
+// If-None-Match, so the copy is a multipart copy (its parts copied inside
+// S3) completed with If-None-Match: *.
+func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
+	return d.copy(ctx, dst, src, true)
+}
+
+func (d *Driver) copy(ctx context.Context, dst, src string, exclusive bool) error {
 	head, err := d.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &d.cfg.Bucket, Key: aws.String(src)})
 	if err != nil {
 		return d.headNotFound(ctx, err)
@@ -101,12 +113,15 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	if p.kmsKey != nil && p.sse == "" {
 		p.sse = types.ServerSideEncryptionAwsKms
 	}
-	if dst == src {
+	switch {
+	case dst == src && exclusive:
+		return storage.ErrExist
+	case dst == src:
 		return nil // S3 refuses a copy onto itself that changes nothing
 	}
 	source := copySource(d.cfg.Bucket, src)
 	size := aws.ToInt64(head.ContentLength)
-	if size <= copyPartThreshold {
+	if size <= copyPartThreshold && !exclusive {
 		_, err := d.client.CopyObject(ctx, &s3.CopyObjectInput{
 			Bucket:               &d.cfg.Bucket,
 			Key:                  aws.String(dst),
@@ -121,7 +136,11 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	p.contentType, p.cacheControl = head.ContentType, head.CacheControl
 	p.contentDisposition, p.contentEncoding, p.contentLanguage = head.ContentDisposition, head.ContentEncoding, head.ContentLanguage
 	p.metadata = head.Metadata
-	return d.multipartCopy(ctx, dst, source, head.ETag, size, p)
+	if exclusive && size == 0 {
+		w := &writer{d: d, opts: &storage.WriteOptions{Exclusive: true}, p: p}
+		return w.put(ctx, dst, func() io.ReadSeeker { return strings.NewReader("") }, 0)
+	}
+	return d.multipartCopy(ctx, dst, source, head.ETag, size, p, exclusive)
 }
 
 // copyPartThreshold is the largest object CopyObject copies (5 GiB); a
@@ -135,7 +154,7 @@ func copySource(bucket, key string) string {
 	return bucket + "/" + strings.ReplaceAll(url.PathEscape(key), "%2F", "/")
 }
 
-func (d *Driver) multipartCopy(ctx context.Context, dst, source string, etag *string, size int64, p *objectParams) error {
+func (d *Driver) multipartCopy(ctx context.Context, dst, source string, etag *string, size int64, p *objectParams, exclusive bool) error {
 	ps := max(copyPartSize, (size+maxParts-1)/maxParts)
 	n := (size + ps - 1) / ps
 	var i int64
@@ -147,9 +166,16 @@ func (d *Driver) multipartCopy(ctx context.Context, dst, source string, etag *st
 		i++
 		return &part{size: l, copyRange: httpRange(o, l)}, nil
 	}
-	w := &writer{d: d, opts: &storage.WriteOptions{}, p: p, copySource: source, copyETag: etag}
+	w := &writer{d: d, opts: &storage.WriteOptions{Exclusive: exclusive}, p: p, copySource: source, copyETag: etag}
 	err := w.multipart(ctx, dst, next)
 	if isPreconditionFailed(err) {
+		if exclusive {
+			// The completion's If-None-Match, or a part's
+			// x-amz-copy-source-if-match: tell them apart.
+			if _, herr := d.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &d.cfg.Bucket, Key: aws.String(dst)}); herr == nil {
+				return storage.ErrExist
+			}
+		}
 		return &changedError{err}
 	}
 	return err

@@ -225,7 +225,7 @@ func TestMultipartCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s3.SetCopyLimits(s3.MinPartSize, s3.MinPartSize)()
-	if err := st.Copy(ctx, "dst.bin", "src.bin"); err != nil {
+	if _, err := st.Copy(ctx, "dst.bin", "src.bin", storage.CopyOptions{Conflict: storage.Overwrite}); err != nil {
 		t.Fatal(err)
 	}
 	a, err := st.Stat(ctx, "dst.bin")
@@ -238,7 +238,7 @@ func TestMultipartCopy(t *testing.T) {
 	if sum, _ := objectSum(t, st, "dst.bin"); sum != genSum(size) {
 		t.Fatal("copied bytes differ")
 	}
-	if err := st.Copy(ctx, "x", "missing"); !errors.Is(err, storage.ErrNotExist) {
+	if _, err := st.Copy(ctx, "x", "missing", storage.CopyOptions{Conflict: storage.Overwrite}); !errors.Is(err, storage.ErrNotExist) {
 		t.Fatalf("Copy(missing) = %v", err)
 	}
 }

@@ -208,7 +208,7 @@ func copyItem(ctx context.Context, dst, src *storage.Storage, it Item, p Progres
 		if it.Src == it.Dst {
 			return 0, &storage.Error{Op: "copy", Name: it.Src, Kind: storage.ErrInvalidArgument, Err: errors.New("source and destination are the same object")}
 		}
-		if err := src.Copy(ctx, it.Dst, it.Src); err != nil {
+		if _, err := src.Copy(ctx, it.Dst, it.Src, storage.CopyOptions{Conflict: storage.Overwrite}); err != nil {
 			return 0, err
 		}
 		a, err := dst.Stat(ctx, it.Dst)

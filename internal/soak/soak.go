@@ -725,7 +725,7 @@ func (w *worker) copy(ctx context.Context) {
 		return
 	}
 	sst, dstBefore := w.state(src), w.state(dst)
-	err := w.cfg.Storage.Copy(ctx, dst, src)
+	_, err := w.cfg.Storage.Copy(ctx, dst, src, storage.CopyOptions{Conflict: storage.Overwrite})
 	w.note(dst, "copy from %s: %v", src, err)
 	if err != nil {
 		if errors.Is(err, storage.ErrNotExist) {

@@ -401,6 +401,22 @@ func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	return err
 }
 
+// CopyExclusive implements storage.ExclusiveCopier when the driver under it
+// does (and returns an error matching storage.ErrUnsupported otherwise).
+func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
+	ec, ok := d.next.(storage.ExclusiveCopier)
+	if !ok {
+		return storage.ErrUnsupported
+	}
+	if !d.on.Load() {
+		return ec.CopyExclusive(ctx, dst, src)
+	}
+	ctx, c := d.begin(ctx, opCopy, dst)
+	err := ec.CopyExclusive(ctx, dst, src)
+	d.end(ctx, c, err, 0)
+	return err
+}
+
 // SignedURL implements storage.Driver.
 func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOptions) (string, error) {
 	if !d.on.Load() {

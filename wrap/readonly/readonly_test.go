@@ -38,7 +38,7 @@ func TestReadOnly(t *testing.T) {
 	if err := st.Delete(ctx, "a.txt"); !errors.Is(err, storage.ErrPermission) {
 		t.Fatalf("delete: %v", err)
 	}
-	if err := st.Copy(ctx, "c.txt", "a.txt"); !errors.Is(err, storage.ErrPermission) {
+	if _, err := st.Copy(ctx, "c.txt", "a.txt", storage.CopyOptions{Conflict: storage.Overwrite}); !errors.Is(err, storage.ErrPermission) {
 		t.Fatalf("copy: %v", err)
 	}
 	if ok, _ := base.Exists(ctx, "c.txt"); ok {
