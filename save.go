@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/go-storages/storage/internal/backoff"
 )
 
 // DefaultSpoolLimit is how many bytes of a stream Save keeps for a replay
@@ -154,14 +156,7 @@ func (s *Storage) nextName(op, name, taken string) (string, error) {
 
 // pause sleeps a random time that grows with attempt, or until ctx is done.
 func pause(ctx context.Context, attempt int) error {
-	t := time.NewTimer(time.Duration(rand.Int64N(int64(attempt) * int64(50*time.Millisecond))))
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return backoff.Sleep(ctx, time.Duration(rand.Int64N(int64(attempt)*int64(50*time.Millisecond))))
 }
 
 // input is the body of one Save, ready to be sent again: a seekable input is

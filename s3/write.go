@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/backoff"
 )
 
 // Write implements storage.Driver. See the package documentation for the
@@ -156,23 +157,12 @@ func (w *writer) put(ctx context.Context, name string, body func() io.ReadSeeker
 			// A concurrent conditional write to the name is in flight:
 			// S3 asks to retry.
 			retry++
-			if err := sleep(ctx, time.Duration(retry)*50*time.Millisecond); err != nil {
+			if err := backoff.Sleep(ctx, time.Duration(retry)*50*time.Millisecond); err != nil {
 				return err
 			}
 		default:
 			return w.d.mapACLError(err)
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
