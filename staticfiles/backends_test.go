@@ -2,7 +2,6 @@ package staticfiles_test
 
 import (
 	"context"
-	"io"
 	"os"
 	"testing"
 
@@ -34,22 +33,7 @@ func TestCollectEveryBackend(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[string]string{}
-			for e, err := range st.List(ctx, "", storage.ListOptions{}) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				r, err := st.Open(ctx, e.Name)
-				if err != nil {
-					t.Fatal(err)
-				}
-				data, err := io.ReadAll(r)
-				r.Close()
-				if err != nil {
-					t.Fatal(err)
-				}
-				got[e.Name] = string(data)
-			}
+			got := objects(t, st)
 			for orig, hashed := range m.Paths() {
 				if _, ok := got[hashed]; !ok {
 					t.Errorf("%s -> %s not stored", orig, hashed)
