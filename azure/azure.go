@@ -33,7 +33,9 @@
 // CRC32C this driver stores in the metadata of staged uploads, or else the
 // Content-MD5 Azure keeps for a blob uploaded in one request, and fails with
 // storage.ErrChecksum on a mismatch; blobs with neither (staged by other
-// tools, or with DisableChecksums) are not verified. Copy is server-side. Signed URLs are SAS URLs, signed with the
+// tools, or with DisableChecksums) are not verified. Copy is server-side,
+// under every conflict policy (Fail and Rename copy with If-None-Match: * on
+// the destination: [Driver.CopyExclusive]). Signed URLs are SAS URLs, signed with the
 // account key or, with a token credential, a user-delegation key cached until
 // shortly before it expires.
 //

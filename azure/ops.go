@@ -2,15 +2,12 @@ package azure
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"slices"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/sas"
 
 	"github.com/go-storages/storage"
 )
@@ -166,64 +163,4 @@ func entry(it *container.BlobItem) storage.Entry {
 	}
 	decodeMetadata(it.Metadata, &e.Checksums.CRC32C)
 	return e
-}
-
-// maxSyncCopy is the largest source Copy Blob From URL accepts.
-const maxSyncCopy = 256 << 20
-
-// copyPoll is the interval between two checks of a pending copy.
-var copyPoll = 100 * time.Millisecond
-
-// Copy implements storage.Driver inside the service: a synchronous Copy Blob
-// From URL when the source is at most 256 MiB and can be authorised (account
-// key), else an asynchronous Copy Blob polled until it completes. Metadata
-// and headers are copied with the bytes.
-func (d *Driver) Copy(ctx context.Context, dst, src string) error {
-	sa, err := d.Stat(ctx, src)
-	if err != nil {
-		return err
-	}
-	srcURL := d.cont.NewBlobClient(src).URL()
-	dbc := d.cont.NewBlobClient(dst)
-	if d.sharedKey != nil && sa.Size <= maxSyncCopy {
-		su, err := d.signKey(src, sas.BlobPermissions{Read: true}, time.Now().Add(15*time.Minute))
-		if err != nil {
-			return err
-		}
-		_, err = dbc.CopyFromURL(ctx, su, nil)
-		if err == nil {
-			return nil
-		}
-		if !hasStatus(err, 400) && !hasStatus(err, 501) && !hasStatus(err, 409) {
-			return err
-		}
-		// Not supported here (an emulator, an old service): the async copy.
-	}
-	resp, err := dbc.StartCopyFromURL(ctx, srcURL, nil)
-	if err != nil {
-		return err
-	}
-	status := resp.CopyStatus
-	for status != nil && *status == blob.CopyStatusTypePending {
-		select {
-		case <-ctx.Done():
-			if resp.CopyID != nil {
-				_, _ = dbc.AbortCopyFromURL(context.WithoutCancel(ctx), *resp.CopyID, nil)
-			}
-			return ctx.Err()
-		case <-time.After(copyPoll):
-		}
-		p, err := dbc.GetProperties(ctx, nil)
-		if err != nil {
-			return err
-		}
-		status = p.CopyStatus
-		if status != nil && *status != blob.CopyStatusTypePending && *status != blob.CopyStatusTypeSuccess {
-			return fmt.Errorf("azure: copy of %q to %q ended %s: %s", src, dst, *status, deref(p.CopyStatusDescription))
-		}
-	}
-	if status != nil && *status != blob.CopyStatusTypeSuccess {
-		return fmt.Errorf("azure: copy of %q to %q ended %s", src, dst, *status)
-	}
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"io"
 	"math/big"
 	"net"
@@ -255,5 +256,12 @@ func TestUserDelegationSAS(t *testing.T) {
 	b, err := io.ReadAll(r)
 	if err != nil || string(b) != "delegated" {
 		t.Fatalf("copy: %q %v", b, err)
+	}
+	// The asynchronous copy carries If-None-Match: * under Fail and Rename.
+	if _, err := st.Copy(ctx, "d/copy.txt", name, storage.CopyOptions{Conflict: storage.Fail}); !errors.Is(err, storage.ErrExist) {
+		t.Fatalf("asynchronous Copy(Fail) onto a taken name: %v, want ErrExist", err)
+	}
+	if got, err := st.Copy(ctx, "d/copy2.txt", name, storage.CopyOptions{Conflict: storage.Fail}); err != nil || got != "d/copy2.txt" {
+		t.Fatalf("asynchronous Copy(Fail) to a free name = %q, %v", got, err)
 	}
 }
