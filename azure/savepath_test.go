@@ -17,6 +17,7 @@ func TestSaveFileTakesTheFilePath(t *testing.T) {
 	count := func() int64 { return azure.UploadsFromInput(d) }
 	t.Run("single", func(t *testing.T) { savepath.Test(t, st, 100<<10, count) })
 	t.Run("staged", func(t *testing.T) { savepath.Test(t, st, 1<<20, count) })
+	t.Run("instrumented", func(t *testing.T) { savepath.TestInstrumented(t, st, 1<<20, count) })
 }
 
 // go test -run '^$' -bench BenchmarkSaveFile -benchtime 5x ./azure

@@ -17,6 +17,7 @@ func TestSaveFileTakesTheFilePath(t *testing.T) {
 	count := func() int64 { return s3.UploadsFromInput(d) }
 	t.Run("single", func(t *testing.T) { savepath.Test(t, st, 1<<20, count) })
 	t.Run("multipart", func(t *testing.T) { savepath.Test(t, st, 2*s3.MinPartSize+10, count) })
+	t.Run("instrumented", func(t *testing.T) { savepath.TestInstrumented(t, st, 2*s3.MinPartSize+10, count) })
 }
 
 // go test -run '^$' -bench BenchmarkSaveFile -benchtime 5x ./s3

@@ -6,6 +6,7 @@
 package savepath
 
 import (
+	"context"
 	"crypto/md5"
 	"crypto/sha256"
 	"fmt"
@@ -14,7 +15,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/wrap/instrument"
 )
 
 // Case is one way to save a file.
@@ -87,6 +92,36 @@ func Test(t *testing.T, st *storage.Storage, size int64, count func() int64) {
 				t.Fatalf("Stat: %+v, %v; want %d bytes", a, err, size)
 			}
 		})
+	}
+}
+
+// TestInstrumented is Test through wrap/instrument (metrics on): the
+// wrapper hands the driver the caller's file as it is, so every Case still
+// takes the file path, and its storage.bytes counter records the size of
+// each save once.
+func TestInstrumented(t *testing.T, st *storage.Storage, size int64, count func() int64) {
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	t.Cleanup(func() { mp.Shutdown(context.Background()) })
+	Test(t, st.Wrap(instrument.Wrap(instrument.Options{MeterProvider: mp})), size, count)
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(t.Context(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	var written int64
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if sum, ok := m.Data.(metricdata.Sum[int64]); ok && m.Name == "storage.bytes" {
+				for _, dp := range sum.DataPoints {
+					if op, _ := dp.Attributes.Value("storage.operation"); op.AsString() == "write" {
+						written += dp.Value
+					}
+				}
+			}
+		}
+	}
+	if want := size * int64(len(Cases)); written != want {
+		t.Fatalf("storage.bytes of the writes = %d, want %d (%d saves of %d bytes)", written, want, len(Cases), size)
 	}
 }
 

@@ -5,12 +5,57 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+
+	"github.com/go-storages/storage"
 )
 
 // countingReader counts the bytes a driver reads from a Save's body.
 type countingReader struct {
 	r io.Reader
 	n int64
+}
+
+// input is a Save's body on its way to the driver, and what tells how many
+// bytes the write consumed.
+type input struct {
+	r     io.Reader       // what the driver gets
+	cr    *countingReader // nil: r is the caller's seekable input
+	sk    io.Seeker
+	start int64
+}
+
+// countInput returns r for the driver. A stream is wrapped to count what is
+// read. A seekable input is handed over as it is, keeping what a driver
+// looks for on it (io.ReaderAt and io.Seeker, an *os.File, io.WriterTo):
+// wrapping it would hide them, as the checksum verifier of the portable
+// layer takes care not to (see storage.ReaderAtOf). Its bytes are counted
+// from its position (see written).
+func countInput(r io.Reader) input {
+	if sk, ok := r.(io.Seeker); ok {
+		if start, err := sk.Seek(0, io.SeekCurrent); err == nil {
+			return input{r: r, sk: sk, start: start}
+		}
+	}
+	cr := &countingReader{r: r}
+	return input{r: cr, cr: cr}
+}
+
+// written is the number of bytes the write consumed: for a stream, those
+// read; for a seekable input, the size written when the write succeeded
+// and the size was known (a driver may read parts at offsets, in parallel,
+// or twice), else how far the input's position moved.
+func (in input) written(err error, opts *storage.WriteOptions) int64 {
+	if in.cr != nil {
+		return in.cr.n
+	}
+	if err == nil && opts != nil && opts.Size >= 0 {
+		return opts.Size
+	}
+	pos, serr := in.sk.Seek(0, io.SeekCurrent)
+	if serr != nil || pos < in.start {
+		return 0
+	}
+	return pos - in.start
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {

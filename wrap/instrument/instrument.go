@@ -23,7 +23,11 @@
 //   - storage.operation.duration (histogram, s): latency of each call (for
 //     list: of the whole iteration; for read: until the body is returned).
 //   - storage.bytes (counter, By): bytes written by write and read by read
-//     (counted as the body is consumed, recorded when it is closed).
+//     (counted as the body is consumed, recorded when it is closed). A
+//     seekable input (a file, a bytes.Reader) reaches the driver as it is,
+//     so the driver's file path (S3's parts and Azure's sections read at
+//     offsets, the filesystem's copy_file_range) is kept: its write counts
+//     the size written when it succeeds, else how far its position moved.
 //
 // Attributes: storage.operation (write, read, stat, delete, list, copy,
 // signed_url), storage.name (Options.Storage, when set) and, on failures,
@@ -291,9 +295,9 @@ func (d *Driver) Write(ctx context.Context, name string, r io.Reader, opts *stor
 		return d.next.Write(ctx, name, r, opts)
 	}
 	ctx, c := d.begin(ctx, opWrite, name)
-	cr := &countingReader{r: r}
-	err := d.next.Write(ctx, name, cr, opts)
-	d.end(ctx, c, err, cr.n)
+	in := countInput(r)
+	err := d.next.Write(ctx, name, in.r, opts)
+	d.end(ctx, c, err, in.written(err, opts))
 	return err
 }
 
@@ -308,9 +312,9 @@ func (d *Driver) WriteRenaming(ctx context.Context, name string, r io.Reader, op
 		return rw.WriteRenaming(ctx, name, r, opts, next)
 	}
 	ctx, c := d.begin(ctx, opWrite, name)
-	cr := &countingReader{r: r}
-	final, err := rw.WriteRenaming(ctx, name, cr, opts, next)
-	d.end(ctx, c, err, cr.n)
+	in := countInput(r)
+	final, err := rw.WriteRenaming(ctx, name, in.r, opts, next)
+	d.end(ctx, c, err, in.written(err, opts))
 	return final, err
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -204,5 +206,72 @@ func TestKeepsRandomAccess(t *testing.T) {
 	b, _ := io.ReadAll(f)
 	if string(b) != "89" {
 		t.Fatalf("after seek: %q", b)
+	}
+}
+
+// gotInput records the reader the driver under the wrapper was given.
+type gotInput struct {
+	storage.Driver
+	r io.Reader
+}
+
+func (g *gotInput) Write(ctx context.Context, name string, r io.Reader, o *storage.WriteOptions) error {
+	g.r = r
+	return g.Driver.Write(ctx, name, r, o)
+}
+
+// TestHandsTheInputOver: a file reaches the driver under the wrapper as
+// the caller's *os.File (its io.ReaderAt, io.Seeker and the filesystem's
+// copy_file_range kept), a stream is counted as it is read, and both
+// record the bytes written.
+func TestHandsTheInputOver(t *testing.T) {
+	ctx := t.Context()
+	o := setup(t)
+	var g *gotInput
+	base, _ := memory.New()
+	st := base.Wrap(func(d storage.Driver) storage.Driver {
+		g = &gotInput{Driver: d}
+		w, err := instrument.New(g, instrument.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	})
+	f, err := os.Create(filepath.Join(t.TempDir(), "in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("0123456789"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(2, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Save(ctx, "f.bin", f, storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if g.r != io.Reader(f) {
+		t.Fatalf("the driver got %T, want the caller's *os.File", g.r)
+	}
+	if _, err := st.Save(ctx, "s.bin", io.LimitReader(strings.NewReader("abc"), 3), storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := g.r.(io.Seeker); ok {
+		t.Fatalf("the driver got a Seeker (%T) for a stream", g.r)
+	}
+
+	// Bytes written, through the metrics of the setup's storage: a
+	// bytes.Reader from offset 2 and a stream.
+	in := bytes.NewReader([]byte("0123456789"))
+	in.Seek(2, io.SeekStart)
+	if _, err := o.st.Save(ctx, "r.bin", in, storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.st.Save(ctx, "s.bin", io.LimitReader(strings.NewReader("abcd"), 4), storage.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.sums(t, "storage.bytes")["write/"]; got != 8+4 {
+		t.Fatalf("storage.bytes of the writes = %d, want 12", got)
 	}
 }
