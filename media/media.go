@@ -33,6 +33,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -191,18 +192,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", a.ModTime, f)
 }
 
+// fail answers the status storage.HTTPStatus gives err (the one mapping of
+// the module's handlers: 404, 403, 400, 409, 503 for an object that changed
+// while read, 501, 504 for a deadline, 499 for a client gone, else 500),
+// with the status's text only: the error may name the backend's internals.
+// Server-side failures are logged, unless the client went away.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, name string, err error) {
-	switch {
-	case errors.Is(err, storage.ErrNotExist):
+	code := storage.HTTPStatus(err)
+	if code == http.StatusNotFound {
 		http.NotFound(w, r)
-	case errors.Is(err, storage.ErrPermission):
-		http.Error(w, "403 forbidden", http.StatusForbidden)
-	default:
-		if r.Context().Err() == nil {
-			h.log.ErrorContext(r.Context(), "media: serving", "name", name, "err", err)
-		}
-		http.Error(w, "500 internal server error", http.StatusInternalServerError)
+		return
 	}
+	if code >= 500 && r.Context().Err() == nil {
+		h.log.ErrorContext(r.Context(), "media: serving", "name", name, "err", err)
+	}
+	http.Error(w, strconv.Itoa(code)+" "+strings.ToLower(http.StatusText(code)), code)
 }
 
 // inlineSafe are the types a browser displays without running script in

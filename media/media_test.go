@@ -2,7 +2,9 @@ package media_test
 
 import (
 	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -281,5 +283,69 @@ func TestHostilePathsTouchNothing(t *testing.T) {
 		if rec.Code != 400 || c.Total() != 0 || called {
 			t.Errorf("%s: %d, %d storage calls, hook called %v", p, rec.Code, c.Total(), called)
 		}
+	}
+}
+
+// failing is a driver whose reads and stats fail with err.
+type failing struct {
+	storage.Driver
+	err error
+}
+
+func (f failing) Read(context.Context, string, int64, int64) (io.ReadCloser, *storage.Attributes, error) {
+	return nil, nil, f.err
+}
+
+func (f failing) Stat(context.Context, string) (*storage.Attributes, error) { return nil, f.err }
+
+// TestFailStatus: a storage error is answered with the status
+// storage.HTTPStatus gives it, the status text only, and logged when it is
+// the server's fault.
+func TestFailStatus(t *testing.T) {
+	cases := []struct {
+		err    error
+		status int
+		logged bool
+	}{
+		{storage.ErrNotExist, http.StatusNotFound, false},
+		{storage.ErrPermission, http.StatusForbidden, false},
+		{storage.ErrChanged, http.StatusServiceUnavailable, true},
+		{storage.ErrChecksum, http.StatusBadRequest, false},
+		{storage.ErrBucketNotExist, http.StatusInternalServerError, true},
+		{context.DeadlineExceeded, http.StatusGatewayTimeout, true},
+		{errors.New("backend at 10.0.0.7 exploded"), http.StatusInternalServerError, true},
+	}
+	for _, c := range cases {
+		t.Run(http.StatusText(c.status)+"/"+c.err.Error(), func(t *testing.T) {
+			base, _ := memory.New()
+			if _, err := base.Save(t.Context(), "a.png", strings.NewReader("png"), storage.SaveOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			st := base.Wrap(func(d storage.Driver) storage.Driver { return failing{d, c.err} })
+			var logs strings.Builder
+			h, err := media.NewHandler(st, media.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/a.png", nil))
+			if rec.Code != c.status || rec.Code == http.StatusNotFound != (rec.Body.String() == "404 page not found\n") {
+				t.Fatalf("status %d %q, want %d", rec.Code, rec.Body.String(), c.status)
+			}
+			if strings.Contains(rec.Body.String(), "10.0.0.7") {
+				t.Fatalf("the body shows the error: %q", rec.Body.String())
+			}
+			if got := strings.Contains(logs.String(), "media: serving"); got != c.logged {
+				t.Fatalf("logged %v, want %v: %s", got, c.logged, logs.String())
+			}
+		})
+	}
+	// A private object on a storage that cannot sign: 501, not 500.
+	st, _ := memory.New()
+	h, _ := media.NewHandler(st, media.Options{Authorize: func(*http.Request, string) media.Access { return media.Private }})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/a.png", nil))
+	if rec.Code != http.StatusNotImplemented {
+		t.Fatalf("private object without a signer: %d %q, want 501", rec.Code, rec.Body.String())
 	}
 }
