@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/azuretext"
 	"github.com/go-storages/storage/internal/headervalue"
 )
 
@@ -213,21 +214,6 @@ func decodeMetadata(m map[string]*string, crc *[]byte) map[string]string {
 // whose text is a multi-line dump of the exchange that says the service's
 // message twice (the status line and the XML body), reads as one line,
 // "azure: PUT /account/container/name: 403 Server failed to authenticate
-// the request. ... (AuthorizationFailure)". The request's query (which may
-// hold a SAS token) is never shown.
-func (d *Driver) ErrorText(err error) string {
-	var re *azcore.ResponseError
-	if !errors.As(err, &re) || re.RawResponse == nil || re.RawResponse.Request == nil {
-		return ""
-	}
-	req := re.RawResponse.Request
-	status := strings.TrimSpace(strings.SplitN(re.RawResponse.Status, "\n", 2)[0])
-	if status == "" {
-		status = strconv.Itoa(re.StatusCode)
-	}
-	short := "azure: " + req.Method + " " + req.URL.EscapedPath() + ": " + status
-	if re.ErrorCode != "" {
-		short += " (" + re.ErrorCode + ")"
-	}
-	return strings.Replace(err.Error(), re.Error(), short, 1)
-}
+// the request. ... (AuthorizationFailure)" (see internal/azuretext). The
+// request's query (which may hold a SAS token) is never shown.
+func (d *Driver) ErrorText(err error) string { return azuretext.Text(err) }

@@ -109,6 +109,7 @@ import (
 	"google.golang.org/api/googleapi"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/azuretext"
 	"github.com/go-storages/storage/internal/bucketcheck"
 	"github.com/go-storages/storage/internal/googleauth"
 )
@@ -560,6 +561,14 @@ func (d *Driver) ErrorKind(err error) error {
 	}
 	return nil
 }
+
+// ErrorText implements storage.ErrorTexter: the Azure SDK's error that
+// azureblob wraps, a multi-line dump of the exchange, reads as one line as
+// it does from this module's azure driver ("azure: HEAD
+// /account/container/name: 403 Forbidden (AuthorizationFailure)", see
+// internal/azuretext), after gocloud.dev's own "blob (key ...) (code=...)"
+// head. Other errors keep their text.
+func (d *Driver) ErrorText(err error) string { return azuretext.Text(err) }
 
 // httpStatus is the HTTP status of the service's answer in err, or 0: the
 // AWS SDK's errors report it with a method, gcsblob's *googleapi.Error and

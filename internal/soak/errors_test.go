@@ -21,7 +21,7 @@ import (
 // (the service's usual code for it), and every operation on that object
 // must fail with the same sentinel on every backend (storage.KindForStatus),
 // matching its io/fs error too, with the SDK's error still reachable with
-// errors.As, and a message that reads once.
+// errors.As, and a message that reads once, on one line.
 func TestErrorsEveryDriver(t *testing.T) {
 	statuses := []struct {
 		status int
@@ -68,6 +68,7 @@ func TestErrorsEveryDriver(t *testing.T) {
 		{"gcs", gcsBackend, false, asType[*googleapi.Error]},
 		{"azure", azureBackend, false, asType[*azcore.ResponseError]},
 		{"gocloud-s3blob", s3Backend, true, asType[*awshttp.ResponseError]},
+		{"gocloud-azureblob", azureBackend, true, asType[*azcore.ResponseError]},
 	}
 	for _, bk := range backends {
 		t.Run(bk.name, func(t *testing.T) {
@@ -104,7 +105,7 @@ func TestErrorsEveryDriver(t *testing.T) {
 						t.Errorf("%s: %T is not a *storage.Error", what, err)
 					}
 					readsOnce(t, what, err)
-					if msg := err.Error(); !bk.bridge && strings.ContainsAny(msg, "\r\n") {
+					if msg := err.Error(); strings.ContainsAny(msg, "\r\n") {
 						t.Errorf("%s: the message spans several lines: %q", what, msg)
 					}
 				}

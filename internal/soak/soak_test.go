@@ -24,11 +24,13 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	azruntime "github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"go.uber.org/goleak"
+	"gocloud.dev/blob/azureblob"
 	"gocloud.dev/blob/s3blob"
 	"google.golang.org/api/option"
 
@@ -410,6 +412,25 @@ func azureBackend(t *testing.T) *backend {
 			}
 			st, err := azure.New(t.Context(), azure.Config{Container: ctr, AccountName: env.AccountName, AccountKey: env.AccountKey,
 				ServiceURL: proxyURL + u.Path, BlockSize: block, ClientOptions: &azblob.ClientOptions{ClientOptions: co}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
+		bridge: func(t *testing.T, proxyURL string) *gost.Storage {
+			cred, err := azblob.NewSharedKeyCredential(env.AccountName, env.AccountKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := container.NewClientWithSharedKeyCredential(proxyURL+u.Path+"/"+ctr, cred, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := azureblob.OpenBucket(t.Context(), c, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := gocloud.New(t.Context(), gocloud.Config{Bucket: b, Scheme: "azblob"})
 			if err != nil {
 				t.Fatal(err)
 			}
