@@ -248,11 +248,12 @@ func (u *upload) fromInput(ctx context.Context, name string, ra io.ReaderAt, off
 		}
 		return u.putSingle(ctx, name, func() io.ReadSeeker { return io.NewSectionReader(ra, off, size) }, sum)
 	}
-	if err := u.beforeCommit(); err != nil {
-		return err
-	}
 	// The CRC32C of the input, read once more beside the staging (from the
-	// page cache, usually).
+	// page cache, usually). This pass reads the input in order, so the
+	// verifier of expected checksums (storage.Storage's, which r is when
+	// SaveOptions.Checksums are set) hashes along with it and has nothing
+	// left to read at BeforeCommit, which is called once the blocks are
+	// staged, before the commit makes them visible.
 	var sum hash.Hash
 	var sumErr error
 	hashed := make(chan struct{})
@@ -273,6 +274,9 @@ func (u *upload) fromInput(ctx context.Context, name string, ra io.ReaderAt, off
 	}
 	if sumErr != nil {
 		return sumErr
+	}
+	if err := u.beforeCommit(); err != nil {
+		return err
 	}
 	err = u.commit(ctx, name, ids, sum)
 	if isLostBlocks(err) {

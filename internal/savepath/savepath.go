@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -126,27 +127,54 @@ func TestInstrumented(t *testing.T, st *storage.Storage, size int64, count func(
 }
 
 // Benchmark saves a file of size bytes in every Case, reporting MB/s,
-// allocations and how many of the uploads were read straight from the file
-// (from-file/op: 1 when the file path is taken).
+// allocations, how many of the uploads were read straight from the file
+// (from-file/op: 1 when the file path is taken) and how many times its
+// bytes were read (read/size: bytes read from the file, by Read and ReadAt,
+// over the bytes saved).
 func Benchmark(b *testing.B, st *storage.Storage, size int64, count func() int64) {
 	f, sums := File(b, size)
+	in := &countedFile{f: f}
 	for _, c := range Cases {
 		b.Run(c.Name, func(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
 			before := count()
+			in.n.Store(0)
 			for b.Loop() {
-				if _, err := f.Seek(0, io.SeekStart); err != nil {
+				if _, err := in.Seek(0, io.SeekStart); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := st.Save(b.Context(), c.Name, f, c.Options(sums)); err != nil {
+				if _, err := st.Save(b.Context(), c.Name, in, c.Options(sums)); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(count()-before)/float64(b.N), "from-file/op")
+			b.ReportMetric(float64(in.n.Load())/float64(size)/float64(b.N), "read/size")
 			if err := st.Delete(b.Context(), c.Name); err != nil {
 				b.Fatal(fmt.Errorf("cleanup: %w", err))
 			}
 		})
 	}
 }
+
+// countedFile is a file as drivers see a seekable input (io.Reader,
+// io.ReaderAt, io.Seeker: see storage.ReaderAtOf) that counts the bytes
+// read from it.
+type countedFile struct {
+	f *os.File
+	n atomic.Int64
+}
+
+func (c *countedFile) Read(p []byte) (int, error) {
+	n, err := c.f.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (c *countedFile) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.f.ReadAt(p, off)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (c *countedFile) Seek(off int64, whence int) (int64, error) { return c.f.Seek(off, whence) }
