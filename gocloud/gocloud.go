@@ -81,6 +81,23 @@
 // attributes before the new bytes, so a read racing an overwrite can get
 // the attributes of one version and the bytes of another.
 //
+// Copy is blob.Bucket.Copy, inside the service (s3blob, gcsblob,
+// azureblob) or the driver's own process (memblob, fileblob). It replaces
+// the destination: gocloud.dev's portable Copy has no create-only
+// condition (blob.CopyOptions carries only BeforeCopy), so the bridge is
+// not a storage.ExclusiveCopier, and storage.Storage's Copy under the Fail
+// and Rename policies streams the bytes through this process into an
+// exclusive write (IfNotExist), which is what makes it safe. The condition
+// exists below the portable API for three drivers only, each through its
+// SDK's own request type reached with BeforeCopy's As (azureblob's
+// *blob.StartCopyFromURLOptions, s3blob's *s3.CopyObjectInput, gcsblob's
+// *gcsblob.CopyObjectHandles); using them would link those SDKs into every
+// program that uses the bridge, and importing gcsblob would register its
+// "gs" URL scheme as a side effect. For server-side copies under every
+// policy use this module's own s3, gcs and azure drivers; a caller may still
+// call the bucket's Copy with a BeforeCopy of its own (Storage.As with a
+// **blob.Bucket).
+//
 // Public objects are not supported (gocloud.dev has no portable ACLs).
 // Signed URLs are the bucket's own (blob.Bucket.SignedURL) where its driver
 // has them; [storage.WithSigner] stands in for the others.
@@ -503,7 +520,8 @@ func (d *Driver) listETag(obj *blob.ListObject) string {
 	return ""
 }
 
-// Copy implements storage.Driver with blob.Bucket.Copy.
+// Copy implements storage.Driver with blob.Bucket.Copy, which replaces dst
+// (see the package documentation for why the bridge has no CopyExclusive).
 func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	return d.notFound(ctx, d.b.Copy(ctx, dst, src, nil))
 }
