@@ -20,7 +20,10 @@ type URLOpener interface {
 	// q, which records unknown parameters and bad values (reported after
 	// ParseURL returns, all at once); the common parameters (base_url,
 	// location, prefix, conflict, max_name_length) are already taken out.
-	// u carries no query and no userinfo: read those through q too.
+	// u carries no query and no userinfo: read those through q too. A
+	// driver configured by a struct declares its parameters in the url
+	// tags of the struct's fields and reads them all with
+	// [URLQuery.Decode], then returns [OpenConfig].
 	ParseURL(u *url.URL, q *URLQuery) (OpenFunc, error)
 }
 

@@ -108,18 +108,18 @@ type Config struct {
 	// ("DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...",
 	// or one with BlobEndpoint= and SharedAccessSignature=). Empty: the
 	// other fields, else AZURE_STORAGE_CONNECTION_STRING.
-	ConnectionString string
+	ConnectionString string `url:"connection_string,secret"`
 
 	// AccountName is the storage account. It is needed with AccountKey and
 	// to derive the default ServiceURL; it is taken from the connection
 	// string otherwise.
-	AccountName string
+	AccountName string `url:"storage_account|account_name"`
 	// AccountKey is the account's shared key (base64); with it the driver
 	// signs SAS URLs itself.
-	AccountKey string
+	AccountKey string `url:"account_key,secret"`
 	// SASToken authenticates every request with a SAS (query string, with or
 	// without the leading "?"). Such a driver cannot sign URLs.
-	SASToken string
+	SASToken string `url:"sas_token,secret"`
 	// Credential is a token credential (for example from azidentity). URLs
 	// are then signed with a user-delegation key.
 	Credential azcore.TokenCredential
@@ -128,7 +128,7 @@ type Config struct {
 	// "https://account.blob.core.windows.net/" or an emulator's
 	// "http://127.0.0.1:10000/devstoreaccount1". Empty: from the connection
 	// string, else https://<AccountName>.blob.core.windows.net/.
-	ServiceURL string
+	ServiceURL string `url:"service_url"`
 
 	// PublicBucket declares the container public (its access level,
 	// "blob" or "container", allows anonymous blob reads): without a base
@@ -136,16 +136,16 @@ type Config struct {
 	// domain), public URLs are then the container's URL on the service
 	// endpoint. False: URL fails with an error matching
 	// storage.ErrUnsupported unless a base URL is set.
-	PublicBucket bool
+	PublicBucket bool `url:"public_bucket"`
 
 	// BlockSize is the size of staged blocks and of parallel download
 	// chunks. Zero: DefaultBlockSize. A body that fits in one block is
 	// uploaded with a single request.
-	BlockSize int64
+	BlockSize int64 `url:"block_size"`
 	// Concurrency is the number of blocks one upload stages in parallel.
 	// Zero: DefaultConcurrency. An upload holds at most Concurrency+1
 	// buffers of BlockSize bytes.
-	Concurrency int
+	Concurrency int `url:"concurrency"`
 	// DownloadConcurrency is the number of ranges of BlockSize bytes that
 	// the portable reader fetches in parallel to download a large blob
 	// (storage.Capabilities.ReadParts), holding one buffer per range,
@@ -153,17 +153,17 @@ type Config struct {
 	// body's single response streams, which measured fastest against
 	// Azurite (see BENCHMARKS.md); more pays off where one connection's
 	// throughput is capped, as on Azure across regions.
-	DownloadConcurrency int
+	DownloadConcurrency int `url:"download_concurrency"`
 	// Budget bounds the bytes of upload buffers in use at once, across
 	// every upload that shares it; a block of a stream is never larger than
 	// the budget. Nil: storage.DefaultBudget(), shared by every driver of
 	// the process (s3, gcs, azure) created without one.
-	Budget *storage.Budget
+	Budget *storage.Budget `url:"budget"`
 
 	// AccessTier is the tier of new blobs ("Hot", "Cool", "Cold",
 	// "Archive"); empty: the account's default. SaveOptions can override it
 	// per call with a *SaveOptions in SaveOptions.DriverOptions.
-	AccessTier blob.AccessTier
+	AccessTier blob.AccessTier `url:"access_tier,enum=Hot|Cool|Cold|Archive"`
 
 	// DisableChecksums skips the checksum of bodies larger than one block
 	// (files and streams uploaded in blocks), whose blobs then have none;
@@ -172,7 +172,7 @@ type Config struct {
 	// while uploading and kept in the blob's metadata under "gost_crc32c",
 	// which Stat and Read report as Checksums.CRC32C and leave out of
 	// Metadata. Bodies of one block always carry their MD5 (Content-MD5).
-	DisableChecksums bool
+	DisableChecksums bool `url:"disable_checksums"`
 
 	// StrictMetadataKeys refuses, with an error matching
 	// storage.ErrInvalidArgument that names the key, metadata keys Azure
@@ -181,7 +181,7 @@ type Config struct {
 	// with '_' written "_5f" and '-' written "_2d" ("x-trace_id" becomes
 	// "__x_2dtrace_5fid"), and decoded when read, so every portable key
 	// round-trips; other Azure clients see the encoded name.
-	StrictMetadataKeys bool
+	StrictMetadataKeys bool `url:"strict_metadata_keys"`
 
 	// ClientOptions tune the SDK's HTTP pipeline (transport, retries,
 	// logging). Nil: the SDK's defaults.
@@ -193,7 +193,7 @@ type Config struct {
 	// parameter max_attempts on all three). The SDK retries 408, 429, 500,
 	// 502, 503, 504 and broken connections with exponential backoff and
 	// jitter, no sooner than a Retry-After (or x-ms-retry-after-ms) says.
-	MaxAttempts int
+	MaxAttempts int `url:"max_attempts"`
 }
 
 // SaveOptions are the Azure-specific options of one Save, passed as
@@ -228,15 +228,7 @@ func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Stor
 	if err != nil {
 		return nil, err
 	}
-	var all []storage.Option
-	if cfg.PublicBucket {
-		all = append(all, storage.WithBaseURL(d.contURL))
-	}
-	st, err := storage.New(d, append(all, opts...)...)
-	if err != nil {
-		return nil, err
-	}
-	return st, nil
+	return storage.NewWithBucketURL(d, cfg.PublicBucket, d.contURL, opts...)
 }
 
 // NewDriver returns the bare driver. It does no I/O: a missing container or

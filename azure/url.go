@@ -6,7 +6,6 @@ import (
 	"net/url"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 
 	"github.com/go-storages/storage"
 )
@@ -18,6 +17,8 @@ import (
 //	azblob://container?connection_string=...
 //
 // The host is Config.Container and the path, if any, the location prefix.
+// Each Config parameter is declared once, in the url tag of the field it
+// sets (read by storage.URLQuery.Decode).
 // Without credentials in the URL the driver falls back to
 // AZURE_STORAGE_CONNECTION_STRING. Parameters, besides the common ones
 // (base_url, location, conflict, max_name_length; see storage.Open), with
@@ -49,11 +50,7 @@ func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
 
 func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	cfg := Config{Container: q.Bucket(u, "container")}
-	cfg.ConnectionString = q.Secret("connection_string")
-	cfg.AccountName = q.String("storage_account", "account_name")
-	cfg.AccountKey = q.Secret("account_key")
-	cfg.SASToken = q.Secret("sas_token")
-	cfg.ServiceURL = q.String("service_url")
+	keys := q.Decode(&cfg)
 	domain := q.String("domain")
 	protocol := q.Enum([]string{"https", "http"}, "protocol")
 	localemu := q.Bool("localemu")
@@ -87,27 +84,17 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 			cfg.ServiceURL = protocol + "://" + cfg.AccountName + "." + domain
 		}
 	}
-	useDefaultCredential := q.Enum([]string{"default"}, "credential") == "default"
-	cfg.BlockSize = q.Count("block_size")
-	cfg.Concurrency = int(q.Count("concurrency"))
-	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
-	cfg.DisableChecksums = q.Bool("disable_checksums")
-	cfg.StrictMetadataKeys = q.Bool("strict_metadata_keys")
-	cfg.MaxAttempts = int(q.Count("max_attempts"))
-	cfg.PublicBucket = q.Bool("public_bucket")
-	if n := q.Count("budget"); n > 0 {
-		cfg.Budget = storage.NewBudget(n)
+	if q.Enum([]string{"default"}, "credential") == "" {
+		return storage.OpenConfig(cfg, keys, New), nil
 	}
-	cfg.AccessTier = blob.AccessTier(q.Enum([]string{"Hot", "Cool", "Cold", "Archive"}, "access_tier"))
-	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
-		c := cfg
-		if useDefaultCredential {
-			cred, err := azidentity.NewDefaultAzureCredential(nil)
-			if err != nil {
-				return nil, fmt.Errorf("azure: credential=default: %w", err)
-			}
-			c.Credential = cred
+	// credential=default: azidentity reads the environment when the
+	// storage opens, not while the URL is parsed.
+	return storage.OpenConfig(cfg, keys, func(ctx context.Context, c Config, opts ...storage.Option) (*storage.Storage, error) {
+		cred, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			return nil, fmt.Errorf("azure: credential=default: %w", err)
 		}
+		c.Credential = cred
 		return New(ctx, c, opts...)
-	}, nil
+	}), nil
 }

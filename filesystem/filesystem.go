@@ -29,13 +29,13 @@ type Config struct {
 	// missing, and whether a recently committed object can show up empty or
 	// truncated depends on the filesystem (ext4's default auto_da_alloc
 	// flushes a file renamed over an existing one; others promise less).
-	Fsync bool
+	Fsync bool `url:"fsync"`
 	// DirPerm is the permission of the directories the driver creates
 	// (before the umask). Zero means 0o755.
-	DirPerm fs.FileMode
+	DirPerm fs.FileMode `url:"dir_perm|dir_file_mode"`
 	// FilePerm is the permission of the files the driver creates (before
 	// the umask). Zero means 0o644.
-	FilePerm fs.FileMode
+	FilePerm fs.FileMode `url:"file_perm"`
 }
 
 // DriverName implements storage.DriverOptions: "filesystem". Other drivers

@@ -3,9 +3,7 @@ package filesystem
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"strconv"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/hmacurl"
@@ -18,7 +16,8 @@ import (
 //	file:./media               (relative to the working directory)
 //
 // The URL's path is Config.Root. Parameters, besides the common ones
-// (base_url, location, conflict, max_name_length; see storage.Open):
+// (base_url, location, conflict, max_name_length; see storage.Open), the
+// Config ones declared in the url tags of the fields they set:
 //
 //   - fsync (bool): Config.Fsync.
 //   - dir_perm, or gocloud.dev's dir_file_mode (octal, such as 0750):
@@ -50,9 +49,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	if cfg.Root == "" {
 		q.Fail("", "no directory: write file:///abs/path or file:rel/path")
 	}
-	cfg.Fsync = q.Bool("fsync")
-	cfg.DirPerm = perm(q, "dir_perm", "dir_file_mode")
-	cfg.FilePerm = perm(q, "file_perm")
+	q.Decode(&cfg)
 	q.Has("create_dir", "no_tmp_dir")
 	if q.Has("metadata") {
 		q.Fail("metadata", "not supported: the filesystem driver writes a sidecar only when there are headers or metadata to keep")
@@ -81,18 +78,4 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		}
 		return NewWithConfig(cfg, opts...)
 	}, nil
-}
-
-// perm reads an octal permission parameter.
-func perm(q *storage.URLQuery, names ...string) fs.FileMode {
-	v := q.String(names...)
-	if v == "" {
-		return 0
-	}
-	p, err := strconv.ParseUint(v, 8, 32)
-	if err != nil || p == 0 || p&^0o777 != 0 {
-		q.Fail(names[0], "want octal permission bits such as 0750")
-		return 0
-	}
-	return fs.FileMode(p)
 }

@@ -12,7 +12,9 @@ import (
 	"testing"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/filesystem"
 	"github.com/go-storages/storage/hmacurl"
+	"github.com/go-storages/storage/internal/urltest"
 )
 
 func TestOpenFileURL(t *testing.T) {
@@ -73,7 +75,7 @@ func TestOpenFileURLSigned(t *testing.T) {
 }
 
 func TestOpenFileURLErrors(t *testing.T) {
-	cases := map[string]string{
+	urltest.Errors(t, map[string]string{
 		"file://host/x":                     "host",
 		"file://":                           "no directory",
 		"file:///x?dir_perm=rwx":            `"dir_perm"`,
@@ -83,13 +85,8 @@ func TestOpenFileURLErrors(t *testing.T) {
 		"file:///x?secret_key_path=/k":      `"secret_key_path"`,
 		"file:///x?sign_base_url=relative/": `"secret_key_path"`,
 		"file:///x?region=eu":               `"region": unknown`,
-	}
-	for raw, want := range cases {
-		_, err := storage.Open(context.Background(), raw)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: err = %v, want it to mention %s", raw, err, want)
-		}
-	}
+	})
+	urltest.Documented(t, filesystem.Config{})
 }
 
 func TestOpenFileURLRelative(t *testing.T) {

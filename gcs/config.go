@@ -3,7 +3,6 @@ package gcs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -51,19 +50,19 @@ type Config struct {
 	// application default credentials (GOOGLE_APPLICATION_CREDENTIALS, the
 	// gcloud user, the metadata server).
 	ServiceAccountJSON []byte
-	ServiceAccountFile string
+	ServiceAccountFile string `url:"credentials_file"`
 
 	// Endpoint is the JSON API endpoint, such as
 	// "http://127.0.0.1:4443/storage/v1/" (a bare "http://host:port" gets
 	// "/storage/v1/" added). Empty: the emulator named by the standard
 	// STORAGE_EMULATOR_HOST variable when it is set, else the production
 	// endpoint.
-	Endpoint string
+	Endpoint string `url:"endpoint"`
 
 	// Emulator says the endpoint is an emulator such as fake-gcs-server:
 	// requests go unauthenticated (the emulator accepts any signature on
 	// signed URLs too). It is implied when Endpoint is empty and STORAGE_EMULATOR_HOST is set.
-	Emulator bool
+	Emulator bool `url:"emulator"`
 
 	// ClientOptions are added to the SDK client's options (an HTTP client,
 	// a quota project, ...). Ignored when Client is set.
@@ -77,18 +76,18 @@ type Config struct {
 	// ChunkSize is the resumable upload chunk size: one upload buffers at
 	// most one chunk. Zero means DefaultChunkSize (16 MiB); other values are
 	// bounded to MinChunkSize..MaxChunkSize and rounded up to 256 KiB.
-	ChunkSize int
+	ChunkSize int `url:"chunk_size"`
 
 	// Budget bounds the bytes buffered by all concurrent uploads that share
 	// it: an upload waits (honouring its context) until its buffers fit.
 	// Nil means storage.DefaultBudget(), shared by every driver of the
 	// process (s3, gcs, azure) created without one.
-	Budget *storage.Budget
+	Budget *storage.Budget `url:"budget"`
 
 	// Public makes every saved object publicly readable (predefined ACL
 	// publicRead), as if each Save set SaveOptions.Public. Default: private
 	// (the bucket's default object ACL).
-	Public bool
+	Public bool `url:"public"`
 
 	// PublicBucket declares the bucket publicly readable (allUsers may
 	// read its objects): without a base URL (storage.WithBaseURL, the one
@@ -97,18 +96,18 @@ type Config struct {
 	// emulator's own address for an emulator). False (and Public false):
 	// URL fails with an error matching storage.ErrUnsupported unless a base
 	// URL is set, since that address does not serve private objects.
-	PublicBucket bool
+	PublicBucket bool `url:"public_bucket"`
 
 	// SignHostname, when set, signs URLs for a bucket-bound custom hostname
 	// ("cdn.example.com") instead of storage.googleapis.com: the signed URL
 	// is https://cdn.example.com/OBJECT?X-Goog-Signature=...
-	SignHostname string
+	SignHostname string `url:"sign_hostname"`
 
 	// GoogleAccessID is the service-account e-mail that signs URLs, and
 	// PrivateKey its PEM-encoded RSA key. Both default to the fields of the
 	// service-account key given above.
-	GoogleAccessID string
-	PrivateKey     []byte
+	GoogleAccessID string `url:"access_id"`
+	PrivateKey     []byte `url:"private_key_path,file"`
 
 	// SignBytes signs URLs without a private key in this process, for
 	// example through the IAM Credentials signBlob API (see
@@ -128,8 +127,8 @@ type Config struct {
 	// Zero means DefaultDownloadPartSize (8 MiB, at least 256 KiB) and
 	// DefaultDownloadConcurrency (2); a concurrency of 1 disables parallel
 	// downloads.
-	DownloadPartSize    int64
-	DownloadConcurrency int
+	DownloadPartSize    int64 `url:"download_part_size"`
+	DownloadConcurrency int   `url:"download_concurrency"`
 
 	// MaxAttempts bounds the attempts of one request, the first included
 	// (zero: DefaultMaxAttempts). The SDK retries every request the driver
@@ -145,7 +144,7 @@ type Config struct {
 	// context ends. With Client set, the Retry-After handling is the
 	// client's own (the SDK ignores Retry-After). The URL parameter is
 	// max_attempts, as on every cloud driver of this module.
-	MaxAttempts int
+	MaxAttempts int `url:"max_attempts"`
 }
 
 // serviceAccount is the part of a service-account key file the driver reads.
@@ -335,13 +334,5 @@ func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Stor
 	if err != nil {
 		return nil, err
 	}
-	var all []storage.Option
-	if cfg.PublicBucket || cfg.Public {
-		all = append(all, storage.WithBaseURL(d.s.bucketURL))
-	}
-	st, err := storage.New(d, append(all, opts...)...)
-	if err != nil {
-		return nil, errors.Join(err, d.Close())
-	}
-	return st, nil
+	return storage.NewWithBucketURL(d, cfg.PublicBucket || cfg.Public, d.s.bucketURL, opts...)
 }

@@ -1,7 +1,6 @@
 package gcs
 
 import (
-	"context"
 	"net/url"
 
 	"github.com/go-storages/storage"
@@ -14,6 +13,8 @@ import (
 //	gs://bucket?endpoint=http://127.0.0.1:4443&emulator=true
 //
 // The host is Config.Bucket and the path, if any, the location prefix.
+// Each Config parameter is declared once, in the url tag of the field it
+// sets (read by storage.URLQuery.Decode).
 // Parameters, besides the common ones (base_url, location, conflict,
 // max_name_length; see storage.Open), with gocloud.dev's gcsblob names
 // accepted where it has one:
@@ -38,31 +39,7 @@ func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
 
 func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	cfg := Config{Bucket: q.Bucket(u, "bucket")}
-	cfg.ServiceAccountFile = q.String("credentials_file")
-	cfg.Endpoint = q.String("endpoint")
+	keys := q.Decode(&cfg)
 	q.CheckHTTPURL("endpoint", cfg.Endpoint, "http://127.0.0.1:4443")
-	cfg.Emulator = q.Bool("emulator")
-	cfg.GoogleAccessID = q.String("access_id")
-	keyPath := q.String("private_key_path")
-	cfg.SignHostname = q.String("sign_hostname")
-	cfg.ChunkSize = int(q.Count("chunk_size"))
-	if n := q.Count("budget"); n > 0 {
-		cfg.Budget = storage.NewBudget(n)
-	}
-	cfg.DownloadPartSize = q.Count("download_part_size")
-	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
-	cfg.Public = q.Bool("public")
-	cfg.MaxAttempts = int(q.Count("max_attempts"))
-	cfg.PublicBucket = q.Bool("public_bucket")
-	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
-		c := cfg
-		if keyPath != "" {
-			key, err := storage.ReadKeyFile("gcs: private_key_path", keyPath)
-			if err != nil {
-				return nil, err
-			}
-			c.PrivateKey = key
-		}
-		return New(ctx, c, opts...)
-	}, nil
+	return storage.OpenConfig(cfg, keys, New), nil
 }

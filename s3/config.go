@@ -45,24 +45,24 @@ type Config struct {
 	// Region of the bucket. Empty: the SDK's default chain (AWS_REGION,
 	// AWS_DEFAULT_REGION, shared config), else "us-east-1" (what MinIO and
 	// most S3-compatible stores expect).
-	Region string
+	Region string `url:"region"`
 
 	// Endpoint is the base URL of an S3-compatible service, such as
 	// "http://127.0.0.1:9000" or "https://<account>.r2.cloudflarestorage.com".
 	// Empty: AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, else AWS S3.
-	Endpoint string
+	Endpoint string `url:"endpoint"`
 
 	// UsePathStyle addresses the bucket in the path
 	// (endpoint/bucket/key) instead of the host (bucket.endpoint/key).
 	// False: virtual-hosted style, except that path style is used anyway
 	// when the endpoint's host is an IP address or "localhost".
-	UsePathStyle bool
+	UsePathStyle bool `url:"use_path_style|s3ForcePathStyle"`
 
 	// AccessKeyID, SecretAccessKey and SessionToken are static credentials.
 	// Empty: the SDK's default credential chain.
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
+	AccessKeyID     string `url:"access_key_id,secret"`
+	SecretAccessKey string `url:"secret_access_key,secret"`
+	SessionToken    string `url:"session_token,secret"`
 
 	// HTTPClient sends the requests. Nil: the SDK's default client.
 	// Any client works, also when AWS_CA_BUNDLE is set (the bundle is then
@@ -71,22 +71,22 @@ type Config struct {
 
 	// PartSize is the size of multipart upload parts. Zero: 8 MiB. At least
 	// 5 MiB; raised when needed to keep a known size within 10,000 parts.
-	PartSize int64
+	PartSize int64 `url:"part_size"`
 	// Concurrency is the number of parts of one upload sent at once. Zero: 5.
-	Concurrency int
+	Concurrency int `url:"concurrency"`
 	// Budget caps the bytes held in part buffers by the uploads that share
 	// it. Nil: storage.DefaultBudget(), shared by every driver of the
 	// process (s3, gcs, azure) that has no Budget of its own.
-	Budget *storage.Budget
+	Budget *storage.Budget `url:"budget"`
 
 	// DownloadPartSize is the size of each ranged GET of a parallel
 	// download. Zero: 8 MiB.
-	DownloadPartSize int64
+	DownloadPartSize int64 `url:"download_part_size"`
 	// DownloadConcurrency is the number of ranged GETs in flight in a
 	// parallel download (the portable reader's, see
 	// storage.Capabilities.ReadParts), within the process-wide
 	// storage.ReadBudget. Zero: 2. One disables parallel downloads.
-	DownloadConcurrency int
+	DownloadConcurrency int `url:"download_concurrency"`
 
 	// MaxAttempts bounds the attempts of one request, the first included.
 	// Zero: the AWS_MAX_ATTEMPTS setting of the shared configuration when
@@ -96,23 +96,23 @@ type Config struct {
 	// 20s), honouring a Retry-After header, and retries a response cut
 	// short; a commit whose response was lost is recognised (see the
 	// package documentation).
-	MaxAttempts int
+	MaxAttempts int `url:"max_attempts"`
 
 	// Public makes every saved object publicly readable (canned ACL
 	// public-read), as SaveOptions.Public does for one call. False: no ACL
 	// header is sent; objects are private unless the bucket policy says
 	// otherwise.
-	Public bool
+	Public bool `url:"public"`
 
 	// StorageClass for new objects, such as "STANDARD_IA" or
 	// "INTELLIGENT_TIERING". Empty: the bucket's default (STANDARD).
-	StorageClass types.StorageClass
+	StorageClass types.StorageClass `url:"storage_class"`
 
 	// ServerSideEncryption for new objects: "AES256" (SSE-S3) or "aws:kms"
 	// (SSE-KMS, with SSEKMSKeyID or the account's default KMS key).
 	// Empty: the bucket's default encryption.
-	ServerSideEncryption types.ServerSideEncryption
-	SSEKMSKeyID          string
+	ServerSideEncryption types.ServerSideEncryption `url:"sse|sseType,enum=AES256|aws:kms|aws:kms:dsse"`
+	SSEKMSKeyID          string                     `url:"kms_key_id|kmskeyid"`
 
 	// PublicBucket declares the bucket publicly readable (a bucket policy
 	// or ACL grants anonymous reads): without a base URL
@@ -120,7 +120,7 @@ type Config struct {
 	// the bucket's endpoint URL. False (and Public false): URL fails with
 	// an error matching storage.ErrUnsupported unless a base URL is set,
 	// since the endpoint does not serve private objects.
-	PublicBucket bool
+	PublicBucket bool `url:"public_bucket"`
 
 	// PresignBaseURL, when set, makes presigned URLs address this base and
 	// sign its host instead of the S3 endpoint's: a custom domain or proxy
@@ -128,7 +128,7 @@ type Config struct {
 	// addresses the bucket's root ("https://files.example.com/" for an R2
 	// custom domain, "https://proxy.example.com/bucket/" for a path-style
 	// proxy). Empty: presigned URLs use the S3 endpoint.
-	PresignBaseURL string
+	PresignBaseURL string `url:"presign_base_url"`
 
 	// CloudFrontKeyID and CloudFrontPrivateKey (an RSA private key in PEM,
 	// PKCS#1 or PKCS#8) make signed GET URLs CloudFront signed URLs with a
@@ -136,8 +136,8 @@ type Config struct {
 	// CloudFront domain), which is then required. Empty: signed
 	// GET URLs are S3 presigned URLs. Signed PUT URLs are always S3
 	// presigned URLs.
-	CloudFrontKeyID      string
-	CloudFrontPrivateKey []byte
+	CloudFrontKeyID      string `url:"cloudfront_key_id"`
+	CloudFrontPrivateKey []byte `url:"cloudfront_private_key_path,file"`
 }
 
 // Driver implements storage.Driver for S3.
@@ -166,13 +166,8 @@ func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Stor
 	if err != nil {
 		return nil, err
 	}
-	var all []storage.Option
-	if cfg.PublicBucket || cfg.Public {
-		all = append(all, storage.WithBaseURL(d.bucketURL))
-	}
-	st, err := storage.New(d, append(all, opts...)...)
+	st, err := storage.NewWithBucketURL(d, cfg.PublicBucket || cfg.Public, d.bucketURL, opts...)
 	if err != nil {
-		d.Close()
 		return nil, err
 	}
 	if _, err := st.URL("x"); d.cfSigner != nil && err != nil {

@@ -1,11 +1,8 @@
 package s3
 
 import (
-	"context"
 	"net/url"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/go-storages/storage"
 )
@@ -17,6 +14,8 @@ import (
 //	s3://bucket?endpoint=http://127.0.0.1:9000&access_key_id=...&secret_access_key=...
 //
 // The host is Config.Bucket and the path, if any, the location prefix.
+// Each Config parameter is declared once, in the url tag of the field it
+// sets (read by storage.URLQuery.Decode).
 // Parameters, besides the common ones (base_url, location, conflict,
 // max_name_length; see storage.Open), with gocloud.dev's s3blob names
 // accepted where it has one:
@@ -50,8 +49,7 @@ func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
 
 func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	cfg := Config{Bucket: q.Bucket(u, "bucket")}
-	cfg.Region = q.String("region")
-	cfg.Endpoint = q.String("endpoint")
+	keys := q.Decode(&cfg)
 	insecure := q.Bool("disable_https")
 	if cfg.Endpoint != "" && !strings.Contains(cfg.Endpoint, "://") {
 		if insecure {
@@ -61,46 +59,14 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		}
 	}
 	q.CheckHTTPURL("endpoint", cfg.Endpoint, "https://s3.example.com or a host name")
-	cfg.UsePathStyle = q.Bool("use_path_style", "s3ForcePathStyle")
-	cfg.AccessKeyID = q.Secret("access_key_id")
-	cfg.SecretAccessKey = q.Secret("secret_access_key")
-	cfg.SessionToken = q.Secret("session_token")
 	if (cfg.AccessKeyID == "") != (cfg.SecretAccessKey == "") {
 		q.Fail("access_key_id", "access_key_id and secret_access_key go together")
 	}
-	cfg.PartSize = q.Count("part_size")
-	cfg.Concurrency = int(q.Count("concurrency"))
-	cfg.DownloadPartSize = q.Count("download_part_size")
-	cfg.DownloadConcurrency = int(q.Count("download_concurrency"))
-	if n := q.Count("budget"); n > 0 {
-		cfg.Budget = storage.NewBudget(n)
-	}
-	cfg.Public = q.Bool("public")
-	cfg.MaxAttempts = int(q.Count("max_attempts"))
-	cfg.StorageClass = types.StorageClass(q.String("storage_class"))
-	if sse := q.Enum([]string{"AES256", "aws:kms", "aws:kms:dsse"}, "sse", "sseType"); sse != "" {
-		cfg.ServerSideEncryption = types.ServerSideEncryption(sse)
-	}
-	cfg.SSEKMSKeyID = q.String("kms_key_id", "kmskeyid")
-	cfg.PublicBucket = q.Bool("public_bucket")
-	cfg.PresignBaseURL = q.String("presign_base_url")
-	cfg.CloudFrontKeyID = q.String("cloudfront_key_id")
-	cfKeyPath := q.String("cloudfront_private_key_path")
-	if (cfg.CloudFrontKeyID == "") != (cfKeyPath == "") {
+	if (cfg.CloudFrontKeyID == "") != !keys.Has("cloudfront_private_key_path") {
 		q.Fail("cloudfront_key_id", "cloudfront_key_id and cloudfront_private_key_path go together")
 	}
 	if v := q.String("awssdk"); v != "" && v != "v2" {
 		q.Fail("awssdk", "this driver uses the AWS SDK v2 only")
 	}
-	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
-		c := cfg
-		if cfKeyPath != "" {
-			key, err := storage.ReadKeyFile("s3: cloudfront_private_key_path", cfKeyPath)
-			if err != nil {
-				return nil, err
-			}
-			c.CloudFrontPrivateKey = key
-		}
-		return New(ctx, c, opts...)
-	}, nil
+	return storage.OpenConfig(cfg, keys, New), nil
 }
