@@ -165,3 +165,19 @@ func TestBadConfiguration(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestUploaderStatusOfStorageErrors: a storage error is answered with the
+// status storage.HTTPStatus gives it: a name taken under the Fail policy
+// is 409 Conflict, not 500.
+func TestUploaderStatusOfStorageErrors(t *testing.T) {
+	b := backend{name: "memory-fail", env: func(t *testing.T, self string) []string {
+		return []string{"STORAGE_URL=mem://?conflict=fail&base_url=" + self + "/media/"}
+	}}
+	base := start(t, b, 64<<10)
+	if code, _ := upload(t, base, "file", "a.txt", []byte("first")); code != http.StatusCreated {
+		t.Fatalf("first upload: %d", code)
+	}
+	if code, _ := upload(t, base, "file", "a.txt", []byte("second")); code != http.StatusConflict {
+		t.Fatalf("upload of a taken name under conflict=fail: %d, want 409", code)
+	}
+}

@@ -120,16 +120,18 @@ func (s *server) describe(ctx context.Context, name string, size int64) file {
 	return f
 }
 
-// statusOf maps an error to an HTTP status.
+// statusOf maps an error to an HTTP status: an upload over the limit is
+// 413, a body cut short 400, a storage error what storage.HTTPStatus says
+// (the one mapping of the module's handlers), anything else fallback.
 func statusOf(err error, fallback int) int {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, storage.ErrPermission):
-		return http.StatusForbidden
-	case errors.Is(err, storage.ErrInvalidName), errors.Is(err, storage.ErrInvalidArgument), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.ErrUnexpectedEOF):
 		return http.StatusBadRequest
+	case storage.KindOf(err) != nil:
+		return storage.HTTPStatus(err)
 	}
 	return fallback
 }
