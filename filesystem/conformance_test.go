@@ -32,3 +32,11 @@ func TestConformanceUnderLocation(t *testing.T) {
 		Groups: []string{"save", "policy", "concurrency", "list", "copy"},
 	})
 }
+
+// TestConformanceSidecars runs the suite with the metadata in sidecars, as
+// on a filesystem without extended attributes.
+func TestConformanceSidecars(t *testing.T) {
+	conformance.Run(t, conformance.Harness{
+		New: func(t *testing.T) *storage.Storage { return newStorage(t, filesystem.Config{Sidecars: true}) },
+	})
+}

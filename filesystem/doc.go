@@ -29,21 +29,24 @@
 //
 //   - ".storage-tmp-<random>" are temporary files, one per write in
 //     progress, next to the object they will become;
-//   - ".storage-meta/" at the root holds the sidecars (below).
+//   - ".storage-meta/" at the root holds the sidecars, where metadata
+//     cannot go to an extended attribute (below).
 //
 // # Writes
 //
-// Save writes the body to a temporary file in the target directory,
-// checking the context between writes. When the body is complete (and the
-// expected checksums match) the file is committed: renamed over the name for
-// the Overwrite policy, or hard-linked to the name for Rename and Fail, which
-// fails atomically when the name is taken (the driver then asks the policy
-// for another name and links again, without re-reading the body). A failed
-// or cancelled Save removes its temporary file before returning and leaves
-// the previous object untouched. With [Config.Fsync] (or a per-call
-// [SaveOptions].Fsync) the file and then its directory are flushed to stable
-// storage. Copy is server-side: copy_file_range into a temporary file, then
-// rename.
+// Save opens the target directory once (creating it when missing) and does
+// the rest of the write through that handle, with single-segment names: it
+// writes the body to a temporary file there, checking the context between
+// writes, and sets the metadata attribute. When the body is complete (and
+// the expected checksums match) the file is committed: renamed over the name
+// for the Overwrite policy, or hard-linked to the name for Rename and Fail,
+// which fails atomically when the name is taken (the driver then asks the
+// policy for another name and links again, without re-reading the body). A
+// failed or cancelled Save removes its temporary file before returning and
+// leaves the previous object untouched. With [Config.Fsync] (or a per-call
+// [SaveOptions].Fsync) the file (with its attribute) and then its directory
+// are flushed to stable storage. Copy is server-side: copy_file_range into a
+// temporary file, then rename.
 //
 // Durability across a power loss needs [Config.Fsync]; see there. A crash
 // (power loss, kill -9) may leave temporary files behind. They are
@@ -58,22 +61,55 @@
 // Size and modification time (UTC) come from the file; the ETag is built from
 // inode, size and modification time, so every write gets a new one. Content
 // type, the other HTTP headers (Cache-Control, Content-Disposition,
-// Content-Encoding, Content-Language) and user metadata live in a JSON
-// sidecar, .storage-meta/<name>/.storage-meta.json, written (atomically, by
-// rename) after the data file is committed and removed with it. The sidecar records the data
-// file's size and modification time; a sidecar that does not match its data
-// file (a crash between the two steps, a concurrent overwrite from another
-// process, a file replaced by hand) is ignored. Without a valid sidecar the
-// content type is the one of the name's extension ([mime.TypeByExtension]),
-// or application/octet-stream, and there are no other headers or metadata.
-// The fast path writes no sidecar at all: when the content type is the one
-// the extension gives and there are no other headers or metadata, nothing
-// beyond the file is stored. Between the commit of the data file and the
-// sidecar's rename, a concurrent reader sees the object with those default
-// attributes. If the sidecar cannot be written (disk full, permissions), Save
-// returns the error; a new object (Rename, Fail) is then removed again, but
-// an Overwrite has already replaced the previous object, which is left with
-// the default attributes.
+// Content-Encoding, Content-Language) and user metadata are stored only when
+// there is something to store: when the content type is the one the name's
+// extension gives ([mime.TypeByExtension], else application/octet-stream)
+// and there are no other headers or metadata, nothing beyond the file is
+// written, and those defaults are what Stat and Open report.
+//
+// On Linux they are kept in one extended attribute of the data file,
+// user.go-storages.meta, holding a JSON object with the keys content_type,
+// cache_control, content_disposition, content_encoding, content_language
+// and metadata (an object of strings), each present only when set:
+//
+//	$ getfattr -n user.go-storages.meta --only-values css/app.4f1e3a2b9c8d.css.br
+//	{"content_type":"text/css; charset=utf-8","cache_control":"public, max-age=31536000, immutable","content_encoding":"br"}
+//
+// The attribute is set on the temporary file before it is committed, so the
+// data and its metadata appear together in the one rename or link that
+// commits the object, and a reader never sees one without the other. It
+// belongs to the file: a file rewritten in place keeps it (like its
+// permissions), a new file renamed over the name (what editors and most
+// tools do) has none, and so the default attributes. Copies that keep
+// extended attributes (cp -a, rsync -X, tar --xattrs) keep the metadata;
+// others drop it. ext4, XFS, btrfs, tmpfs (Linux 6.6 and later), ZFS and
+// NFS 4.2 keep user extended attributes.
+//
+// Where the filesystem refuses the attribute (ENOTSUP: vfat, tmpfs before
+// Linux 6.6, some network filesystems; the driver then stops trying for the
+// rest of its life), where this one value is refused (larger than the
+// filesystem takes, 64 KiB at most, or not permitted on the file), on other
+// systems than Linux, and with [Config.Sidecars], the metadata goes to a JSON
+// sidecar instead: .storage-meta/<name>/.storage-meta.json under the root,
+// the same object plus the object's name and the data file's size and
+// modification time (name, size, mtime_ns), written atomically (temporary
+// file and rename) after the data file is committed. A sidecar that does not
+// match its data file (a crash between the two steps, a concurrent overwrite
+// from another process, a file replaced by hand) is ignored. Between the
+// commit of the data file and the sidecar's rename, a concurrent reader
+// sees the object with the default attributes. If the sidecar cannot be
+// written (disk full, permissions), Save returns the error; a new object
+// (Rename, Fail) is then removed again, but an Overwrite has already
+// replaced the previous object, which is left with the default attributes.
+//
+// Reads take the attribute when the file has one, else a matching sidecar,
+// so trees written by earlier versions of the driver (sidecars only) keep
+// their metadata. A Save or Delete removes the name's sidecar, if any, so
+// that none is left behind when the metadata moves to the attribute;
+// [Driver.CleanTemp] removes sidecars that no object uses (left by a crash,
+// by another process, or superseded by an attribute). Stat opens the file
+// (read-only, non-blocking) to read its attribute, so it needs read
+// permission on the file, as Open does.
 //
 // Checksums are not stored (the Checksums capability is not declared); the
 // expected checksums given to Save are still verified before the commit.

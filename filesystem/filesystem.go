@@ -36,6 +36,16 @@ type Config struct {
 	// FilePerm is the permission of the files the driver creates (before
 	// the umask). Zero means 0o644.
 	FilePerm fs.FileMode `url:"file_perm"`
+	// Sidecars keeps content types, the other headers and user metadata in
+	// JSON sidecar files under .storage-meta/ even where the filesystem has
+	// extended attributes. Off by default: on Linux they go in the data
+	// file's extended attribute user.go-storages.meta, committed with the
+	// data, and in sidecars only where the filesystem refuses that
+	// attribute (see the package documentation). Turn it on when the
+	// directory is copied or backed up by tools that drop extended
+	// attributes (rsync without -X, tar without --xattrs, cp without -a or
+	// --preserve=xattr): sidecars are plain files and travel with the tree.
+	Sidecars bool `url:"sidecars"`
 }
 
 // DriverName implements storage.DriverOptions: "filesystem". Other drivers
@@ -84,6 +94,9 @@ type Driver struct {
 	// Sidecars another process writes meanwhile are still safe: a sidecar
 	// that does not match its file is ignored.
 	hasMeta atomic.Bool
+	// noXattr is set when the filesystem refused an extended attribute as
+	// unsupported: later writes go straight to sidecars.
+	noXattr atomic.Bool
 }
 
 // NewDriver opens (creating it when missing) the root directory.

@@ -7,18 +7,24 @@ import (
 	"maps"
 	"os"
 	"path"
+	"syscall"
 
 	"github.com/go-storages/storage"
 )
 
-// meta is the JSON sidecar of one object, kept at metaPath(name). It records
-// the data file's size and modification time: a sidecar that does not match
-// the data file (left by a crash between the two steps of a commit, or by a
-// concurrent overwrite from another process) is ignored.
+// meta is an object's headers and user metadata, stored as JSON in the
+// data file's extended attribute xattrName or, where the filesystem keeps
+// none, in a sidecar file at metaPath(name).
+//
+// A sidecar also records its object's name and the data file's size and
+// modification time: a sidecar that does not match the data file (left by
+// a crash between the two steps of a sidecar commit, or by a concurrent
+// overwrite from another process) is ignored. The attribute needs no such
+// stamp: it belongs to the data file's inode and is committed with it.
 type meta struct {
-	Name               string            `json:"name"`
-	Size               int64             `json:"size"`
-	ModTimeNanos       int64             `json:"mtime_ns"`
+	Name               string            `json:"name,omitempty"`
+	Size               int64             `json:"size,omitempty"`
+	ModTimeNanos       int64             `json:"mtime_ns,omitempty"`
 	ContentType        string            `json:"content_type,omitempty"`
 	CacheControl       string            `json:"cache_control,omitempty"`
 	ContentDisposition string            `json:"content_disposition,omitempty"`
@@ -35,8 +41,12 @@ func newMeta(name string, o *storage.WriteOptions) *meta {
 		(o.ContentType == "" || o.ContentType == defaultType(name)) {
 		return nil
 	}
+	ct := o.ContentType
+	if ct == defaultType(name) {
+		ct = "" // what a read gives anyway; keeps the attribute small
+	}
 	return &meta{
-		ContentType:        o.ContentType,
+		ContentType:        ct,
 		CacheControl:       o.CacheControl,
 		ContentDisposition: o.ContentDisposition,
 		ContentEncoding:    o.ContentEncoding,
@@ -133,6 +143,9 @@ func (d *Driver) writeMetaIn(dir string, data []byte, fsync bool) (retry bool, e
 	return false, nil
 }
 
+// maxMetaSize bounds what is read of a sidecar.
+const maxMetaSize = 1 << 20
+
 // readMeta returns the sidecar of name when it matches the data file fi, or
 // nil. A missing, unreadable as JSON or stale sidecar is ignored; other
 // errors (permissions) are returned.
@@ -144,11 +157,19 @@ func (d *Driver) readMeta(name string, fi fs.FileInfo) (*meta, error) {
 		}
 		return nil, err
 	}
+	if !d.hasMeta.Load() {
+		d.hasMeta.Store(true) // written by another process since this driver started
+	}
 	var m meta
-	if json.Unmarshal(data, &m) != nil || m.Name != name || m.Size != fi.Size() || m.ModTimeNanos != fi.ModTime().UnixNano() {
+	if json.Unmarshal(data, &m) != nil || !m.matches(name, fi) {
 		return nil, nil
 	}
 	return &m, nil
+}
+
+// matches reports whether a sidecar is the one of object name, data file fi.
+func (m *meta) matches(name string, fi fs.FileInfo) bool {
+	return m.Name == name && m.Size == fi.Size() && m.ModTimeNanos == fi.ModTime().UnixNano()
 }
 
 // removeMeta removes the sidecar of name, if any, and its empty directories.
@@ -162,10 +183,64 @@ func (d *Driver) removeMeta(name string) {
 	}
 }
 
-// attributes builds an object's attributes from its file and sidecar.
-func (d *Driver) attributes(name string, fi fs.FileInfo) (*storage.Attributes, error) {
+// storeXattr stores m in f's extended attribute, before f is committed, so
+// the data and its metadata become visible together in one rename or link.
+// It reports false (and no error) when the metadata must go to a sidecar
+// instead: the filesystem keeps no user extended attributes (remembered, so
+// later writes do not try again), or refuses this value (too large, or not
+// permitted on this file).
+func (d *Driver) storeXattr(f *os.File, m *meta) (bool, error) {
+	if !d.xattrs() {
+		return false, nil
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return false, err
+	}
+	err = setXattr(f, data)
+	switch {
+	case err == nil:
+		return true, nil
+	case xattrUnsupported(err):
+		d.noXattr.Store(true)
+		return false, nil
+	case xattrRefused(err):
+		return false, nil
+	}
+	return false, err
+}
+
+// xattrs reports whether writes try extended attributes.
+func (d *Driver) xattrs() bool {
+	return xattrsAvailable && !d.cfg.Sidecars && !d.noXattr.Load()
+}
+
+// readXattr returns the metadata in f's extended attribute, or nil. An
+// attribute that is not valid JSON (not ours) is ignored.
+func readXattr(f *os.File) (*meta, error) {
+	data, err := getXattr(f)
+	if err != nil || data == nil {
+		return nil, err
+	}
+	var m meta
+	if json.Unmarshal(data, &m) != nil {
+		return nil, nil
+	}
+	return &m, nil
+}
+
+// attributes builds an object's attributes from its open file f (FileInfo
+// fi): the extended attribute when the file has one, else a sidecar that
+// matches it.
+func (d *Driver) attributes(name string, f *os.File, fi fs.FileInfo) (*storage.Attributes, error) {
 	a := &storage.Attributes{Size: fi.Size(), ModTime: fi.ModTime().UTC(), ETag: etag(fi)}
-	m, err := d.readMeta(name, fi)
+	m, err := readXattr(f)
+	if err == nil && m == nil {
+		// No attribute: a sidecar, from a filesystem without extended
+		// attributes, an earlier version of the driver or Config.Sidecars.
+		// Costs one failed open when the sidecar tree does not exist.
+		m, err = d.readMeta(name, fi)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -185,15 +260,21 @@ func (d *Driver) attributes(name string, fi fs.FileInfo) (*storage.Attributes, e
 	return a, nil
 }
 
-// statObject returns the FileInfo of the regular file name, following
-// symlinks that stay inside the root.
-func (d *Driver) statObject(name string) (fs.FileInfo, error) {
-	fi, err := d.root.Stat(name)
+// statFile returns the attributes of the regular file name, following
+// symlinks that stay inside the root. The file is opened (non-blocking, so
+// a FIFO in its place does not hang) to read its extended attribute.
+func (d *Driver) statFile(name string) (*storage.Attributes, error) {
+	f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, notRegular("stat", name)
 	}
-	return fi, nil
+	return d.attributes(name, f, fi)
 }

@@ -29,7 +29,7 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 	}
 	var a *storage.Attributes
 	if err == nil {
-		a, err = d.attributes(name, fi)
+		a, err = d.attributes(name, f, fi)
 	}
 	if err != nil {
 		f.Close()
@@ -64,11 +64,7 @@ func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, er
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	fi, err := d.statObject(name)
-	if err != nil {
-		return nil, err
-	}
-	return d.attributes(name, fi)
+	return d.statFile(name)
 }
 
 // Delete implements storage.Driver. It removes the file, its sidecar and the
@@ -143,23 +139,25 @@ func (d *Driver) copy(ctx context.Context, dst, src string, exclusive bool) erro
 	}
 	var a *storage.Attributes
 	if err == nil {
-		a, err = d.attributes(src, fi)
+		a, err = d.attributes(src, in, fi)
 	}
 	if err != nil {
 		return err
 	}
-	out, tmp, err := d.createTemp(path.Dir(dst), d.cfg.FilePerm)
+	w, err := d.createTemp(path.Dir(dst), d.cfg.FilePerm)
 	if err != nil {
 		return err
 	}
-	ofi, err := d.fill(ctx, out, in, d.cfg.Fsync)
+	defer w.close(d)
+	m := metaFrom(dst, a)
+	err = d.fill(ctx, w, in, d.cfg.Fsync, m)
 	if err == nil && exclusive {
-		_, err = d.commitExclusive(tmp, dst, ofi, metaFrom(dst, a), d.cfg.Fsync, nil)
+		_, err = d.commitExclusive(w, dst, m, d.cfg.Fsync, nil)
 	} else if err == nil {
-		err = d.commitReplace(tmp, dst, ofi, metaFrom(dst, a), d.cfg.Fsync)
+		err = d.commitReplace(w, dst, m, d.cfg.Fsync)
 	}
 	if err != nil {
-		d.discard(tmp)
+		d.discard(w)
 	}
 	return err
 }

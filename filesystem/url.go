@@ -23,6 +23,8 @@ import (
 //   - dir_perm, or gocloud.dev's dir_file_mode (octal, such as 0750):
 //     Config.DirPerm.
 //   - file_perm (octal): Config.FilePerm.
+//   - sidecars (bool): Config.Sidecars (metadata in sidecar files rather
+//     than extended attributes).
 //   - secret_key_path (gocloud.dev's name) and sign_base_url: HMAC-signed
 //     URLs (package hmacurl) with the key in that file (at least 32 bytes),
 //     under sign_base_url, where the service mounts
@@ -33,7 +35,7 @@ import (
 //     nothing: the root is always created, and temporary files always live
 //     next to their object.
 //
-// gocloud.dev's metadata=skip has no equivalent (the sidecar is written only
+// gocloud.dev's metadata=skip has no equivalent (metadata is written only
 // when there is something to keep) and is refused.
 const Scheme = "file"
 
@@ -52,7 +54,7 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	q.Decode(&cfg)
 	q.Has("create_dir", "no_tmp_dir")
 	if q.Has("metadata") {
-		q.Fail("metadata", "not supported: the filesystem driver writes a sidecar only when there are headers or metadata to keep")
+		q.Fail("metadata", "not supported: the filesystem driver stores metadata only when there are headers or metadata to keep")
 	}
 	keyPath := q.String("secret_key_path")
 	signBase := q.String("sign_base_url")

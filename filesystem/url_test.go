@@ -101,3 +101,19 @@ func TestOpenFileURLRelative(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOpenFileURLSidecars(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := storage.Open(ctx, "file://"+dir+"?sidecars=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Save(ctx, "a.txt", strings.NewReader("hi"), storage.SaveOptions{Metadata: map[string]string{"k": "v"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".storage-meta", "a.txt", ".storage-meta.json")); err != nil {
+		t.Errorf("sidecars=true wrote no sidecar: %v", err)
+	}
+}

@@ -57,38 +57,67 @@ func (d *Driver) write(ctx context.Context, name string, r io.Reader, opts *stor
 	if err := checkName(name); err != nil {
 		return "", err
 	}
-	dir := path.Dir(name)
-	f, tmp, err := d.createTemp(dir, perm)
+	w, err := d.createTemp(path.Dir(name), perm)
 	if err != nil {
 		return "", err
 	}
-	fi, err := d.fill(ctx, f, r, fsync)
+	defer w.close(d)
+	m := newMeta(name, opts)
+	err = d.fill(ctx, w, r, fsync, m)
 	if err == nil && opts.BeforeCommit != nil {
 		err = opts.BeforeCommit()
 	}
-	if err != nil {
-		d.discard(tmp)
-		return "", err
-	}
-	m := newMeta(name, opts)
-	if !opts.Exclusive && next == nil {
-		err = d.commitReplace(tmp, name, fi, m, fsync)
-	} else {
-		name, err = d.commitExclusive(tmp, name, fi, m, fsync, next)
+	if err == nil {
+		if !opts.Exclusive && next == nil {
+			err = d.commitReplace(w, name, m, fsync)
+		} else {
+			name, err = d.commitExclusive(w, name, m, fsync, next)
+		}
 	}
 	if err != nil {
-		d.discard(tmp)
+		d.discard(w)
 		return "", err
 	}
 	return name, nil
 }
 
-// createTemp creates an empty temporary file in dir. It tries the create
-// first and walks dir with MkdirAll only when that fails for a missing
-// directory: most writes go to a directory that exists, and MkdirAll costs a
-// syscall or two per path segment. A directory pruned by a concurrent Delete
-// in between is created again.
-func (d *Driver) createTemp(dir string, perm fs.FileMode) (*os.File, string, error) {
+// tempFile is a write in progress: a temporary file in dir, created,
+// filled and committed through one handle on dir, so that no step after
+// opening dir resolves a path through the root again.
+type tempFile struct {
+	dir     string   // the directory, "." for the root
+	dr      *os.Root // a handle on dir (d.root for ".")
+	tmp     string   // the temporary file's name in dir
+	f       *os.File // open until fill returns
+	fi      fs.FileInfo
+	inXattr bool // the metadata went to the file's extended attribute
+}
+
+func (w *tempFile) close(d *Driver) {
+	if w.dr != d.root {
+		w.dr.Close()
+	}
+}
+
+// dirRoot opens dir as a root of its own (dir "." is the root itself).
+func (d *Driver) dirRoot(dir string) (*os.Root, error) {
+	if dir == "." {
+		return d.root, nil
+	}
+	return d.subRoot(dir)
+}
+
+// createTemp opens dir and creates an empty temporary file in it. It tries
+// first and walks dir with MkdirAll only when dir is missing: most writes go
+// to a directory that exists, and MkdirAll costs a syscall or two per path
+// segment. A directory pruned by a concurrent Delete in between (after
+// MkdirAll, or after it was opened) is created again.
+//
+// The file is opened with O_NONBLOCK, which means nothing for a regular
+// file (it is created here, so it is one) but spares the four fcntl calls
+// os.File otherwise makes around its attempt to register a new file with
+// the poller.
+func (d *Driver) createTemp(dir string, perm fs.FileMode) (*tempFile, error) {
 	var err error
 	for i := range mkdirRetries {
 		if i > 0 {
@@ -96,20 +125,28 @@ func (d *Driver) createTemp(dir string, perm fs.FileMode) (*os.File, string, err
 				if raced(err) {
 					continue
 				}
-				return nil, "", err
+				return nil, err
 			}
 		}
-		tmp := path.Join(dir, tmpName())
-		var f *os.File
-		f, err = d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-		if err == nil {
-			return f, tmp, nil
+		var dr *os.Root
+		dr, err = d.dirRoot(dir)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return nil, d.dirErr(dir, err)
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, "", d.dirErr(dir, err)
+		w := &tempFile{dir: dir, dr: dr, tmp: tmpName()}
+		w.f, err = dr.OpenFile(w.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NONBLOCK, perm)
+		if err == nil {
+			return w, nil
+		}
+		w.close(d)
+		if !errors.Is(err, fs.ErrNotExist) { // ENOENT: dir was removed after it was opened
+			return nil, d.dirErr(dir, err)
 		}
 	}
-	return nil, "", err
+	return nil, err
 }
 
 func (d *Driver) mkdirAll(dir string) error {
@@ -142,9 +179,13 @@ func tmpName() string {
 	return tmpPrefix + hex.EncodeToString(b[:])
 }
 
-// fill copies r into f, checking ctx between writes, optionally syncs, and
-// closes f. It returns f's final FileInfo.
-func (d *Driver) fill(ctx context.Context, f *os.File, r io.Reader, fsync bool) (fs.FileInfo, error) {
+// fill copies r into w's file, checking ctx between writes, stores m (when
+// not nil) in the file's extended attribute where the filesystem allows,
+// optionally syncs, and closes the file. It records the file's final
+// FileInfo in w.
+func (d *Driver) fill(ctx context.Context, w *tempFile, r io.Reader, fsync bool, m *meta) error {
+	f := w.f
+	w.f = nil
 	var err error
 	switch src := r.(type) {
 	case *os.File:
@@ -159,17 +200,19 @@ func (d *Driver) fill(ctx context.Context, f *os.File, r io.Reader, fsync bool) 
 	if err == nil {
 		err = ctx.Err()
 	}
-	if err == nil && fsync {
-		err = f.Sync()
-	}
-	var fi fs.FileInfo
 	if err == nil {
-		fi, err = f.Stat()
+		w.fi, err = f.Stat()
+	}
+	if err == nil && m != nil {
+		w.inXattr, err = d.storeXattr(f, m)
+	}
+	if err == nil && fsync {
+		err = f.Sync() // the data and the extended attribute
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return fi, err
+	return err
 }
 
 const (
@@ -221,14 +264,16 @@ func copyFile(ctx context.Context, dst, src *os.File) error {
 }
 
 // discard removes a temporary file and the directories left empty.
-func (d *Driver) discard(tmp string) {
-	_ = d.root.Remove(tmp)
-	d.prune(path.Dir(tmp), ".")
+func (d *Driver) discard(w *tempFile) {
+	_ = w.dr.Remove(w.tmp)
+	d.prune(w.dir, ".")
 }
 
-// commitReplace renames tmp over name, then writes or removes the sidecar.
-func (d *Driver) commitReplace(tmp, name string, fi fs.FileInfo, m *meta, fsync bool) error {
-	if fi, err := d.root.Lstat(name); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+// commitReplace renames w's file over name (in w.dir), then writes the
+// sidecar or removes a previous one.
+func (d *Driver) commitReplace(w *tempFile, name string, m *meta, fsync bool) error {
+	base := path.Base(name)
+	if fi, err := w.dr.Lstat(base); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		// Replacing a symlink would not follow it, but a symlink out of the
 		// root is refused for every operation alike.
 		if _, err := d.root.Stat(name); err != nil && !isNotExist(err) {
@@ -238,39 +283,44 @@ func (d *Driver) commitReplace(tmp, name string, fi fs.FileInfo, m *meta, fsync 
 	mu := d.lock(name)
 	mu.Lock()
 	defer mu.Unlock()
-	if err := d.root.Rename(tmp, name); err != nil {
+	if err := w.dr.Rename(w.tmp, base); err != nil {
 		return err
 	}
 	if fsync {
-		if err := d.syncDir(path.Dir(name)); err != nil {
+		if err := syncDir(w.dr, "."); err != nil {
 			return err
 		}
 	}
-	if m == nil {
-		d.removeMeta(name)
+	if m == nil || w.inXattr {
+		d.removeMeta(name) // a sidecar of an earlier version would be ignored, but would stay
 		return nil
 	}
-	return d.writeMeta(name, fi, m, fsync)
+	return d.writeMeta(name, w.fi, m, fsync)
 }
 
-// commitExclusive links tmp under name, asking onConflict (nil: fail with
-// the ErrExist) for another name while the name is taken, then removes tmp
-// and writes the sidecar. It returns the name the object was committed
-// under.
-func (d *Driver) commitExclusive(tmp, name string, fi fs.FileInfo, m *meta, fsync bool, onConflict func(string) (string, error)) (string, error) {
-	tmpDir := path.Dir(tmp)
+// commitExclusive links w's file under name, asking onConflict (nil: fail
+// with the ErrExist) for another name while the name is taken, then removes
+// the temporary file and writes the sidecar. It returns the name the object
+// was committed under. A name in w.dir is linked through w's handle; a name
+// elsewhere (onConflict may change the directory) through the root.
+func (d *Driver) commitExclusive(w *tempFile, name string, m *meta, fsync bool, onConflict func(string) (string, error)) (string, error) {
 	for retries := 0; ; {
 		dir := path.Dir(name)
-		if dir != tmpDir {
+		if dir != w.dir {
 			if err := d.mkdirAll(dir); err != nil && !raced(err) {
 				return "", err
 			}
 		}
 		mu := d.lock(name)
 		mu.Lock()
-		err := d.root.Link(tmp, name)
+		var err error
+		if dir == w.dir {
+			err = w.dr.Link(w.tmp, path.Base(name))
+		} else {
+			err = d.root.Link(path.Join(w.dir, w.tmp), name)
+		}
 		if err == nil {
-			err = d.afterLink(tmp, name, fi, m, fsync)
+			err = d.afterLink(w, name, m, fsync)
 			mu.Unlock()
 			return name, err
 		}
@@ -285,7 +335,7 @@ func (d *Driver) commitExclusive(tmp, name string, fi fs.FileInfo, m *meta, fsyn
 			if err := checkName(name); err != nil {
 				return "", err
 			}
-		case errors.Is(err, fs.ErrNotExist) && dir != tmpDir && retries < mkdirRetries:
+		case errors.Is(err, fs.ErrNotExist) && dir != w.dir && retries < mkdirRetries:
 			// The other directory was pruned by a concurrent Delete: retry.
 			retries++
 		default:
@@ -296,18 +346,25 @@ func (d *Driver) commitExclusive(tmp, name string, fi fs.FileInfo, m *meta, fsyn
 
 // afterLink finishes an exclusive commit. When the sidecar cannot be written
 // the new object is removed again, so a failed Save leaves nothing.
-func (d *Driver) afterLink(tmp, name string, fi fs.FileInfo, m *meta, fsync bool) error {
-	_ = d.root.Remove(tmp)
+func (d *Driver) afterLink(w *tempFile, name string, m *meta, fsync bool) error {
+	_ = w.dr.Remove(w.tmp)
 	if fsync {
-		if err := d.syncDir(path.Dir(name)); err != nil {
+		var err error
+		if dir := path.Dir(name); dir == w.dir {
+			err = syncDir(w.dr, ".")
+		} else {
+			err = d.syncDir(dir)
+		}
+		if err != nil {
 			_ = d.root.Remove(name)
 			return err
 		}
 	}
-	if m == nil {
+	if m == nil || w.inXattr {
+		d.removeMeta(name) // an orphan left by a crash: ignored, but it would stay
 		return nil
 	}
-	if err := d.writeMeta(name, fi, m, fsync); err != nil {
+	if err := d.writeMeta(name, w.fi, m, fsync); err != nil {
 		_ = d.root.Remove(name)
 		d.prune(path.Dir(name), ".")
 		return err
