@@ -114,6 +114,8 @@ func copyCases() []testCase {
 			}
 			expectBytes(t, base, "ss-dst", []byte("stays in the backend"))
 		}},
+		{"server-side-fail", serverSideExclusiveCase(false)},
+		{"server-side-rename-taken", serverSideExclusiveCase(true)},
 		{"large", func(t T, s *suite) {
 			st, ctx := s.fresh(t)
 			data := content("copy-large", 9<<20+7)
@@ -181,4 +183,59 @@ func copyPolicyCase(policy storage.ConflictPolicy, size int) func(T, *suite) {
 		expectBytes(t, st, got, data)
 		expectNamespace(t, st, "cp/dst.bin", "cp/src.bin", got)
 	}
+}
+
+// serverSideExclusiveCase copies under Fail to a free name, or under
+// Rename onto a taken one, through a driver that has
+// storage.ExclusiveCopier: the copy must stay inside the backend (no Read
+// or Write through this process) and create only, so a taken name is kept
+// and the copy lands under the next name. A driver without ExclusiveCopier
+// streams such copies through an exclusive Write (the copy/*-destination
+// cases hold it to the policy): the case is skipped.
+func serverSideExclusiveCase(taken bool) func(T, *suite) {
+	return func(t T, s *suite) {
+		need(t, s.caps.ServerSideCopy, "ServerSideCopy")
+		base, ctx := s.fresh(t)
+		var calls countingCalls
+		exclusive := false
+		st := base.Wrap(func(d storage.Driver) storage.Driver {
+			ec, ok := d.(storage.ExclusiveCopier)
+			exclusive = ok
+			return exclusiveSpy{spy{d, &calls.n, &calls.io}, ec}
+		})
+		if !exclusive {
+			t.Skip("the driver has no storage.ExclusiveCopier: Copy under Fail and Rename streams through an exclusive Write")
+		}
+		put(t, base, "sx/src.txt", []byte("stays in the backend"), storage.SaveOptions{})
+		policy := storage.Fail
+		if taken {
+			policy = storage.Rename
+			put(t, base, "sx/dst.txt", []byte("taken"), storage.SaveOptions{})
+		}
+		got, err := st.Copy(ctx, "sx/dst.txt", "sx/src.txt", storage.CopyOptions{Conflict: policy})
+		if err == nil {
+			track(t, base, got)
+		}
+		if err != nil || taken != (got != "sx/dst.txt") || taken && !renamedLike("sx/", "dst", ".txt").MatchString(got) {
+			t.Fatalf("Copy(%v) = %q, %v", policy, got, err)
+		}
+		if n := calls.io.Load(); n != 0 {
+			t.Fatalf("a Copy(%v) through storage.ExclusiveCopier made %d Read/Write calls through this process", policy, n)
+		}
+		expectBytes(t, base, got, []byte("stays in the backend"))
+		if taken {
+			expectBytes(t, base, "sx/dst.txt", []byte("taken"))
+		}
+	}
+}
+
+// exclusiveSpy is spy with the driver's CopyExclusive.
+type exclusiveSpy struct {
+	spy
+	ec storage.ExclusiveCopier
+}
+
+func (s exclusiveSpy) CopyExclusive(ctx context.Context, dst, src string) error {
+	s.calls.Add(1)
+	return s.ec.CopyExclusive(ctx, dst, src)
 }

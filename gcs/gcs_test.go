@@ -196,6 +196,7 @@ func TestConformance(t *testing.T) {
 			"copy/rename-taken-destination":       rewriteIgnoresPrecondition,
 			"copy/rename-taken-destination-large": rewriteIgnoresPrecondition,
 			"copy/fail-taken-destination":         rewriteIgnoresPrecondition,
+			"copy/server-side-rename-taken":       rewriteIgnoresPrecondition,
 		},
 		MissingBucket: func(t *testing.T) *storage.Storage {
 			cfg := e.config()
