@@ -20,7 +20,9 @@ var copyPoll = 100 * time.Millisecond
 // Copy implements storage.Driver inside the service: a synchronous Copy Blob
 // From URL when the source is at most 256 MiB and can be authorised (account
 // key), else an asynchronous Copy Blob polled until it completes. Metadata
-// and headers are copied with the bytes.
+// and headers are copied with the bytes. An asynchronous copy that the
+// context cancels (it is aborted) or that the service fails removes the blob
+// the service created at dst for it, so no empty or partial object is left.
 func (d *Driver) Copy(ctx context.Context, dst, src string) error {
 	return d.copy(ctx, dst, src, nil)
 }
@@ -67,9 +69,7 @@ func (d *Driver) copy(ctx context.Context, dst, src string, cond *blob.ModifiedA
 	for status != nil && *status == blob.CopyStatusTypePending {
 		select {
 		case <-ctx.Done():
-			if resp.CopyID != nil {
-				_, _ = dbc.AbortCopyFromURL(context.WithoutCancel(ctx), *resp.CopyID, nil)
-			}
+			discard(ctx, dbc, resp.CopyID)
 			return ctx.Err()
 		case <-time.After(copyPoll):
 		}
@@ -79,11 +79,36 @@ func (d *Driver) copy(ctx context.Context, dst, src string, cond *blob.ModifiedA
 		}
 		status = p.CopyStatus
 		if status != nil && *status != blob.CopyStatusTypePending && *status != blob.CopyStatusTypeSuccess {
+			discard(ctx, dbc, resp.CopyID)
 			return fmt.Errorf("azure: copy of %q to %q ended %s: %s", src, dst, *status, deref(p.CopyStatusDescription))
 		}
 	}
 	if status != nil && *status != blob.CopyStatusTypeSuccess {
+		discard(ctx, dbc, resp.CopyID)
 		return fmt.Errorf("azure: copy of %q to %q ended %s", src, dst, *status)
 	}
 	return nil
+}
+
+// discard removes what an unfinished asynchronous copy left at its
+// destination: the service creates the destination blob when the copy
+// starts, and a copy that is aborted (the context ended) or fails leaves it
+// there, empty or partial. The blob is deleted only while it still carries
+// this copy's ID and not a successful status, with If-Match on the ETag just
+// read, so an object another writer stored since survives. It runs on its own
+// bounded context: the caller's may be the one that ended.
+func discard(ctx context.Context, dbc *blob.Client, copyID *string) {
+	if copyID == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_, _ = dbc.AbortCopyFromURL(ctx, *copyID, nil) // fails when the copy already ended
+	p, err := dbc.GetProperties(ctx, nil)
+	if err != nil || p.CopyID == nil || *p.CopyID != *copyID ||
+		p.CopyStatus != nil && *p.CopyStatus == blob.CopyStatusTypeSuccess {
+		return
+	}
+	_, _ = dbc.Delete(ctx, &blob.DeleteOptions{AccessConditions: &blob.AccessConditions{
+		ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfMatch: p.ETag}}})
 }
