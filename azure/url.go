@@ -17,33 +17,25 @@ import (
 //	azblob://container?connection_string=...
 //
 // The host is Config.Container and the path, if any, the location prefix.
-// Each Config parameter is declared once, in the url tag of the field it
-// sets (read by storage.URLQuery.Decode).
 // Without credentials in the URL the driver falls back to
-// AZURE_STORAGE_CONNECTION_STRING. Parameters, besides the common ones
-// (base_url, location, conflict, max_name_length; see storage.Open), with
-// gocloud.dev's azureblob names accepted where it has one:
+// AZURE_STORAGE_CONNECTION_STRING. Besides the common parameters (see
+// storage.Open), every Config field with a url tag is a parameter of the
+// tag's name (after "|", gocloud.dev azureblob's name for it, also
+// accepted): connection_string, storage_account|account_name,
+// account_key, sas_token, service_url, public_bucket, block_size,
+// concurrency, download_concurrency, budget, access_tier,
+// disable_checksums, strict_metadata_keys and max_attempts. The Config
+// field documents each. connection_string, account_key and sas_token are
+// secrets, never shown in errors or in ParsedURL.String; budget is a byte
+// count, a budget of this storage's own. The other parameters:
 //
-//   - connection_string: Config.ConnectionString (secret).
-//   - storage_account, or account_name: Config.AccountName.
-//   - account_key: Config.AccountKey (secret); sas_token: Config.SASToken
-//     (secret).
-//   - service_url: Config.ServiceURL. Or, as gocloud.dev builds it:
-//     domain (default blob.core.windows.net), protocol (https or http),
+//   - domain (default blob.core.windows.net), protocol (https or http),
 //     localemu (bool: protocol://domain/account, as for Azurite) and cdn
-//     (bool: protocol://domain, without the account).
+//     (bool: protocol://domain, without the account) build
+//     Config.ServiceURL as gocloud.dev does, instead of service_url.
 //   - credential=default: authenticate with azidentity's
 //     DefaultAzureCredential (environment, workload or managed identity,
 //     Azure CLI), as gocloud.dev's azureblob does without a key.
-//   - block_size, concurrency, download_concurrency, budget (bytes, a
-//     budget of this storage's own, as on every driver): the tuning of
-//     Config.
-//   - access_tier: Config.AccessTier (Hot, Cool, Cold, Archive).
-//   - disable_checksums (bool): Config.DisableChecksums.
-//   - strict_metadata_keys (bool): Config.StrictMetadataKeys.
-//   - max_attempts: Config.MaxAttempts (attempts of one request, default 4).
-//   - public_bucket (bool): Config.PublicBucket (public URLs on the
-//     container's URL when base_url is not given).
 const Scheme = "azblob"
 
 func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }

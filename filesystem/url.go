@@ -15,16 +15,13 @@ import (
 //	file:///var/media?base_url=https://cdn.example.com/media/
 //	file:./media               (relative to the working directory)
 //
-// The URL's path is Config.Root. Parameters, besides the common ones
-// (base_url, location, conflict, max_name_length; see storage.Open), the
-// Config ones declared in the url tags of the fields they set:
+// The URL's path is Config.Root. Besides the common parameters (see
+// storage.Open), every Config field with a url tag is a parameter of the
+// tag's name (after "|", gocloud.dev fileblob's name for it, also
+// accepted): fsync, dir_perm|dir_file_mode and file_perm (octal, such as
+// 0750), and sidecars (metadata in sidecar files rather than extended
+// attributes). The Config field documents each. The other parameters:
 //
-//   - fsync (bool): Config.Fsync.
-//   - dir_perm, or gocloud.dev's dir_file_mode (octal, such as 0750):
-//     Config.DirPerm.
-//   - file_perm (octal): Config.FilePerm.
-//   - sidecars (bool): Config.Sidecars (metadata in sidecar files rather
-//     than extended attributes).
 //   - secret_key_path (gocloud.dev's name) and sign_base_url: HMAC-signed
 //     URLs (package hmacurl) with the key in that file (at least 32 bytes),
 //     under sign_base_url, where the service mounts

@@ -14,31 +14,21 @@ import (
 //	s3://bucket?endpoint=http://127.0.0.1:9000&access_key_id=...&secret_access_key=...
 //
 // The host is Config.Bucket and the path, if any, the location prefix.
-// Each Config parameter is declared once, in the url tag of the field it
-// sets (read by storage.URLQuery.Decode).
-// Parameters, besides the common ones (base_url, location, conflict,
-// max_name_length; see storage.Open), with gocloud.dev's s3blob names
-// accepted where it has one:
+// Besides the common parameters (see storage.Open), every Config field
+// with a url tag is a parameter of the tag's name (after "|", gocloud.dev
+// s3blob's name for it, also accepted): region, endpoint,
+// use_path_style|s3ForcePathStyle, access_key_id, secret_access_key,
+// session_token, part_size, concurrency, budget, download_part_size,
+// download_concurrency, max_attempts, public, storage_class, sse|sseType,
+// kms_key_id|kmskeyid, public_bucket, presign_base_url, cloudfront_key_id
+// and cloudfront_private_key_path. The Config field documents each. The
+// credentials are secrets, never shown in errors or in ParsedURL.String;
+// budget is a byte count, a budget of this storage's own;
+// cloudfront_private_key_path names a PEM file, read when the storage
+// opens into Config.CloudFrontPrivateKey. The other parameters:
 //
-//   - region: Config.Region.
-//   - endpoint: Config.Endpoint; a bare host gets https://, or http:// with
-//     disable_https=true (gocloud.dev).
-//   - use_path_style, or s3ForcePathStyle (gocloud.dev): Config.UsePathStyle.
-//   - access_key_id, secret_access_key, session_token: static credentials
-//     (secrets: never shown in errors or in ParsedURL.String).
-//   - part_size, concurrency, download_part_size, download_concurrency,
-//     budget (bytes, a budget of this storage's own): the upload and
-//     download tuning of Config.
-//   - public (bool): Config.Public.
-//   - max_attempts: Config.MaxAttempts (attempts of one request, default 4).
-//   - storage_class: Config.StorageClass.
-//   - sse, or sseType (gocloud.dev): Config.ServerSideEncryption (AES256 or
-//     aws:kms); kms_key_id, or kmskeyid (gocloud.dev): Config.SSEKMSKeyID.
-//   - public_bucket (bool): Config.PublicBucket (public URLs on the
-//     bucket's endpoint when base_url is not given); presign_base_url:
-//     Config.PresignBaseURL.
-//   - cloudfront_key_id and cloudfront_private_key_path (a PEM file, read
-//     when the storage opens): CloudFront signed URLs.
+//   - disable_https (gocloud.dev): an endpoint given as a bare host gets
+//     http:// instead of https://.
 //   - awssdk (gocloud.dev): accepted when "v2" (this driver's SDK).
 //
 // gocloud.dev's profile, anonymous, fips, dualstack, accelerate and
