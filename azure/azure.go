@@ -80,6 +80,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/asptr"
 )
 
 // Defaults for the zero values of [Config].
@@ -424,13 +425,7 @@ func (d *Driver) ContainerClient() *container.Client { return d.cont }
 
 // As implements storage.Storage.As: a **container.Client gets the
 // container's SDK client.
-func (d *Driver) As(target any) bool {
-	if p, ok := target.(**container.Client); ok {
-		*p = d.cont
-		return true
-	}
-	return false
-}
+func (d *Driver) As(target any) bool { return asptr.Set(target, d.cont) }
 
 // Close implements storage.Driver. The SDK holds no resources that need
 // releasing; Close is a no-op.

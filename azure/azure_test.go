@@ -99,3 +99,16 @@ func randHex(n int) string {
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("%x", b)
 }
+
+// As hands out the container's SDK client, and nothing else.
+func TestAs(t *testing.T) {
+	st := newStorage(t, azure.Config{})
+	var c *container.Client
+	if !st.As(&c) || c == nil {
+		t.Fatal("As(**container.Client) reported false")
+	}
+	var other *azure.Driver
+	if st.As(&other) {
+		t.Fatal("As(**azure.Driver) reported true")
+	}
+}

@@ -15,8 +15,10 @@ import (
 	"google.golang.org/api/iterator"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/asptr"
 	"github.com/go-storages/storage/internal/bucketcheck"
 	"github.com/go-storages/storage/internal/googleauth"
+	"github.com/go-storages/storage/internal/metamap"
 )
 
 // Driver implements storage.Driver on one Google Cloud Storage bucket. It is
@@ -39,15 +41,7 @@ func (d *Driver) Bucket() *gcs.BucketHandle { return d.bucket }
 // As implements storage.Storage.As: a **storage.BucketHandle gets the
 // bucket's handle, a **storage.Client the SDK client.
 func (d *Driver) As(target any) bool {
-	switch p := target.(type) {
-	case **gcs.BucketHandle:
-		*p = d.bucket
-	case **gcs.Client:
-		*p = d.client
-	default:
-		return false
-	}
-	return true
+	return asptr.Set(target, d.bucket) || asptr.Set(target, d.client)
 }
 
 // Capabilities implements storage.Driver.
@@ -131,16 +125,7 @@ func attributes(a *gcs.ObjectAttrs) *storage.Attributes {
 
 func crcBytes(c uint32) []byte { return binary.BigEndian.AppendUint32(nil, c) }
 
-func lowerKeys(m map[string]string) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[strings.ToLower(k)] = v
-	}
-	return out
-}
+func lowerKeys(m map[string]string) map[string]string { return metamap.Map(m, strings.ToLower, nil) }
 
 // Delete implements storage.Driver.
 func (d *Driver) Delete(ctx context.Context, name string) error {

@@ -12,6 +12,8 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/asptr"
+	"github.com/go-storages/storage/internal/metamap"
 )
 
 // OpenBucket returns a gocloud.dev bucket over st: the reverse of [New].
@@ -103,13 +105,7 @@ func (d *BucketDriver) ErrorCode(err error) gcerrors.ErrorCode {
 }
 
 // As gives the *storage.Storage.
-func (d *BucketDriver) As(i any) bool {
-	p, ok := i.(**storage.Storage)
-	if ok {
-		*p = d.st
-	}
-	return ok
-}
+func (d *BucketDriver) As(i any) bool { return asptr.Set(i, d.st) }
 
 // ErrorAs is errors.As.
 func (d *BucketDriver) ErrorAs(err error, i any) bool { return errors.As(err, i) }
@@ -136,13 +132,7 @@ func (d *BucketDriver) Attributes(ctx context.Context, key string) (*driver.Attr
 }
 
 // asAttributes gives the *storage.Attributes.
-func asAttributes(a *storage.Attributes, i any) bool {
-	p, ok := i.(**storage.Attributes)
-	if ok {
-		*p = a
-	}
-	return ok
-}
+func asAttributes(a *storage.Attributes, i any) bool { return asptr.Set(i, a) }
 
 func contentType(ct string) string {
 	if ct == "" {
@@ -152,14 +142,7 @@ func contentType(ct string) string {
 }
 
 func unescapeMetadata(m map[string]string) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[unescapeText(k)] = unescapeText(v)
-	}
-	return out
+	return metamap.Map(m, unescapeText, unescapeText)
 }
 
 // NewRangeReader opens the object with storage.Open and seeks to offset.
@@ -212,13 +195,7 @@ func (r *reader) Download(w io.Writer) error {
 }
 
 // As gives the *storage.Reader.
-func (r *reader) As(i any) bool {
-	p, ok := i.(**storage.Reader)
-	if ok {
-		*p = r.r
-	}
-	return ok
-}
+func (r *reader) As(i any) bool { return asptr.Set(i, r.r) }
 
 // NewTypedWriter returns a writer whose bytes stream into storage.Save.
 func (d *BucketDriver) NewTypedWriter(ctx context.Context, key, ct string, opts *driver.WriterOptions) (driver.Writer, error) {

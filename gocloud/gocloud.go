@@ -126,6 +126,7 @@ import (
 	"google.golang.org/api/googleapi"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/asptr"
 	"github.com/go-storages/storage/internal/azuretext"
 	"github.com/go-storages/storage/internal/bucketcheck"
 	"github.com/go-storages/storage/internal/googleauth"
@@ -265,13 +266,7 @@ func (d *Driver) Bucket() *blob.Bucket { return d.b }
 
 // As implements storage.Storage.As: a **blob.Bucket gets the gocloud.dev
 // bucket (whose own As reaches the gocloud.dev driver's SDK types).
-func (d *Driver) As(target any) bool {
-	if p, ok := target.(**blob.Bucket); ok {
-		*p = d.b
-		return true
-	}
-	return false
-}
+func (d *Driver) As(target any) bool { return asptr.Set(target, d.b) }
 
 // Capabilities implements storage.Driver.
 func (d *Driver) Capabilities() storage.Capabilities { return d.caps }

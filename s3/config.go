@@ -23,6 +23,7 @@ import (
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/asptr"
 	"github.com/go-storages/storage/internal/bucketcheck"
 )
 
@@ -357,13 +358,7 @@ func parseRSAKey(pemBytes []byte) (crypto.Signer, error) {
 func (d *Driver) Client() *s3.Client { return d.client }
 
 // As implements storage.Storage.As: a **s3.Client gets the SDK client.
-func (d *Driver) As(target any) bool {
-	if p, ok := target.(**s3.Client); ok {
-		*p = d.client
-		return true
-	}
-	return false
-}
+func (d *Driver) As(target any) bool { return asptr.Set(target, d.client) }
 
 // Bucket returns the bucket name.
 func (d *Driver) Bucket() string { return d.cfg.Bucket }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/internal/headervalue"
+	"github.com/go-storages/storage/internal/metamap"
 )
 
 // SaveOptions are S3-specific options for one Save, passed as a
@@ -90,23 +91,9 @@ func first[T ~string](a, b T) T {
 // through headervalue (RFC 2047 encoded-words, as AWS itself returns
 // non-ASCII values) and are decoded on the way back.
 func encodeMetadata(m map[string]string) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = headervalue.Encode(v)
-	}
-	return out
+	return metamap.Map(m, nil, headervalue.Encode)
 }
 
 func decodeMetadata(m map[string]string) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[strings.ToLower(k)] = headervalue.Decode(v)
-	}
-	return out
+	return metamap.Map(m, strings.ToLower, headervalue.Decode)
 }
