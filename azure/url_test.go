@@ -1,33 +1,17 @@
 package azure_test
 
 import (
-	"context"
 	"net/url"
 	"testing"
-
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 
 	"github.com/go-storages/storage/azure"
 	"github.com/go-storages/storage/internal/emulator"
 	"github.com/go-storages/storage/internal/urltest"
 )
 
-func schemeTestContainer(t *testing.T) (emulator.AzureEnv, string) {
-	t.Helper()
-	e := emulator.Azure(t)
-	svc, err := service.NewClientFromConnectionString(e.ConnectionString, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := emulator.UniqueName("gost-azurl")
-	if _, err := svc.CreateContainer(context.Background(), name, nil); err != nil {
-		t.Fatal(err)
-	}
-	return e, name
-}
-
 func TestOpenAzblobURL(t *testing.T) {
-	e, container := schemeTestContainer(t)
+	e := emulator.Azure(t)
+	container := emulator.NewAzureContainer(t, e, "gost-azurl")
 	ep, _ := url.Parse(e.BlobEndpoint)
 	// gocloud.dev's way to reach Azurite: domain, protocol, localemu; the
 	// whole container through the connection string.

@@ -1,9 +1,6 @@
 package gcs_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http"
 	"net/url"
 	"testing"
 
@@ -12,24 +9,9 @@ import (
 	"github.com/go-storages/storage/internal/urltest"
 )
 
-func schemeTestBucket(t *testing.T) (emulator.GCSEnv, string) {
-	t.Helper()
-	e := emulator.GCS(t)
-	bucket := emulator.UniqueName("gost-gsurl")
-	body, _ := json.Marshal(map[string]string{"name": bucket})
-	resp, err := http.Post("http://"+e.Host+"/storage/v1/b?project=test", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("create bucket: %s", resp.Status)
-	}
-	return e, bucket
-}
-
 func TestOpenGSURL(t *testing.T) {
-	e, bucket := schemeTestBucket(t)
+	e := emulator.GCS(t)
+	bucket := emulator.NewGCSBucket(t, e, "gost-gsurl")
 	urltest.Open(t, "gs://"+bucket, url.Values{
 		"endpoint":             {"http://" + e.Host},
 		"emulator":             {"true"},

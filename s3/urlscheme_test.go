@@ -4,13 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	sdk "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/internal/emulator"
@@ -18,29 +12,10 @@ import (
 	"github.com/go-storages/storage/s3"
 )
 
-func schemeTestBucket(t *testing.T) (emulator.S3Env, string) {
-	t.Helper()
-	e := emulator.S3(t)
-	c := sdk.New(sdk.Options{
-		Region: e.Region, BaseEndpoint: aws.String(e.Endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKey, e.SecretKey, ""),
-	})
-	bucket := emulator.UniqueName("gost-s3url")
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		_, err := c.CreateBucket(context.Background(), &sdk.CreateBucketInput{Bucket: &bucket})
-		if err == nil {
-			return e, bucket
-		}
-		if !strings.Contains(err.Error(), "XMinioServerNotInitialized") || time.Now().After(deadline) {
-			t.Fatalf("CreateBucket: %v", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
 func TestOpenS3URL(t *testing.T) {
 	ctx := context.Background()
-	e, bucket := schemeTestBucket(t)
+	e := emulator.S3(t)
+	bucket := emulator.NewS3Bucket(t, e, "gost-s3url")
 	ep, _ := url.Parse(e.Endpoint)
 	q := url.Values{
 		"region":            {e.Region},
