@@ -3,10 +3,8 @@ package azure_test
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/go-storages/storage/azure"
 	"github.com/go-storages/storage/conformance"
 	"github.com/go-storages/storage/internal/emulator"
+	"github.com/go-storages/storage/internal/objtest"
 )
 
 // TestConformance runs the shared suite against Azurite (or the service of
@@ -78,26 +77,7 @@ func frontServer(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodGet && r.Method != http.MethodHead {
-				http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-				return
-			}
-			f, err := root.Open(r.Context(), strings.TrimPrefix(r.URL.Path, "/"))
-			switch {
-			case errors.Is(err, storage.ErrNotExist) || errors.Is(err, storage.ErrInvalidName):
-				http.NotFound(w, r)
-				return
-			case err != nil:
-				http.Error(w, err.Error(), http.StatusBadGateway)
-				return
-			}
-			defer f.Close()
-			for k, v := range f.Attributes().Header() {
-				w.Header()[k] = v
-			}
-			http.ServeContent(w, r, "", f.Attributes().ModTime, f)
-		}))
+		srv := httptest.NewServer(objtest.Handler(root))
 		frontURL = srv.URL + "/"
 		// The server lives as long as the test process.
 	})

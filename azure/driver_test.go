@@ -25,6 +25,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/azure"
 	"github.com/go-storages/storage/internal/driverof"
+	"github.com/go-storages/storage/internal/objtest"
 )
 
 func randBytes(t testing.TB, n int) []byte {
@@ -556,13 +557,8 @@ func TestPublicURL(t *testing.T) {
 
 func get(t *testing.T, u string) (string, int) {
 	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b), resp.StatusCode
+	code, b, _ := objtest.Get(t, nil, u)
+	return b, code
 }
 
 func TestCustomDomainBaseURL(t *testing.T) {
@@ -806,15 +802,7 @@ func TestConcurrentFileOverwrites(t *testing.T) {
 			t.Fatalf("writer %d: %v", i, err)
 		}
 	}
-	r, err := st.Open(ctx, "shared.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := objtest.ReadAll(t, st, "shared.bin")
 	for i := range n {
 		if bytes.Equal(got, datas[i]) {
 			return

@@ -33,6 +33,7 @@ import (
 	"github.com/go-storages/storage/azure"
 	"github.com/go-storages/storage/internal/driverof"
 	"github.com/go-storages/storage/internal/emulator"
+	"github.com/go-storages/storage/internal/objtest"
 )
 
 // oauthAzurite is a second Azurite, started by this test only, that serves
@@ -196,13 +197,8 @@ func TestUserDelegationSAS(t *testing.T) {
 		t.Fatal(err)
 	}
 	get := func(u string) (int, string) {
-		resp, err := a.client.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		code, b, _ := objtest.Get(t, a.client, u)
+		return code, b
 	}
 	u, err := st.SignedURL(ctx, name, storage.SignOptions{Expiry: time.Minute})
 	if err != nil {

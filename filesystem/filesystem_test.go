@@ -17,6 +17,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
 	"github.com/go-storages/storage/internal/driverof"
+	"github.com/go-storages/storage/internal/objtest"
 )
 
 func TestSaveOpenStatListDelete(t *testing.T) {
@@ -101,19 +102,11 @@ func testSaveOpenStatListDelete(t *testing.T, sidecars bool) {
 
 func httpGet(t *testing.T, u string) (string, http.Header) {
 	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
+	code, b, h := objtest.Get(t, nil, u)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", u, code, b)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s %s", u, resp.Status, b)
-	}
-	return string(b), resp.Header
+	return b, h
 }
 
 func TestReadReturnsTheFile(t *testing.T) {

@@ -3,7 +3,6 @@ package filesystem_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +15,7 @@ import (
 	"github.com/go-storages/storage/filesystem"
 	"github.com/go-storages/storage/hmacurl"
 	"github.com/go-storages/storage/internal/driverof"
+	"github.com/go-storages/storage/internal/objtest"
 )
 
 var testKey = bytes.Repeat([]byte("k"), 32)
@@ -42,29 +42,8 @@ func newStorage(t testing.TB, cfg filesystem.Config, opts ...storage.Option) *st
 	}
 	t.Cleanup(func() { st.Close() })
 	mux.Handle("/signed/", sg.Handler(st))
-	mux.Handle("/public/", http.StripPrefix("/public/", serve(st)))
+	mux.Handle("/public/", http.StripPrefix("/public/", objtest.Handler(st)))
 	return st
-}
-
-// serve is the stand-in CDN origin: it serves objects by name with their
-// saved headers.
-func serve(st *storage.Storage) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rd, err := st.Open(r.Context(), r.URL.Path)
-		switch {
-		case errors.Is(err, storage.ErrNotExist), errors.Is(err, storage.ErrInvalidName):
-			http.NotFound(w, r)
-			return
-		case err != nil:
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		defer rd.Close()
-		for k, v := range rd.Attributes().Header() {
-			w.Header()[k] = v
-		}
-		http.ServeContent(w, r, "", rd.Attributes().ModTime, rd)
-	})
 }
 
 func rootOf(st *storage.Storage) string {

@@ -20,6 +20,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/gcs"
 	"github.com/go-storages/storage/internal/driverof"
+	"github.com/go-storages/storage/internal/objtest"
 )
 
 // pattern returns n deterministic bytes.
@@ -66,16 +67,7 @@ func expectMissing(t *testing.T, st *storage.Storage, name string) {
 
 func expectData(t *testing.T, st *storage.Storage, name string, want []byte) {
 	t.Helper()
-	r, err := st.Open(t.Context(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
+	if got := objtest.ReadAll(t, st, name); !bytes.Equal(got, want) {
 		t.Fatalf("%s: got %d bytes, want %d (equal: %v)", name, len(got), len(want), bytes.Equal(got, want))
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/gcs"
+	"github.com/go-storages/storage/internal/objtest"
 )
 
 // verifyV4 checks a V4 signed URL (GOOG4-RSA-SHA256) the way the service
@@ -124,16 +124,8 @@ func fetch(t *testing.T, c *http.Client, method, u string, body []byte, h http.H
 	for k, v := range h {
 		req.Header[k] = v
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	got, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, got
+	code, got, _ := objtest.Do(t, c, req)
+	return code, []byte(got)
 }
 
 func saveString(t *testing.T, st *storage.Storage, name, data string) {
@@ -145,16 +137,7 @@ func saveString(t *testing.T, st *storage.Storage, name, data string) {
 
 func expectContent(t *testing.T, st *storage.Storage, name, want string) {
 	t.Helper()
-	r, err := st.Open(t.Context(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != want {
+	if got := objtest.ReadAll(t, st, name); string(got) != want {
 		t.Fatalf("%s holds %q, want %q", name, got, want)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/objtest"
 	"github.com/go-storages/storage/s3"
 )
 
@@ -32,13 +33,8 @@ func httpDo(t *testing.T, method, u string, body io.Reader, hdr map[string]strin
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b, _ := objtest.Do(t, nil, req)
+	return code, b
 }
 
 func TestPresignedURLs(t *testing.T) {
