@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/filesystem"
 	"github.com/go-storages/storage/internal/benchmetrics"
+	"github.com/go-storages/storage/internal/localbench"
 )
 
 // The benchmarks put the driver side by side with what a user would write
@@ -21,75 +20,41 @@ import (
 //
 //	go test -run '^$' -bench . -count 6 ./filesystem/ | tee fs.txt
 //	benchstat -col /impl fs.txt
-var benchSizes = []struct {
-	name string
-	n    int
-}{{"4KiB", 4 << 10}, {"64MiB", 64 << 20}}
-
-func payload(n int) []byte {
-	b := make([]byte, n)
-	r := rand.NewChaCha8([32]byte{1})
-	_, _ = r.Read(b)
-	return b
-}
 
 func BenchmarkSave(b *testing.B) {
-	ctx := context.Background()
-	for _, sz := range benchSizes {
-		data := payload(sz.n)
+	for _, sz := range localbench.Sizes {
+		data := localbench.Payload(sz.N)
 		dir := b.TempDir()
-		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
+		b.Run("size="+sz.Name+"/impl=raw", func(b *testing.B) {
 			p := filepath.Join(dir, "raw.bin")
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
-				if err := os.WriteFile(p, data, 0o644); err != nil {
-					b.Fatal(err)
-				}
-			}
-			benchmetrics.ReportCPU(b, cpu)
+			localbench.Loop(b, sz.N, func() error { return os.WriteFile(p, data, 0o644) })
 		})
 		// What a careful user writes for an atomic replace: a temporary file
 		// renamed over the name.
-		b.Run("size="+sz.name+"/impl=rawrename", func(b *testing.B) {
+		b.Run("size="+sz.Name+"/impl=rawrename", func(b *testing.B) {
 			p, tmp := filepath.Join(dir, "rawrename.bin"), filepath.Join(dir, "rawrename.tmp")
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
+			localbench.Loop(b, sz.N, func() error {
 				if err := os.WriteFile(tmp, data, 0o644); err != nil {
-					b.Fatal(err)
+					return err
 				}
-				if err := os.Rename(tmp, p); err != nil {
-					b.Fatal(err)
-				}
-			}
-			benchmetrics.ReportCPU(b, cpu)
+				return os.Rename(tmp, p)
+			})
 		})
-		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
+		b.Run("size="+sz.Name+"/impl=storage", func(b *testing.B) {
 			st, err := filesystem.New(dir)
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer st.Close()
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
-				if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			benchmetrics.ReportCPU(b, cpu)
+			localbench.Save(b, st, "obj.bin", data)
 		})
 	}
 }
 
 func BenchmarkOpen(b *testing.B) {
 	ctx := context.Background()
-	for _, sz := range benchSizes {
-		data := payload(sz.n)
+	for _, sz := range localbench.Sizes {
+		data := localbench.Payload(sz.N)
 		dir := b.TempDir()
 		st, err := filesystem.New(dir)
 		if err != nil {
@@ -102,35 +67,16 @@ func BenchmarkOpen(b *testing.B) {
 		if err := os.WriteFile(raw, data, 0o644); err != nil {
 			b.Fatal(err)
 		}
-		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
+		b.Run("size="+sz.Name+"/impl=raw", func(b *testing.B) {
+			localbench.Loop(b, sz.N, func() error {
 				got, err := os.ReadFile(raw)
-				if err != nil || len(got) != sz.n {
-					b.Fatal(len(got), err)
+				if err == nil && len(got) != sz.N {
+					err = fmt.Errorf("read %d bytes, want %d", len(got), sz.N)
 				}
-			}
-			benchmetrics.ReportCPU(b, cpu)
+				return err
+			})
 		})
-		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
-				r, err := st.Open(ctx, "obj.bin")
-				if err != nil {
-					b.Fatal(err)
-				}
-				buf := make([]byte, r.Size())
-				if _, err := io.ReadFull(r, buf); err != nil {
-					b.Fatal(err)
-				}
-				r.Close()
-			}
-			benchmetrics.ReportCPU(b, cpu)
-		})
+		b.Run("size="+sz.Name+"/impl=storage", func(b *testing.B) { localbench.Open(b, st, "obj.bin", sz.N) })
 		st.Close()
 	}
 }
@@ -145,7 +91,7 @@ func BenchmarkOpen(b *testing.B) {
 //	go test -run '^$' -bench SaveTree -count 6 ./filesystem/ | tee tree.txt
 func BenchmarkSaveTree(b *testing.B) {
 	ctx := context.Background()
-	data := payload(2 << 10)
+	data := localbench.Payload(2 << 10)
 	plain := storage.SaveOptions{Conflict: storage.Overwrite}
 	encoded := storage.SaveOptions{Conflict: storage.Overwrite, ContentEncoding: "gzip"}
 	for _, kind := range []struct {

@@ -3,13 +3,13 @@ package memory_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
-	"math/rand/v2"
 	"sync"
 	"testing"
 
 	"github.com/go-storages/storage"
-	"github.com/go-storages/storage/internal/benchmetrics"
+	"github.com/go-storages/storage/internal/localbench"
 	"github.com/go-storages/storage/memory"
 )
 
@@ -18,17 +18,6 @@ import (
 //
 //	go test -run '^$' -bench . -count 6 ./memory/ | tee mem.txt
 //	benchstat -col /impl mem.txt
-var benchSizes = []struct {
-	name string
-	n    int
-}{{"4KiB", 4 << 10}, {"64MiB", 64 << 20}}
-
-func payload(n int) []byte {
-	b := make([]byte, n)
-	r := rand.NewChaCha8([32]byte{1})
-	_, _ = r.Read(b)
-	return b
-}
 
 // rawMap is the baseline: a map guarded by a mutex, storing a copy of what
 // the reader yields.
@@ -62,44 +51,27 @@ func (s *rawMap) open(name string) []byte {
 }
 
 func BenchmarkSave(b *testing.B) {
-	ctx := context.Background()
-	for _, sz := range benchSizes {
-		data := payload(sz.n)
-		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
+	for _, sz := range localbench.Sizes {
+		data := localbench.Payload(sz.N)
+		b.Run("size="+sz.Name+"/impl=raw", func(b *testing.B) {
 			s := &rawMap{m: map[string][]byte{}}
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
-				if err := s.save("obj.bin", bytes.NewReader(data)); err != nil {
-					b.Fatal(err)
-				}
-			}
-			benchmetrics.ReportCPU(b, cpu)
+			localbench.Loop(b, sz.N, func() error { return s.save("obj.bin", bytes.NewReader(data)) })
 		})
-		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
+		b.Run("size="+sz.Name+"/impl=storage", func(b *testing.B) {
 			st, err := memory.New()
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer st.Close()
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
-				if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			benchmetrics.ReportCPU(b, cpu)
+			localbench.Save(b, st, "obj.bin", data)
 		})
 	}
 }
 
 func BenchmarkOpen(b *testing.B) {
 	ctx := context.Background()
-	for _, sz := range benchSizes {
-		data := payload(sz.n)
+	for _, sz := range localbench.Sizes {
+		data := localbench.Payload(sz.N)
 		raw := &rawMap{m: map[string][]byte{}}
 		if err := raw.save("obj.bin", bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
@@ -111,34 +83,15 @@ func BenchmarkOpen(b *testing.B) {
 		if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{}); err != nil {
 			b.Fatal(err)
 		}
-		b.Run("size="+sz.name+"/impl=raw", func(b *testing.B) {
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
-				if got := raw.open("obj.bin"); len(got) != sz.n {
-					b.Fatal(len(got))
+		b.Run("size="+sz.Name+"/impl=raw", func(b *testing.B) {
+			localbench.Loop(b, sz.N, func() error {
+				if got := raw.open("obj.bin"); len(got) != sz.N {
+					return fmt.Errorf("read %d bytes, want %d", len(got), sz.N)
 				}
-			}
-			benchmetrics.ReportCPU(b, cpu)
+				return nil
+			})
 		})
-		b.Run("size="+sz.name+"/impl=storage", func(b *testing.B) {
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			cpu := benchmetrics.CPU()
-			for b.Loop() {
-				r, err := st.Open(ctx, "obj.bin")
-				if err != nil {
-					b.Fatal(err)
-				}
-				buf := make([]byte, r.Size())
-				if _, err := io.ReadFull(r, buf); err != nil {
-					b.Fatal(err)
-				}
-				r.Close()
-			}
-			benchmetrics.ReportCPU(b, cpu)
-		})
+		b.Run("size="+sz.Name+"/impl=storage", func(b *testing.B) { localbench.Open(b, st, "obj.bin", sz.N) })
 		st.Close()
 	}
 }
