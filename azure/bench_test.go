@@ -185,12 +185,7 @@ func BenchmarkDownload256MiB(b *testing.B) {
 	}
 	b.Run("impl=driver", func(b *testing.B) {
 		run(b, func() (int64, error) {
-			r, err := e.st.Open(ctx, "down.bin")
-			if err != nil {
-				return 0, err
-			}
-			defer r.Close()
-			return io.Copy(io.Discard, r)
+			return benchmetrics.Drain(e.st.Open(ctx, "down.bin"))
 		})
 	})
 	par, err := azure.New(ctx, azure.Config{ConnectionString: e.conn, Container: e.container, DownloadConcurrency: 4})
@@ -199,12 +194,7 @@ func BenchmarkDownload256MiB(b *testing.B) {
 	}
 	b.Run("impl=driver-parallel4", func(b *testing.B) {
 		run(b, func() (int64, error) {
-			r, err := par.Open(ctx, e.prefix+"down.bin")
-			if err != nil {
-				return 0, err
-			}
-			defer r.Close()
-			return io.Copy(io.Discard, r)
+			return benchmetrics.Drain(par.Open(ctx, e.prefix+"down.bin"))
 		})
 	})
 	b.Run("impl=sdk", func(b *testing.B) {
@@ -219,12 +209,7 @@ func BenchmarkDownload256MiB(b *testing.B) {
 	})
 	b.Run("impl=gocloud", func(b *testing.B) {
 		run(b, func() (int64, error) {
-			r, err := e.bucket.NewReader(ctx, e.prefix+"down.bin", nil)
-			if err != nil {
-				return 0, err
-			}
-			defer r.Close()
-			return io.Copy(io.Discard, r)
+			return benchmetrics.Drain(e.bucket.NewReader(ctx, e.prefix+"down.bin", nil))
 		})
 	})
 }

@@ -171,12 +171,7 @@ func BenchmarkDownload(b *testing.B) {
 		})
 	}
 	run("driver", func() (int64, error) {
-		r, err := e.st.Open(ctx, key)
-		if err != nil {
-			return 0, err
-		}
-		defer r.Close()
-		return io.Copy(io.Discard, r)
+		return benchmetrics.Drain(e.st.Open(ctx, key))
 	})
 	run("sdk-single-get", func() (int64, error) {
 		out, err := e.client.GetObject(ctx, &sdk.GetObjectInput{Bucket: &e.bucket, Key: aws.String(key)})
@@ -201,12 +196,7 @@ func BenchmarkDownload(b *testing.B) {
 		return aws.ToInt64(out.ContentLength), nil
 	})
 	run("gocloud", func() (int64, error) {
-		r, err := e.gc.NewReader(ctx, key, nil)
-		if err != nil {
-			return 0, err
-		}
-		defer r.Close()
-		return io.Copy(io.Discard, r)
+		return benchmetrics.Drain(e.gc.NewReader(ctx, key, nil))
 	})
 }
 
