@@ -22,63 +22,49 @@ import (
 //	benchstat -col /impl fs.txt
 
 func BenchmarkSave(b *testing.B) {
-	for _, sz := range localbench.Sizes {
-		data := localbench.Payload(sz.N)
-		dir := b.TempDir()
-		b.Run("size="+sz.Name+"/impl=raw", func(b *testing.B) {
+	dir := b.TempDir()
+	localbench.CompareSave(b, benchStorage(b, dir),
+		localbench.Impl{Name: "raw", Prepare: func(_ *testing.B, data []byte) func() error {
 			p := filepath.Join(dir, "raw.bin")
-			localbench.Loop(b, sz.N, func() error { return os.WriteFile(p, data, 0o644) })
-		})
+			return func() error { return os.WriteFile(p, data, 0o644) }
+		}},
 		// What a careful user writes for an atomic replace: a temporary file
 		// renamed over the name.
-		b.Run("size="+sz.Name+"/impl=rawrename", func(b *testing.B) {
+		localbench.Impl{Name: "rawrename", Prepare: func(_ *testing.B, data []byte) func() error {
 			p, tmp := filepath.Join(dir, "rawrename.bin"), filepath.Join(dir, "rawrename.tmp")
-			localbench.Loop(b, sz.N, func() error {
+			return func() error {
 				if err := os.WriteFile(tmp, data, 0o644); err != nil {
 					return err
 				}
 				return os.Rename(tmp, p)
-			})
-		})
-		b.Run("size="+sz.Name+"/impl=storage", func(b *testing.B) {
-			st, err := filesystem.New(dir)
-			if err != nil {
-				b.Fatal(err)
 			}
-			defer st.Close()
-			localbench.Save(b, st, "obj.bin", data)
-		})
-	}
+		}})
 }
 
 func BenchmarkOpen(b *testing.B) {
-	ctx := context.Background()
-	for _, sz := range localbench.Sizes {
-		data := localbench.Payload(sz.N)
-		dir := b.TempDir()
-		st, err := filesystem.New(dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{}); err != nil {
-			b.Fatal(err)
-		}
+	dir := b.TempDir()
+	localbench.CompareOpen(b, benchStorage(b, dir), localbench.Impl{Name: "raw", Prepare: func(b *testing.B, data []byte) func() error {
 		raw := filepath.Join(dir, "raw.bin")
 		if err := os.WriteFile(raw, data, 0o644); err != nil {
 			b.Fatal(err)
 		}
-		b.Run("size="+sz.Name+"/impl=raw", func(b *testing.B) {
-			localbench.Loop(b, sz.N, func() error {
-				got, err := os.ReadFile(raw)
-				if err == nil && len(got) != sz.N {
-					err = fmt.Errorf("read %d bytes, want %d", len(got), sz.N)
-				}
-				return err
-			})
-		})
-		b.Run("size="+sz.Name+"/impl=storage", func(b *testing.B) { localbench.Open(b, st, "obj.bin", sz.N) })
-		st.Close()
+		return func() error {
+			got, err := os.ReadFile(raw)
+			if err == nil && len(got) != len(data) {
+				err = fmt.Errorf("read %d bytes, want %d", len(got), len(data))
+			}
+			return err
+		}
+	}})
+}
+
+func benchStorage(b *testing.B, dir string) *storage.Storage {
+	st, err := filesystem.New(dir)
+	if err != nil {
+		b.Fatal(err)
 	}
+	b.Cleanup(func() { st.Close() })
+	return st
 }
 
 // BenchmarkSaveTree is what collectstatic into a directory does: many small

@@ -2,7 +2,6 @@ package memory_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"sync"
@@ -51,47 +50,32 @@ func (s *rawMap) open(name string) []byte {
 }
 
 func BenchmarkSave(b *testing.B) {
-	for _, sz := range localbench.Sizes {
-		data := localbench.Payload(sz.N)
-		b.Run("size="+sz.Name+"/impl=raw", func(b *testing.B) {
-			s := &rawMap{m: map[string][]byte{}}
-			localbench.Loop(b, sz.N, func() error { return s.save("obj.bin", bytes.NewReader(data)) })
-		})
-		b.Run("size="+sz.Name+"/impl=storage", func(b *testing.B) {
-			st, err := memory.New()
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			localbench.Save(b, st, "obj.bin", data)
-		})
-	}
+	localbench.CompareSave(b, benchStorage(b), localbench.Impl{Name: "raw", Prepare: func(_ *testing.B, data []byte) func() error {
+		s := &rawMap{m: map[string][]byte{}}
+		return func() error { return s.save("obj.bin", bytes.NewReader(data)) }
+	}})
 }
 
 func BenchmarkOpen(b *testing.B) {
-	ctx := context.Background()
-	for _, sz := range localbench.Sizes {
-		data := localbench.Payload(sz.N)
-		raw := &rawMap{m: map[string][]byte{}}
-		if err := raw.save("obj.bin", bytes.NewReader(data)); err != nil {
+	localbench.CompareOpen(b, benchStorage(b), localbench.Impl{Name: "raw", Prepare: func(b *testing.B, data []byte) func() error {
+		s := &rawMap{m: map[string][]byte{}}
+		if err := s.save("obj.bin", bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
-		st, err := memory.New()
-		if err != nil {
-			b.Fatal(err)
+		return func() error {
+			if got := s.open("obj.bin"); len(got) != len(data) {
+				return fmt.Errorf("read %d bytes, want %d", len(got), len(data))
+			}
+			return nil
 		}
-		if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{}); err != nil {
-			b.Fatal(err)
-		}
-		b.Run("size="+sz.Name+"/impl=raw", func(b *testing.B) {
-			localbench.Loop(b, sz.N, func() error {
-				if got := raw.open("obj.bin"); len(got) != sz.N {
-					return fmt.Errorf("read %d bytes, want %d", len(got), sz.N)
-				}
-				return nil
-			})
-		})
-		b.Run("size="+sz.Name+"/impl=storage", func(b *testing.B) { localbench.Open(b, st, "obj.bin", sz.N) })
-		st.Close()
+	}})
+}
+
+func benchStorage(b *testing.B) *storage.Storage {
+	st, err := memory.New()
+	if err != nil {
+		b.Fatal(err)
 	}
+	b.Cleanup(func() { st.Close() })
+	return st
 }

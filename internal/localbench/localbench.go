@@ -1,8 +1,8 @@
 // Package localbench holds what the benchmarks of the local drivers
 // (memory, filesystem) share: the sizes and payload they compare at, a
-// benchmark loop that reports allocations and CPU time, and the storage
-// side of the Save and Open comparisons, so that each driver's benchmark
-// file holds only its raw alternative.
+// benchmark loop that reports allocations and CPU time, and the Save and
+// Open comparisons themselves, so that each driver's benchmark file holds
+// only the raw alternatives it is measured against.
 package localbench
 
 import (
@@ -45,27 +45,56 @@ func Loop(b *testing.B, n int, op func() error) {
 	benchmetrics.ReportCPU(b, cpu)
 }
 
-// Save is the storage side of a Save benchmark: data saved over name.
-func Save(b *testing.B, st *storage.Storage, name string, data []byte) {
+// Impl is the alternative a user would write without the storage, in a
+// comparison: Prepare gets the payload of one size, does any setup (store
+// it first, for a read) and returns the operation to time.
+type Impl struct {
+	Name    string
+	Prepare func(b *testing.B, data []byte) (op func() error)
+}
+
+// CompareSave runs, for each of Sizes, the sub-benchmarks
+// size=<size>/impl=<name> of each alternative and size=<size>/impl=storage:
+// the payload saved over one name of st.
+func CompareSave(b *testing.B, st *storage.Storage, alts ...Impl) {
 	ctx := context.Background()
-	Loop(b, len(data), func() error {
-		_, err := st.Save(ctx, name, bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite})
-		return err
+	compare(b, alts, func(b *testing.B, data []byte) func() error {
+		return func() error {
+			_, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite})
+			return err
+		}
 	})
 }
 
-// Open is the storage side of an Open benchmark: name, of n bytes, opened
-// and read into a buffer of its size, as a caller reading a file does.
-func Open(b *testing.B, st *storage.Storage, name string, n int) {
+// CompareOpen is CompareSave for reading an object whole: the storage side
+// saves the payload, then opens it and reads it into a buffer of its size,
+// as a caller reading a file does.
+func CompareOpen(b *testing.B, st *storage.Storage, alts ...Impl) {
 	ctx := context.Background()
-	Loop(b, n, func() error {
-		r, err := st.Open(ctx, name)
-		if err != nil {
+	compare(b, alts, func(b *testing.B, data []byte) func() error {
+		if _, err := st.Save(ctx, "obj.bin", bytes.NewReader(data), storage.SaveOptions{Conflict: storage.Overwrite}); err != nil {
+			b.Fatal(err)
+		}
+		return func() error {
+			r, err := st.Open(ctx, "obj.bin")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			buf := make([]byte, r.Size())
+			_, err = io.ReadFull(r, buf)
 			return err
 		}
-		defer r.Close()
-		buf := make([]byte, r.Size())
-		_, err = io.ReadFull(r, buf)
-		return err
 	})
+}
+
+func compare(b *testing.B, alts []Impl, storageOp func(*testing.B, []byte) func() error) {
+	for _, sz := range Sizes {
+		data := Payload(sz.N)
+		for _, impl := range append(alts, Impl{"storage", storageOp}) {
+			b.Run("size="+sz.Name+"/impl="+impl.Name, func(b *testing.B) {
+				Loop(b, sz.N, impl.Prepare(b, data))
+			})
+		}
+	}
 }
