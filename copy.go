@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -89,10 +90,10 @@ func (s *Storage) Copy(ctx context.Context, dst, src string, opts CopyOptions) (
 // (verified against its checksum as it streams) and written with the
 // policy; each new attempt reads the same version of the source again.
 func (s *Storage) copyStream(ctx context.Context, op, dst, src string, policy ConflictPolicy) (string, error) {
-	open := func(etag string) (io.ReadCloser, *Attributes, error) {
-		body, a, err := ReadVersion(ctx, s.drv, s.location+src, etag, 0, -1)
+	open := func(version string) (io.ReadCloser, *Attributes, error) {
+		body, a, err := s.read(ctx, op, src, ReadRequest{Length: -1, Version: version})
 		if err != nil {
-			return nil, nil, s.wrap(op, src, err)
+			return nil, nil, err
 		}
 		return &ctxReader{ctx: ctx, s: s, name: src, rc: body, check: newReadCheck(a)}, a, nil
 	}
@@ -103,7 +104,7 @@ func (s *Storage) copyStream(ctx context.Context, op, dst, src string, policy Co
 	in := &input{r: body, size: a.Size, closer: body}
 	in.reopen = func() (io.Reader, error) {
 		in.closer.Close()
-		body, _, err := open(a.ETag)
+		body, _, err := open(cmp.Or(a.Version, a.ETag))
 		if err != nil {
 			return nil, err
 		}

@@ -36,22 +36,15 @@ func (p *parted) Capabilities() storage.Capabilities {
 	return c
 }
 
-func (p *parted) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
-	return p.read(ctx, name, "", off, n)
-}
-
-func (p *parted) ReadVersion(ctx context.Context, name, version string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
-	return p.read(ctx, name, version, off, n)
-}
-
-func (p *parted) read(ctx context.Context, name, version string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+func (p *parted) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
+	version, off, n := req.Version, req.Offset, req.Length
 	p.mu.Lock()
 	p.reads++
 	if version != "" {
 		p.pinned++
 	}
 	p.mu.Unlock()
-	body, a, err := p.Driver.Read(ctx, name, off, n)
+	body, a, err := p.Driver.Read(ctx, name, req)
 	if err != nil {
 		return nil, nil, err
 	}

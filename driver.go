@@ -50,31 +50,34 @@ type Driver interface {
 	// implement both.
 	Write(ctx context.Context, name string, r io.Reader, opts *WriteOptions) error
 
-	// Read opens the object for reading from offset; length < 0 means to the
-	// end. It returns the body and the object's attributes, taken from the
-	// same response (one request where the backend allows; Size is the size
-	// of the whole object, not of the range): [Storage.ReadRange] hands
-	// them to the caller. A whole-object read returns every attribute; a
-	// ranged read at least Size, ModTime and ContentType, and the others its
-	// response carries. A missing object is an error that ErrorKind maps to
-	// ErrNotExist.
+	// Read opens the bytes of the object that req names. It returns the
+	// body and the object's attributes, taken from the same response (one
+	// request where the backend allows; Size is the size of the whole
+	// object, not of the range): [Storage.ReadRange] hands them to the
+	// caller. A whole-object read returns every attribute; a ranged read at
+	// least Size, ModTime and ContentType, and the others its response
+	// carries. A missing object is an error that ErrorKind maps to
+	// ErrNotExist. [Storage] never asks for zero bytes (it answers an empty
+	// read with Stat); a range that starts at or past the end may yield an
+	// empty body or fail with an error of kind ErrInvalidArgument (an HTTP
+	// 416), which Storage answers with Stat too.
 	//
 	// A cloud driver returns the response's stream as it is. The portable
 	// [Reader] does the rest once for every driver: it seeks by reading
 	// again from the new position, serves small ReadAt calls from one
 	// window, downloads large objects in parallel parts (see
 	// Capabilities.ReadParts) and resumes a stream broken mid-body, every
-	// such read pinned to the version opened through [VersionReader] and
-	// checked against the attributes of each response (ETag; without
-	// ETags, Size and ModTime): the attributes must describe the version
-	// whose bytes the body yields.
+	// such read pinned to the version opened (req.Version) and checked
+	// against the attributes of each response (ETag; without ETags, Size
+	// and ModTime): the attributes must describe the version whose bytes
+	// the body yields.
 	//
 	// If the body of a whole-object read (offset 0, length < 0) also
 	// implements io.ReaderAt and io.Seeker over the whole object (a file, a
 	// byte slice), the portable reader uses it directly for seeks and
 	// ReadAt; such a body must keep reading the version opened (a replaced
 	// version fails with an error matching ErrChanged).
-	Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *Attributes, error)
+	Read(ctx context.Context, name string, req ReadRequest) (io.ReadCloser, *Attributes, error)
 
 	// Stat returns the object's attributes.
 	Stat(ctx context.Context, name string) (*Attributes, error)
@@ -111,33 +114,28 @@ type Driver interface {
 	Close() error
 }
 
-// VersionReader is an optional interface of a [Driver] that can make a read
-// conditional on the object's version. The portable [Reader] uses it, when
-// the driver has it, for every read after the first one: the ranged reads
-// after a seek, ReadAt, the parts of a parallel download and the resumption
-// of a broken stream. A driver implements it as one ranged GET carrying the
-// backend's condition (If-Match on an ETag, a GCS generation), and leaves
-// seeking, windows for small ReadAt calls, parallel parts and resumes to the
-// portable layer.
-type VersionReader interface {
-	// ReadVersion is [Driver.Read] of the version of the object that
-	// version names: the Attributes.Version that Read reported, or its
-	// ETag when Version is empty. When the object has another version now
-	// it fails with an error matching ErrChanged (ErrNotExist, or
-	// ErrChanged, when it was deleted).
-	ReadVersion(ctx context.Context, name, version string, offset, length int64) (io.ReadCloser, *Attributes, error)
-}
-
-// ReadVersion reads through d's [VersionReader] when it has one, and
-// through [Driver.Read] otherwise (the portable reader compares the
-// attributes of the response with those it opened in any case). Wrappers
-// implement VersionReader with it, so the condition reaches the driver
-// under them.
-func ReadVersion(ctx context.Context, d Driver, name, version string, offset, length int64) (io.ReadCloser, *Attributes, error) {
-	if vr, ok := d.(VersionReader); ok && version != "" {
-		return vr.ReadVersion(ctx, name, version, offset, length)
-	}
-	return d.Read(ctx, name, offset, length)
+// ReadRequest says which bytes of which version of an object
+// [Driver.Read] reads. Wrappers pass it on as it is.
+type ReadRequest struct {
+	// Offset is the first byte to read.
+	Offset int64
+	// Length is the number of bytes to read from Offset, or a negative
+	// number for all of them to the end of the object. Storage never asks
+	// for 0.
+	Length int64
+	// Version, when set, pins the read to one version of the object: the
+	// Attributes.Version an earlier Read reported, or its ETag when Version
+	// was empty. The portable [Reader] sets it on every read after the
+	// first (after a seek, ReadAt, the parts of a parallel download, the
+	// resumption of a broken stream). A driver that can make the request
+	// conditional does, in the one request: S3 and Azure with If-Match on
+	// the ETag, GCS by reading that generation; when the object has another
+	// version now, the read fails with an error matching ErrChanged, or
+	// ErrExist (an HTTP 412, which Storage reports as ErrChanged), or
+	// ErrNotExist when it was deleted. The others (filesystem, memory, the
+	// gocloud bridge) ignore it: the portable reader compares the
+	// attributes of every response with those it opened in any case.
+	Version string
 }
 
 // Capabilities says what a driver supports. The zero value supports only the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"strconv"
 	"syscall"
 	"time"
@@ -481,18 +482,13 @@ type onlyReader struct{ io.Reader }
 
 // reopenCtx reads the object again from off (n bytes, or to the end when n
 // < 0), for a Read after Seek, ReadAt, a parallel part or a resumption, and
-// makes sure it is the version the Reader opened: through [VersionReader]
-// when the driver has it (the request itself is conditional on the
-// version), and in any case by comparing what the response describes (its
-// version or ETag, or without them its size and modification time) with the
-// attributes of Open. Another version fails with ErrChanged.
+// makes sure it is the version the Reader opened: the request carries the
+// version (drivers that can make it conditional do), and in any case what
+// the response describes (its version or ETag, or without them its size and
+// modification time) must be the attributes of Open. Another version fails
+// with ErrChanged.
 func (r *Reader) reopenCtx(ctx context.Context, op string, off, n int64) (io.ReadCloser, error) {
-	var (
-		body io.ReadCloser
-		a    *Attributes
-		err  error
-	)
-	body, a, err = ReadVersion(ctx, r.s.drv, r.s.location+r.name, r.version, off, n)
+	body, a, err := r.s.read(ctx, op, r.name, ReadRequest{Offset: off, Length: n, Version: r.version})
 	if err != nil {
 		return nil, err
 	}
@@ -501,6 +497,37 @@ func (r *Reader) reopenCtx(ctx context.Context, op string, off, n int64) (io.Rea
 		return nil, &Error{Op: op, Name: r.name, Kind: ErrChanged, Err: errors.New("replaced since it was opened (" + why + ")")}
 	}
 	return body, nil
+}
+
+// read is the driver's Read of name, the part every driver would otherwise
+// write again: an empty read, and a range starting at or past the end that
+// the backend refused (ErrInvalidArgument, an HTTP 416), are answered with
+// Stat; a pinned read whose condition failed (ErrExist, an HTTP 412) is
+// ErrChanged. Its errors are wrapped for op.
+func (s *Storage) read(ctx context.Context, op, name string, req ReadRequest) (io.ReadCloser, *Attributes, error) {
+	if req.Length == 0 {
+		a, err := s.drv.Stat(ctx, s.location+name)
+		if err != nil {
+			return nil, nil, s.wrap(op, name, err)
+		}
+		return http.NoBody, a, nil
+	}
+	body, a, err := s.drv.Read(ctx, s.location+name, req)
+	if err == nil {
+		return body, a, nil
+	}
+	err = s.wrap(op, name, err)
+	switch KindOf(err) {
+	case ErrInvalidArgument:
+		if a, serr := s.drv.Stat(ctx, s.location+name); serr == nil && req.Offset >= a.Size {
+			return http.NoBody, a, nil
+		}
+	case ErrExist:
+		if req.Version != "" {
+			err.(*Error).Kind = ErrChanged
+		}
+	}
+	return nil, nil, err
 }
 
 // otherVersion says how b describes another version of the object than a,

@@ -38,7 +38,7 @@ type resetError struct{}
 func (*resetError) Error() string        { return "read tcp: connection reset by peer" }
 func (*resetError) Is(target error) bool { return target == syscall.ECONNRESET }
 
-func (f *flaky) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+func (f *flaky) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	f.mu.Lock()
 	f.opens++
 	if f.opens > 1 && f.onReopen != nil {
@@ -49,7 +49,7 @@ func (f *flaky) Read(ctx context.Context, name string, off, n int64) (io.ReadClo
 		f.breaks--
 	}
 	f.mu.Unlock()
-	body, a, err := f.Driver.Read(ctx, name, off, n)
+	body, a, err := f.Driver.Read(ctx, name, req)
 	if err != nil {
 		return nil, nil, err
 	}

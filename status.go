@@ -15,8 +15,8 @@ import (
 //   - 404 Not Found: ErrNotExist (a driver tells a missing bucket first).
 //   - 401 Unauthorized, 403 Forbidden: ErrPermission.
 //   - 412 Precondition Failed: ErrExist, the answer to a create
-//     conditional on the name being free (a driver whose request was
-//     conditional on a version reports ErrChanged first).
+//     conditional on the name being free ([Storage] reports it as
+//     ErrChanged for a read pinned to a version, see [ReadRequest]).
 //   - 400 Bad Request, 411 Length Required, 413 Content Too Large, 414 URI
 //     Too Long, 416 Range Not Satisfiable, 431 Request Header Fields Too
 //     Large: ErrInvalidArgument.

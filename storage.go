@@ -426,7 +426,7 @@ func (s *Storage) open(ctx context.Context, op, name string, off, n int64) (*Rea
 	if s.timeout > 0 {
 		timer = time.AfterFunc(s.timeout, func() { cancel(context.DeadlineExceeded) })
 	}
-	body, attrs, err := s.drv.Read(bctx, s.location+name, off, n)
+	body, attrs, err := s.read(bctx, op, name, ReadRequest{Offset: off, Length: n})
 	if timer != nil && !timer.Stop() {
 		// The timeout fired: the opening took too long.
 		if err == nil {
@@ -437,7 +437,7 @@ func (s *Storage) open(ctx context.Context, op, name string, off, n int64) (*Rea
 	}
 	if err != nil {
 		cancel(nil)
-		return nil, s.wrap(op, name, err)
+		return nil, err
 	}
 	attrs.ETag = ValidETag(attrs.ETag)
 	end := attrs.Size

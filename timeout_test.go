@@ -22,7 +22,7 @@ func (hanging) Stat(ctx context.Context, name string) (*storage.Attributes, erro
 	return nil, ctx.Err()
 }
 
-func (hanging) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+func (hanging) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	<-ctx.Done()
 	return nil, nil, ctx.Err()
 }

@@ -24,7 +24,7 @@ type Attributes struct {
 	// object. Empty when the backend has none.
 	ETag string
 	// Version names this version of the object for reads pinned to it
-	// ([VersionReader]) where the ETag does not: the generation on GCS.
+	// ([ReadRequest].Version) where the ETag does not: the generation on GCS.
 	// Empty when the ETag serves (S3, Azure) or the backend has neither.
 	Version string
 	// Checksums the backend knows of the stored bytes; any may be nil.

@@ -18,11 +18,6 @@ import (
 // ErrorKind implements storage.Driver. The *azcore.ResponseError stays
 // reachable with errors.As on the error the Storage returns.
 func (d *Driver) ErrorKind(err error) error {
-	var changed *changedError
-	if errors.As(err, &changed) {
-		// The version the reader opened is gone.
-		return storage.ErrChanged
-	}
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) {
 		return nil

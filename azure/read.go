@@ -3,7 +3,6 @@ package azure
 import (
 	"context"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -15,48 +14,20 @@ import (
 )
 
 // Read implements storage.Driver: one GET (ranged unless the whole object is
-// asked for), whose body streams. The attributes come from the response.
-// Seeks, small ReadAt calls, parallel ranged downloads (with
-// [Config.DownloadConcurrency]) and resumes are the portable
-// storage.Reader's, through ReadVersion.
-func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	return d.read(ctx, name, "", offset, length)
-}
-
-// ReadVersion implements storage.VersionReader: Read with If-Match on the
-// ETag; another version fails with a changedError (storage.ErrChanged).
-func (d *Driver) ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	return d.read(ctx, name, etag, offset, length)
-}
-
-func (d *Driver) read(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	if length == 0 {
-		a, err := d.Stat(ctx, name)
-		if err != nil {
-			return nil, nil, err
-		}
-		return http.NoBody, a, nil
-	}
+// asked for, If-Match on req.Version), whose body streams. The attributes
+// come from the response. Seeks, small ReadAt calls, parallel ranged
+// downloads (with [Config.DownloadConcurrency]) and resumes are the portable
+// storage.Reader's.
+func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	opts := &blob.DownloadStreamOptions{}
-	if offset > 0 || length > 0 {
-		opts.Range = blob.HTTPRange{Offset: offset, Count: max(length, 0)}
+	if req.Offset > 0 || req.Length > 0 {
+		opts.Range = blob.HTTPRange{Offset: req.Offset, Count: max(req.Length, 0)}
 	}
-	if etag != "" {
-		e := azcore.ETag(etag)
+	if req.Version != "" {
+		e := azcore.ETag(req.Version)
 		opts.AccessConditions = &blob.AccessConditions{ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfMatch: &e}}
 	}
 	resp, err := d.cont.NewBlobClient(name).DownloadStream(ctx, opts)
-	if etag != "" && hasStatus(err, http.StatusPreconditionFailed) {
-		return nil, nil, &changedError{err}
-	}
-	if hasStatus(err, http.StatusRequestedRangeNotSatisfiable) {
-		// Offset at or past the end: an empty body.
-		a, err := d.Stat(ctx, name)
-		if err != nil {
-			return nil, nil, err
-		}
-		return http.NoBody, a, nil
-	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -113,13 +84,3 @@ func modTime(t *time.Time) time.Time {
 	}
 	return t.UTC()
 }
-
-// changedError: the blob was replaced after it was opened, so the version
-// being read no longer exists. It matches storage.ErrChanged.
-type changedError struct{ err error }
-
-func (e *changedError) Error() string {
-	return "azure: the blob changed since it was opened: " + e.err.Error()
-}
-func (e *changedError) Unwrap() error        { return e.err }
-func (e *changedError) Is(target error) bool { return target == storage.ErrChanged }

@@ -172,8 +172,8 @@ func (d *staleRead) Write(ctx context.Context, name string, r io.Reader, opts *s
 	return err
 }
 
-func (d *staleRead) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	body, a, err := d.Driver.Read(ctx, name, offset, length)
+func (d *staleRead) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
+	body, a, err := d.Driver.Read(ctx, name, req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -184,9 +184,9 @@ func (d *staleRead) Read(ctx context.Context, name string, offset, length int64)
 		return body, a, nil
 	}
 	body.Close()
-	old = old[min(offset, int64(len(old))):]
-	if length >= 0 {
-		old = old[:min(length, int64(len(old)))]
+	old = old[min(req.Offset, int64(len(old))):]
+	if req.Length >= 0 {
+		old = old[:min(req.Length, int64(len(old)))]
 	}
 	// The current version's attributes without its checksums, as a
 	// backend that caches bytes apart from attributes would report.

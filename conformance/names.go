@@ -132,10 +132,10 @@ func (s spy) Write(ctx context.Context, name string, r io.Reader, o *storage.Wri
 	s.io.Add(1)
 	return s.Driver.Write(ctx, name, r, o)
 }
-func (s spy) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+func (s spy) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	s.calls.Add(1)
 	s.io.Add(1)
-	return s.Driver.Read(ctx, name, off, n)
+	return s.Driver.Read(ctx, name, req)
 }
 func (s spy) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
 	s.calls.Add(1)

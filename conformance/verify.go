@@ -17,12 +17,12 @@ type corrupting struct {
 	at int64
 }
 
-func (c corrupting) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
-	rc, a, err := c.Driver.Read(ctx, name, off, n)
+func (c corrupting) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
+	rc, a, err := c.Driver.Read(ctx, name, req)
 	if err != nil {
 		return rc, a, err
 	}
-	b := &corruptBody{rc: rc, at: c.at, pos: off}
+	b := &corruptBody{rc: rc, at: c.at, pos: req.Offset}
 	type random interface {
 		io.ReadSeeker
 		io.ReaderAt

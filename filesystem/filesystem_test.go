@@ -113,7 +113,7 @@ func TestReadReturnsTheFile(t *testing.T) {
 	st := newStorage(t, filesystem.Config{})
 	mustSave(t, st, "a.txt", "0123456789", storage.SaveOptions{})
 	d := driverof.Get(st)
-	body, a, err := d.Read(context.Background(), "a.txt", 0, -1)
+	body, a, err := d.Read(context.Background(), "a.txt", storage.ReadRequest{Length: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 // Read implements storage.Driver. A whole-object read returns the *os.File
 // itself, so the portable reader seeks and reads at offsets in place and
 // http.ServeContent can use sendfile; a range read returns a section of it.
-func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -35,13 +35,13 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 		f.Close()
 		return nil, nil, err
 	}
-	if offset == 0 && length < 0 {
+	if req.Offset == 0 && req.Length < 0 {
 		return f, a, nil
 	}
-	offset = min(offset, a.Size)
+	offset := min(req.Offset, a.Size)
 	n := a.Size - offset
-	if length >= 0 && length < n {
-		n = length
+	if req.Length >= 0 && req.Length < n {
+		n = req.Length
 	}
 	return rangeReader{io.NewSectionReader(f, offset, n), f}, a, nil
 }

@@ -31,7 +31,7 @@
 // against the object's CRC32C (which every GCS object has) and fails with
 // storage.ErrChecksum on a mismatch.
 // The driver only translates reads to ranged requests (pinned to the
-// generation by ReadVersion); seeks, ReadAt calls (small ones served from one
+// generation the portable reader asks for); seeks, ReadAt calls (small ones served from one
 // window), resumes of broken streams and the parallel download of a large
 // object (io.Copy, Reader.WriteTo, or Read after two parts in a row: by
 // default 2 ranged requests of Config.DownloadPartSize in flight, one

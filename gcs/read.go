@@ -5,20 +5,19 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/http"
 	"strconv"
 	"sync"
 
 	gcs "cloud.google.com/go/storage"
-	"google.golang.org/api/googleapi"
 
 	"github.com/go-storages/storage"
 )
 
 // Read implements storage.Driver; the body is the SDK's reader of the
 // response, and the attributes carry the generation (Attributes.Version)
-// that ReadVersion pins the portable reader's later reads to (seeks, ReadAt,
-// parallel parts, resumes).
+// that the portable reader pins its later reads to (seeks, ReadAt, parallel
+// parts, resumes) through req.Version: such a read opens that generation,
+// and fails with a changedError (storage.ErrChanged) once it is gone.
 //
 // Reading a whole object (offset 0, length < 0, as Storage.Open does) sends
 // the metadata request (for the full attributes) and the download request
@@ -26,23 +25,22 @@ import (
 // opens the range and takes the attributes its response carries (size,
 // type, encoding, cache control, metadata, CRC32C, generation), with no
 // metadata request.
-func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	if offset == 0 && length < 0 {
+	gen, _ := strconv.ParseInt(req.Version, 10, 64)
+	if req.Offset == 0 && req.Length < 0 && gen <= 0 {
 		return d.readObject(ctx, name)
 	}
-	r, err := d.object(name).NewRangeReader(ctx, offset, length)
+	o := d.object(name)
+	if gen > 0 {
+		o = o.Generation(gen)
+	}
+	r, err := o.NewRangeReader(ctx, req.Offset, req.Length)
 	if err != nil {
-		var ge *googleapi.Error
-		if errors.As(err, &ge) && ge.Code == http.StatusRequestedRangeNotSatisfiable {
-			// The range starts at or past the end: an empty read.
-			a, serr := d.Stat(ctx, name)
-			if serr != nil {
-				return nil, nil, serr
-			}
-			return http.NoBody, a, nil
+		if gen > 0 {
+			return nil, nil, pinnedError(err)
 		}
 		return nil, nil, d.notFound(ctx, err)
 	}
@@ -73,21 +71,6 @@ func pinnedError(err error) error {
 		return &changedError{err}
 	}
 	return err
-}
-
-// ReadVersion implements storage.VersionReader: a ranged read of the
-// generation version names; when that generation is gone it fails with a
-// changedError (storage.ErrChanged).
-func (d *Driver) ReadVersion(ctx context.Context, name, version string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	gen, err := strconv.ParseInt(version, 10, 64)
-	if err != nil || gen <= 0 {
-		return d.Read(ctx, name, offset, length)
-	}
-	r, err := d.object(name).Generation(gen).NewRangeReader(ctx, offset, length)
-	if err != nil {
-		return nil, nil, pinnedError(err)
-	}
-	return body{r}, readerAttributes(r), nil
 }
 
 // readObject opens the whole object and its attributes, of one generation.

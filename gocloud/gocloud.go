@@ -307,7 +307,10 @@ func (d *Driver) fromAttrs(a *blob.Attributes) *storage.Attributes {
 // and one reader; a ranged read (offset > 0 or length >= 0), which the
 // portable reader uses for seeks and ReadAt, costs the reader alone and
 // reports what the reader knows: size, modification time and content type.
-func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+// gocloud.dev has no portable read condition, so req.Version is not passed
+// on: the portable reader compares the attributes of each read.
+func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
+	offset, length := req.Offset, req.Length
 	if offset > 0 || length >= 0 {
 		r, err := d.rangeReader(ctx, name, offset, length)
 		if err == nil {

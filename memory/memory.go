@@ -208,7 +208,7 @@ func (d *Driver) get(name string) (*object, error) {
 
 // Read implements storage.Driver. For a whole-object read the body is a
 // bytes.Reader, so the portable reader seeks and reads at offsets in place.
-func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -217,15 +217,13 @@ func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (i
 		return nil, nil, err
 	}
 	data := o.data
-	if offset == 0 && length < 0 {
+	if req.Offset == 0 && req.Length < 0 {
 		return readCloser{bytes.NewReader(data)}, o.copyAttrs(false), nil
 	}
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
+	offset := min(req.Offset, int64(len(data)))
 	end := int64(len(data))
-	if length >= 0 && offset+length < end {
-		end = offset + length
+	if req.Length >= 0 && offset+req.Length < end {
+		end = offset + req.Length
 	}
 	return io.NopCloser(bytes.NewReader(data[offset:end])), o.copyAttrs(false), nil
 }

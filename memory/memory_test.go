@@ -97,7 +97,7 @@ func TestKnownSizeStoredExactly(t *testing.T) {
 	if err := d.Write(t.Context(), "z", bytes.NewReader(data), &storage.WriteOptions{Size: int64(len(data))}); err != nil {
 		t.Fatal(err)
 	}
-	rc, _, err := d.Read(t.Context(), "z", 0, -1)
+	rc, _, err := d.Read(t.Context(), "z", storage.ReadRequest{Length: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

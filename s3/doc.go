@@ -64,9 +64,8 @@
 //
 // A reader reads one version: every request after the first (a seek, ReadAt,
 // the parallel parts, the resumption of a stream that broke) carries
-// If-Match with the ETag of the first response (the driver implements
-// storage.VersionReader), and a replaced object fails with
-// storage.ErrChanged.
+// If-Match with the ETag of the first response (storage.ReadRequest.Version),
+// and a replaced object fails with storage.ErrChanged.
 //
 // Downloads are verified end to end where S3 reports a checksum of the whole
 // object: the ETag of an object uploaded in one request without SSE-KMS or

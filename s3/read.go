@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -17,49 +16,19 @@ import (
 )
 
 // Read implements storage.Driver with one GetObject (ranged unless the whole
-// object is read); the attributes come from its response, and the body is
-// the response's stream. Seeks, ReadAt, parallel parts and resumes are the
-// portable reader's, through ReadVersion.
-func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	return d.read(ctx, name, "", offset, length)
-}
-
-// ReadVersion implements storage.VersionReader: Read with If-Match on the
-// ETag; another version fails with a changedError (storage.ErrChanged).
-func (d *Driver) ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	return d.read(ctx, name, etag, offset, length)
-}
-
-func (d *Driver) read(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	if length == 0 {
-		a, err := d.Stat(ctx, name)
-		if err != nil {
-			return nil, nil, err
-		}
-		return http.NoBody, a, nil
-	}
+// object is read, If-Match on req.Version); the attributes come from its
+// response, and the body is the response's stream. Seeks, ReadAt, parallel
+// parts and resumes are the portable reader's.
+func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	in := &s3.GetObjectInput{Bucket: &d.cfg.Bucket, Key: aws.String(name)}
-	if offset > 0 || length > 0 {
-		in.Range = aws.String(httpRange(offset, length))
+	if req.Offset > 0 || req.Length > 0 {
+		in.Range = aws.String(httpRange(req.Offset, req.Length))
 	}
-	if etag != "" {
-		in.IfMatch = aws.String(etag)
+	if req.Version != "" {
+		in.IfMatch = aws.String(req.Version)
 	}
 	out, err := d.client.GetObject(ctx, in)
 	if err != nil {
-		if etag != "" && isPreconditionFailed(err) {
-			return nil, nil, &changedError{err}
-		}
-		if code, status := apiCode(err); code == "InvalidRange" || status == 416 {
-			// Offset at or past the end (or an empty object).
-			a, serr := d.Stat(ctx, name)
-			if serr != nil {
-				return nil, nil, serr
-			}
-			if offset >= a.Size {
-				return http.NoBody, a, nil
-			}
-		}
 		return nil, nil, err
 	}
 	a := &storage.Attributes{

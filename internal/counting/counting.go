@@ -38,9 +38,9 @@ func (c *Driver) Reset() {
 }
 
 // Read implements storage.Driver.
-func (c *Driver) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+func (c *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	c.Reads.Add(1)
-	return c.Driver.Read(ctx, name, off, n)
+	return c.Driver.Read(ctx, name, req)
 }
 
 // Stat implements storage.Driver.

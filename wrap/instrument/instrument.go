@@ -319,28 +319,12 @@ func (d *Driver) WriteRenaming(ctx context.Context, name string, r io.Reader, op
 }
 
 // Read implements storage.Driver.
-func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
+func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	if !d.on.Load() {
-		return d.next.Read(ctx, name, offset, length)
+		return d.next.Read(ctx, name, req)
 	}
 	ctx, c := d.begin(ctx, opRead, name)
-	body, attrs, err := d.next.Read(ctx, name, offset, length)
-	d.end(ctx, c, err, 0)
-	if err != nil {
-		return body, attrs, err
-	}
-	return d.countBody(ctx, body), attrs, nil
-}
-
-// ReadVersion implements storage.VersionReader: a read (counted as one)
-// whose version condition reaches the driver underneath (see
-// storage.ReadVersion).
-func (d *Driver) ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	if !d.on.Load() {
-		return storage.ReadVersion(ctx, d.next, name, etag, offset, length)
-	}
-	ctx, c := d.begin(ctx, opRead, name)
-	body, attrs, err := storage.ReadVersion(ctx, d.next, name, etag, offset, length)
+	body, attrs, err := d.next.Read(ctx, name, req)
 	d.end(ctx, c, err, 0)
 	if err != nil {
 		return body, attrs, err

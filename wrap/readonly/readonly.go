@@ -45,14 +45,8 @@ func (d *Driver) Write(context.Context, string, io.Reader, *storage.WriteOptions
 }
 
 // Read implements storage.Driver.
-func (d *Driver) Read(ctx context.Context, name string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	return d.next.Read(ctx, name, offset, length)
-}
-
-// ReadVersion implements storage.VersionReader, passing the version
-// condition to the driver under it (see storage.ReadVersion).
-func (d *Driver) ReadVersion(ctx context.Context, name, etag string, offset, length int64) (io.ReadCloser, *storage.Attributes, error) {
-	return storage.ReadVersion(ctx, d.next, name, etag, offset, length)
+func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
+	return d.next.Read(ctx, name, req)
 }
 
 // Stat implements storage.Driver.
