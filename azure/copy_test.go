@@ -24,9 +24,9 @@ func (c *ioCounter) Write(ctx context.Context, name string, r io.Reader, o *stor
 	return c.Driver.Write(ctx, name, r, o)
 }
 
-func (c *ioCounter) Read(ctx context.Context, name string, off, n int64) (io.ReadCloser, *storage.Attributes, error) {
+func (c *ioCounter) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	c.io.Add(1)
-	return c.Driver.Read(ctx, name, off, n)
+	return c.Driver.Read(ctx, name, req)
 }
 
 func (c *ioCounter) CopyExclusive(ctx context.Context, dst, src string) error {

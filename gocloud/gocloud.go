@@ -310,25 +310,16 @@ func (d *Driver) fromAttrs(a *blob.Attributes) *storage.Attributes {
 // gocloud.dev has no portable read condition, so req.Version is not passed
 // on: the portable reader compares the attributes of each read.
 func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
-	offset, length := req.Offset, req.Length
-	if offset > 0 || length >= 0 {
-		r, err := d.rangeReader(ctx, name, offset, length)
-		if err == nil {
-			return r, &storage.Attributes{Size: r.Size(), ModTime: d.modTime(r.ModTime()), ContentType: r.ContentType()}, nil
-		}
-		if d.ErrorKind(err) == storage.ErrNotExist || ctx.Err() != nil {
+	if req.Offset > 0 || req.Length >= 0 {
+		r, err := d.rangeReader(ctx, name, req.Offset, req.Length, nil)
+		if err != nil {
 			return nil, nil, d.notFound(ctx, err)
 		}
-		// An offset past the end, for some drivers: clamp it below.
+		return r, &storage.Attributes{Size: r.Size(), ModTime: d.modTime(r.ModTime()), ContentType: r.ContentType()}, nil
 	}
 	a, err := d.attributes(ctx, name)
 	if err != nil {
 		return nil, nil, d.notFound(ctx, err)
-	}
-	if offset >= a.Size && offset > 0 {
-		// At or past the end: nothing to read (S3 refuses such a range).
-		at := d.fromAttrs(a)
-		return io.NopCloser(strings.NewReader("")), at, nil
 	}
 	// A gocloud.dev driver that reads from a local file (fileblob) hands
 	// it over: a whole-object read then seeks and reads at offsets in that
@@ -336,10 +327,8 @@ func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest)
 	// object is replaced. Its modification time cannot tell two versions
 	// written within the same clock tick apart.
 	var file *os.File
-	r, err := d.rangeReaderOpts(ctx, name, offset, length, &blob.ReaderOptions{BeforeRead: func(as func(any) bool) error {
-		if offset == 0 && length < 0 {
-			as(&file)
-		}
+	r, err := d.rangeReader(ctx, name, 0, -1, &blob.ReaderOptions{BeforeRead: func(as func(any) bool) error {
+		as(&file)
 		return nil
 	}})
 	if err != nil {
@@ -372,11 +361,7 @@ type fileBody struct {
 
 func (b fileBody) Close() error { return b.r.Close() }
 
-func (d *Driver) rangeReader(ctx context.Context, name string, offset, length int64) (*blob.Reader, error) {
-	return d.rangeReaderOpts(ctx, name, offset, length, nil)
-}
-
-func (d *Driver) rangeReaderOpts(ctx context.Context, name string, offset, length int64, opts *blob.ReaderOptions) (r *blob.Reader, err error) {
+func (d *Driver) rangeReader(ctx context.Context, name string, offset, length int64, opts *blob.ReaderOptions) (r *blob.Reader, err error) {
 	err = retryTorn(ctx, func() error {
 		r, err = d.b.NewRangeReader(ctx, name, offset, length, opts)
 		return err

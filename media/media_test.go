@@ -292,7 +292,7 @@ type failing struct {
 	err error
 }
 
-func (f failing) Read(context.Context, string, int64, int64) (io.ReadCloser, *storage.Attributes, error) {
+func (f failing) Read(context.Context, string, storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
 	return nil, nil, f.err
 }
 
