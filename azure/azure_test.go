@@ -15,6 +15,7 @@ import (
 	"github.com/go-storages/storage/azure"
 	"github.com/go-storages/storage/internal/driverof"
 	"github.com/go-storages/storage/internal/emulator"
+	"github.com/go-storages/storage/internal/objtest"
 )
 
 func TestMain(m *testing.M) { emulator.Main(m) }
@@ -102,13 +103,5 @@ func randHex(n int) string {
 
 // As hands out the container's SDK client, and nothing else.
 func TestAs(t *testing.T) {
-	st := newStorage(t, azure.Config{})
-	var c *container.Client
-	if !st.As(&c) || c == nil {
-		t.Fatal("As(**container.Client) reported false")
-	}
-	var other *azure.Driver
-	if st.As(&other) {
-		t.Fatal("As(**azure.Driver) reported true")
-	}
+	objtest.As[*container.Client](t, newStorage(t, azure.Config{}))
 }

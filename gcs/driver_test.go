@@ -521,13 +521,6 @@ func TestGzipNoTransform(t *testing.T) {
 // As hands out the SDK's bucket handle and client, and nothing else.
 func TestAs(t *testing.T) {
 	st := newStorage(t, env(t).config())
-	var b *gcssdk.BucketHandle
-	var c *gcssdk.Client
-	if !st.As(&b) || b == nil || !st.As(&c) || c == nil {
-		t.Fatalf("As: bucket %v, client %v", b, c)
-	}
-	var other *http.Client
-	if st.As(&other) {
-		t.Fatal("As(**http.Client) reported true")
-	}
+	objtest.As[*gcssdk.BucketHandle](t, st)
+	objtest.As[*gcssdk.Client](t, st)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/internal/emulator"
+	"github.com/go-storages/storage/internal/objtest"
 	"github.com/go-storages/storage/s3"
 )
 
@@ -243,13 +244,5 @@ func TestMissingKeyHeadBucketCost(t *testing.T) {
 
 // As hands out the SDK client, and nothing else.
 func TestAs(t *testing.T) {
-	st := newStorage(t, config(t, newBucket(t, false)))
-	var c *sdk.Client
-	if !st.As(&c) || c == nil {
-		t.Fatal("As(**s3.Client) reported false")
-	}
-	var other *s3.Driver
-	if st.As(&other) {
-		t.Fatal("As(**s3.Driver) reported true")
-	}
+	objtest.As[*sdk.Client](t, newStorage(t, config(t, newBucket(t, false))))
 }

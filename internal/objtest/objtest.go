@@ -83,3 +83,18 @@ func Handler(st *storage.Storage) http.Handler {
 		http.ServeContent(w, r, "", f.Attributes().ModTime, f)
 	})
 }
+
+// As checks that st.As hands out a non-zero T (a driver's SDK client, say)
+// and refuses a type nobody hands out; it returns the value.
+func As[T comparable](t testing.TB, st *storage.Storage) T {
+	t.Helper()
+	var v, zero T
+	if !st.As(&v) || v == zero {
+		t.Fatalf("As(*%T) did not hand out a value", v)
+	}
+	var other *struct{ unknown bool }
+	if st.As(&other) {
+		t.Fatal("As gave a value to a type no driver hands out")
+	}
+	return v
+}
