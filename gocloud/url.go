@@ -1,7 +1,6 @@
 package gocloud
 
 import (
-	"context"
 	"net/url"
 	"strings"
 
@@ -34,7 +33,5 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 	inner.User = q.User()
 	inner.RawQuery = q.Remaining().Encode()
 	cfg.URL, cfg.Scheme = inner.String(), inner.Scheme
-	return func(ctx context.Context, opts ...storage.Option) (*storage.Storage, error) {
-		return New(ctx, cfg, opts...)
-	}, nil
+	return storage.OpenConfig(cfg, storage.KeyFiles{}, New), nil
 }
