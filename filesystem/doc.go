@@ -88,7 +88,8 @@
 // Where the filesystem refuses the attribute (ENOTSUP: vfat, tmpfs before
 // Linux 6.6, some network filesystems; the driver then stops trying for the
 // rest of its life), where this one value is refused (larger than the
-// filesystem takes, 64 KiB at most, or not permitted on the file), on other
+// filesystem takes: about 4 KiB on ext4, 64 KiB anywhere; or not permitted
+// on the file), on other
 // systems than Linux, and with [Config.Sidecars], the metadata goes to a JSON
 // sidecar instead: .storage-meta/<name>/.storage-meta.json under the root,
 // the same object plus the object's name and the data file's size and

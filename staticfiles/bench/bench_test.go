@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -142,7 +143,8 @@ func TestUploadMinIO(t *testing.T) {
 // STATIC_PRESET picks one preset ("whitenoise" or "fast"), STATIC_DEST one
 // destination ("file" or "mem"); with
 // STATIC_PROFILE_DIR set, each preset's first run writes a CPU profile
-// there (run.sh prints where the CPU went from it).
+// there (run.sh prints where the CPU went from it). STATIC_CONCURRENCY sets
+// Options.Concurrency (default: the storage kind's).
 func TestCompress(t *testing.T) {
 	src := corpus(t)
 	var rows []row
@@ -185,7 +187,8 @@ func TestCompress(t *testing.T) {
 		var mu sync.Mutex
 		var phases []string
 		t0 := benchmetrics.CPU()
-		o := staticfiles.Options{Compress: &c, Progress: func(pr staticfiles.Progress) {
+		conc, _ := strconv.Atoi(os.Getenv("STATIC_CONCURRENCY")) // 0: the storage kind's default
+		o := staticfiles.Options{Compress: &c, Concurrency: conc, Progress: func(pr staticfiles.Progress) {
 			mu.Lock()
 			defer mu.Unlock()
 			ph := string(pr.Phase)

@@ -17,6 +17,7 @@
 #           STATIC_PRESET=whitenoise or fast runs one preset, STATIC_DEST=file or mem one
 #           destination (the WhiteNoise preset also runs into memory, to show the
 #           compression without the local directory's writes).
+#           STATIC_CONCURRENCY sets Options.Concurrency (default: the storage kind's).
 #           compress-cgo: the same with libbrotli (cbrotli build tag, libbrotli-dev).
 # django:   Django 3.2 + WhiteNoise 6 collectstatic (CompressedManifestStaticFilesStorage)
 #           on the same tree to a local directory, for comparison (python3-django
