@@ -16,23 +16,11 @@ type CopyOptions struct {
 	Conflict ConflictPolicy
 }
 
-// ExclusiveCopier is an optional interface of a [Driver] that can copy
-// inside the backend only when the destination is free. Without it, a Copy
-// under the Fail and Rename policies streams the bytes through an exclusive
-// [Driver.Write] (re-reading the source for each name Rename tries).
-type ExclusiveCopier interface {
-	// CopyExclusive is Driver.Copy, except that when dst exists it copies
-	// nothing and returns an error matching ErrExist (atomically where the
-	// driver declares ConditionalCreate). A wrapper over a driver without
-	// it returns an error matching ErrUnsupported.
-	CopyExclusive(ctx context.Context, dst, src string) error
-}
-
 // Copy copies src to dst with the attributes of src, under the conflict
 // policy (opts.Conflict, else the storage's), and returns the name it
 // copied to: dst, or another name in dst's directory under Rename. It runs
-// inside the backend where the driver can (ServerSideCopy; for Fail and
-// Rename also [ExclusiveCopier]), and streams the bytes through this process
+// inside the backend where the driver can ([Driver.Copy]; for Fail and
+// Rename an exclusive one), and streams the bytes through this process
 // otherwise, verifying the source's checksum as they go.
 func (s *Storage) Copy(ctx context.Context, dst, src string, opts CopyOptions) (string, error) {
 	ctx, cancel := s.bound(ctx)
@@ -51,37 +39,27 @@ func (s *Storage) Copy(ctx context.Context, dst, src string, opts CopyOptions) (
 	if policy < Rename || policy > Fail {
 		return "", errorf(op, dst, ErrInvalidArgument, "unknown conflict policy")
 	}
-	if policy == Overwrite {
-		err := s.drv.Copy(ctx, s.location+dst, s.location+src)
-		if !errors.Is(err, ErrUnsupported) {
-			if err != nil {
-				return "", s.wrap(op, src, err)
-			}
+	for renames := 0; ; renames++ {
+		err := s.drv.Copy(ctx, s.location+dst, s.location+src, policy != Overwrite)
+		if err == nil {
 			return dst, nil
 		}
-	} else if ec, ok := s.drv.(ExclusiveCopier); ok {
-		for renames := 0; ; renames++ {
-			err := ec.CopyExclusive(ctx, s.location+dst, s.location+src)
-			if err == nil {
-				return dst, nil
-			}
-			err = s.wrap(op, src, err)
-			switch {
-			case errors.Is(err, ErrUnsupported):
-			case !errors.Is(err, ErrExist):
+		err = s.wrap(op, src, err)
+		switch {
+		case errors.Is(err, ErrUnsupported):
+		case policy == Overwrite || !errors.Is(err, ErrExist):
+			return "", err
+		case policy == Fail:
+			return "", errorf(op, dst, ErrExist, "")
+		case renames < maxRenames && ctx.Err() == nil:
+			if dst, err = s.nextName(op, dst, s.location+dst); err != nil {
 				return "", err
-			case policy == Fail:
-				return "", errorf(op, dst, ErrExist, "")
-			case renames < maxRenames && ctx.Err() == nil:
-				if dst, err = s.nextName(op, dst, s.location+dst); err != nil {
-					return "", err
-				}
-				continue
-			default:
-				return "", s.wrap(op, dst, err)
 			}
-			break
+			continue
+		default:
+			return "", s.wrap(op, dst, err)
 		}
+		break
 	}
 	return s.copyStream(ctx, op, dst, src, policy)
 }

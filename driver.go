@@ -93,10 +93,16 @@ type Driver interface {
 	// the first error, which it yields.
 	List(ctx context.Context, prefix string, opts ListOptions) iter.Seq2[Entry, error]
 
-	// Copy copies src to dst inside the backend, replacing dst. A driver
-	// without server-side copy returns ErrUnsupported and the portable layer
-	// streams the object instead.
-	Copy(ctx context.Context, dst, src string) error
+	// Copy copies src to dst inside the backend, with the attributes of
+	// src. Without exclusive it replaces dst. With it the copy only
+	// creates: when dst exists it copies nothing and returns an error
+	// matching ErrExist (ErrorKind may do the mapping), in one atomic step
+	// (a conditional request, a hard link) where the driver declares
+	// ConditionalCreate. A driver without server-side copy, or without an
+	// exclusive one, returns ErrUnsupported and the portable layer streams
+	// the object instead (through an exclusive Write for exclusive, reading
+	// the source again for each name the Rename policy tries).
+	Copy(ctx context.Context, dst, src string, exclusive bool) error
 
 	// SignedURL returns a URL that grants opts.Method on name until the expiry
 	// to whoever holds it. Drivers without native signing return

@@ -35,7 +35,7 @@
 // storage.ErrChecksum on a mismatch; blobs with neither (staged by other
 // tools, or with DisableChecksums) are not verified. Copy is server-side,
 // under every conflict policy (Fail and Rename copy with If-None-Match: * on
-// the destination: [Driver.CopyExclusive]). Signed URLs are SAS URLs, signed with the
+// the destination: [Driver.Copy]). Signed URLs are SAS URLs, signed with the
 // account key or, with a token credential, a user-delegation key cached until
 // shortly before it expires.
 //

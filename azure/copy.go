@@ -23,27 +23,19 @@ var copyPoll = 100 * time.Millisecond
 // and headers are copied with the bytes. An asynchronous copy that the
 // context cancels (it is aborted) or that the service fails removes the blob
 // the service created at dst for it, so no empty or partial object is left.
-func (d *Driver) Copy(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, dst, src, nil)
-}
-
-// CopyExclusive implements storage.ExclusiveCopier: the same copy as Copy,
-// carrying "If-None-Match: *" on the destination, which the service checks
-// atomically with the copy (Azurite too, since 3.18). A taken destination
-// fails with 409 BlobAlreadyExists (or 412 ConditionNotMet), which ErrorKind
-// maps to storage.ErrExist, and nothing is copied.
-func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, dst, src, &blob.ModifiedAccessConditions{IfNoneMatch: to.Ptr(azcore.ETagAny)})
-}
-
-func (d *Driver) copy(ctx context.Context, dst, src string, cond *blob.ModifiedAccessConditions) error {
+//
+// An exclusive copy carries "If-None-Match: *" on the destination, which the
+// service checks atomically with the copy (Azurite too, since 3.18): a taken
+// destination fails with 409 BlobAlreadyExists (or 412 ConditionNotMet),
+// which ErrorKind maps to storage.ErrExist, and nothing is copied.
+func (d *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) error {
 	sa, err := d.Stat(ctx, src)
 	if err != nil {
 		return err
 	}
 	var access *blob.AccessConditions
-	if cond != nil {
-		access = &blob.AccessConditions{ModifiedAccessConditions: cond}
+	if exclusive {
+		access = &blob.AccessConditions{ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfNoneMatch: to.Ptr(azcore.ETagAny)}}
 	}
 	srcURL := d.cont.NewBlobClient(src).URL()
 	dbc := d.cont.NewBlobClient(dst)
@@ -53,7 +45,7 @@ func (d *Driver) copy(ctx context.Context, dst, src string, cond *blob.ModifiedA
 			return err
 		}
 		_, err = dbc.CopyFromURL(ctx, su, &blob.CopyFromURLOptions{BlobAccessConditions: access})
-		if err == nil || cond != nil && isConflict(err) {
+		if err == nil || exclusive && isConflict(err) {
 			return err
 		}
 		if !hasStatus(err, 400) && !hasStatus(err, 501) && !hasStatus(err, 409) {

@@ -13,7 +13,7 @@ import (
 )
 
 // ioCounter counts the driver's Read and Write calls (the bytes of a copy
-// streamed through this process) and passes CopyExclusive through.
+// streamed through this process) and its exclusive Copy calls.
 type ioCounter struct {
 	storage.Driver
 	io, exclusive atomic.Int64
@@ -29,9 +29,11 @@ func (c *ioCounter) Read(ctx context.Context, name string, req storage.ReadReque
 	return c.Driver.Read(ctx, name, req)
 }
 
-func (c *ioCounter) CopyExclusive(ctx context.Context, dst, src string) error {
-	c.exclusive.Add(1)
-	return c.Driver.(storage.ExclusiveCopier).CopyExclusive(ctx, dst, src)
+func (c *ioCounter) Copy(ctx context.Context, dst, src string, exclusive bool) error {
+	if exclusive {
+		c.exclusive.Add(1)
+	}
+	return c.Driver.Copy(ctx, dst, src, exclusive)
 }
 
 // TestCopyExclusiveServerSide: Copy under the Fail and Rename policies runs
@@ -40,7 +42,6 @@ func (c *ioCounter) CopyExclusive(ctx context.Context, dst, src string) error {
 // with the destination unchanged.
 func TestCopyExclusiveServerSide(t *testing.T) {
 	base := newStorage(t, azure.Config{})
-	var _ storage.ExclusiveCopier = (*azure.Driver)(nil)
 	var c *ioCounter
 	st := base.Wrap(func(d storage.Driver) storage.Driver { c = &ioCounter{Driver: d}; return c })
 	ctx := t.Context()
@@ -94,6 +95,6 @@ func TestCopyExclusiveServerSide(t *testing.T) {
 		t.Fatalf("exclusive copies made %d Read/Write calls through this process, want 0 (server-side)", n)
 	}
 	if n := c.exclusive.Load(); n < 4 {
-		t.Fatalf("%d CopyExclusive calls, want at least 4", n)
+		t.Fatalf("%d exclusive Copy calls, want at least 4", n)
 	}
 }

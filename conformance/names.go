@@ -149,9 +149,9 @@ func (s spy) List(ctx context.Context, prefix string, o storage.ListOptions) ite
 	s.calls.Add(1)
 	return s.Driver.List(ctx, prefix, o)
 }
-func (s spy) Copy(ctx context.Context, dst, src string) error {
+func (s spy) Copy(ctx context.Context, dst, src string, exclusive bool) error {
 	s.calls.Add(1)
-	return s.Driver.Copy(ctx, dst, src)
+	return s.Driver.Copy(ctx, dst, src, exclusive)
 }
 func (s spy) SignedURL(ctx context.Context, name string, o storage.SignOptions) (string, error) {
 	s.calls.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 
 	"github.com/go-storages/storage"
@@ -13,26 +14,8 @@ import (
 // itself, so the portable reader seeks and reads at offsets in place and
 // http.ServeContent can use sendfile; a range read returns a section of it.
 func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest) (io.ReadCloser, *storage.Attributes, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-	if err := checkName(name); err != nil {
-		return nil, nil, err
-	}
-	f, err := d.root.Open(name)
+	f, a, err := d.openObject(ctx, name)
 	if err != nil {
-		return nil, nil, err
-	}
-	fi, err := f.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
-		err = notRegular("open", name)
-	}
-	var a *storage.Attributes
-	if err == nil {
-		a, err = d.attributes(name, f, fi)
-	}
-	if err != nil {
-		f.Close()
 		return nil, nil, err
 	}
 	if req.Offset == 0 && req.Length < 0 {
@@ -55,6 +38,33 @@ type rangeReader struct {
 
 func (r rangeReader) Read(p []byte) (int, error) { return r.r.Read(p) }
 func (r rangeReader) Close() error               { return r.c.Close() }
+
+// openObject opens the file of the object name, and its attributes.
+func (d *Driver) openObject(ctx context.Context, name string) (*os.File, *storage.Attributes, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkName(name); err != nil {
+		return nil, nil, err
+	}
+	f, err := d.root.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = notRegular("open", name)
+	}
+	var a *storage.Attributes
+	if err == nil {
+		a, err = d.attributes(name, f, fi)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, a, nil
+}
 
 // Stat implements storage.Driver.
 func (d *Driver) Stat(ctx context.Context, name string) (*storage.Attributes, error) {
@@ -106,44 +116,18 @@ func (d *Driver) Delete(ctx context.Context, name string) error {
 
 // Copy implements storage.Driver: a server-side copy into a temporary file
 // next to dst (copy_file_range where the kernel has it, so filesystems with
-// reflinks share the blocks), renamed over dst, with src's headers and
-// metadata.
-func (d *Driver) Copy(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, dst, src, false)
-}
-
-// CopyExclusive implements storage.ExclusiveCopier: the copy is hard-linked
-// under dst, which fails atomically when dst is taken.
-func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, dst, src, true)
-}
-
-func (d *Driver) copy(ctx context.Context, dst, src string, exclusive bool) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := checkName(src); err != nil {
-		return err
-	}
+// reflinks share the blocks), renamed over dst, or hard-linked under dst
+// when exclusive (which fails atomically when dst is taken), with src's
+// headers and metadata.
+func (d *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) error {
 	if err := checkName(dst); err != nil {
 		return err
 	}
-	in, err := d.root.Open(src)
+	in, a, err := d.openObject(ctx, src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	fi, err := in.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
-		err = notRegular("open", src)
-	}
-	var a *storage.Attributes
-	if err == nil {
-		a, err = d.attributes(src, in, fi)
-	}
-	if err != nil {
-		return err
-	}
 	w, err := d.createTemp(path.Dir(dst), d.cfg.FilePerm)
 	if err != nil {
 		return err

@@ -194,19 +194,14 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 // Copy implements storage.Driver with the server-side rewrite, repeated until
 // the service reports it done (large objects and objects moving between
 // locations or storage classes take several calls). The copy keeps the
-// source's headers and metadata.
-func (d *Driver) Copy(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, d.bucket.Object(dst), src)
-}
-
-// CopyExclusive implements storage.ExclusiveCopier: the rewrite carries the
+// source's headers and metadata. An exclusive rewrite carries the
 // does-not-exist precondition on dst.
-func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, d.bucket.Object(dst).If(gcs.Conditions{DoesNotExist: true}), src)
-}
-
-func (d *Driver) copy(ctx context.Context, dst *gcs.ObjectHandle, src string) error {
-	c := dst.CopierFrom(d.bucket.Object(src))
+func (d *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) error {
+	o := d.bucket.Object(dst)
+	if exclusive {
+		o = o.If(gcs.Conditions{DoesNotExist: true})
+	}
+	c := o.CopierFrom(d.bucket.Object(src))
 	if d.s.public {
 		c.PredefinedACL = "publicRead"
 	}

@@ -84,8 +84,9 @@
 // Copy is blob.Bucket.Copy, inside the service (s3blob, gcsblob,
 // azureblob) or the driver's own process (memblob, fileblob). It replaces
 // the destination: gocloud.dev's portable Copy has no create-only
-// condition (blob.CopyOptions carries only BeforeCopy), so the bridge is
-// not a storage.ExclusiveCopier, and storage.Storage's Copy under the Fail
+// condition (blob.CopyOptions carries only BeforeCopy), so the bridge
+// refuses an exclusive copy with storage.ErrUnsupported, and
+// storage.Storage's Copy under the Fail
 // and Rename policies streams the bytes through this process into an
 // exclusive write (IfNotExist), which is what makes it safe. The condition
 // exists below the portable API for three drivers only, each through its
@@ -503,9 +504,12 @@ func (d *Driver) listETag(obj *blob.ListObject) string {
 	return ""
 }
 
-// Copy implements storage.Driver with blob.Bucket.Copy, which replaces dst
-// (see the package documentation for why the bridge has no CopyExclusive).
-func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+// Copy implements storage.Driver with blob.Bucket.Copy, which replaces dst;
+// an exclusive copy is ErrUnsupported (see the package documentation).
+func (d *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) error {
+	if exclusive {
+		return storage.ErrUnsupported
+	}
 	return d.notFound(ctx, d.b.Copy(ctx, dst, src, nil))
 }
 

@@ -324,16 +324,7 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 }
 
 // Copy implements storage.Driver: the copy shares the immutable bytes.
-func (d *Driver) Copy(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, dst, src, false)
-}
-
-// CopyExclusive implements storage.ExclusiveCopier.
-func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, dst, src, true)
-}
-
-func (d *Driver) copy(ctx context.Context, dst, src string, exclusive bool) error {
+func (d *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

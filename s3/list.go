@@ -89,19 +89,10 @@ func unescapeKey(k string) string {
 
 // Copy implements storage.Driver with CopyObject, and with a multipart copy
 // (UploadPartCopy) above 5 GiB. The copy keeps the source's headers and
-// metadata and gets the Config's storage class, encryption and ACL.
-func (d *Driver) Copy(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, dst, src, false)
-}
-
-// CopyExclusive implements storage.ExclusiveCopier. CopyObject takes no
-// If-None-Match, so the copy is a multipart copy (its parts copied inside
-// S3) completed with If-None-Match: *.
-func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
-	return d.copy(ctx, dst, src, true)
-}
-
-func (d *Driver) copy(ctx context.Context, dst, src string, exclusive bool) error {
+// metadata and gets the Config's storage class, encryption and ACL. An
+// exclusive copy is always multipart (its parts copied inside S3), completed
+// with If-None-Match: *, since CopyObject takes no If-None-Match.
+func (d *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) error {
 	head, err := d.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &d.cfg.Bucket, Key: aws.String(src)})
 	if err != nil {
 		return d.headNotFound(ctx, err)

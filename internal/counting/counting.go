@@ -68,9 +68,9 @@ func (c *Driver) Delete(ctx context.Context, name string) error {
 }
 
 // Copy implements storage.Driver.
-func (c *Driver) Copy(ctx context.Context, dst, src string) error {
+func (c *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) error {
 	c.Copies.Add(1)
-	return c.Driver.Copy(ctx, dst, src)
+	return c.Driver.Copy(ctx, dst, src, exclusive)
 }
 
 // SignedURL implements storage.Driver.

@@ -379,28 +379,12 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 }
 
 // Copy implements storage.Driver.
-func (d *Driver) Copy(ctx context.Context, dst, src string) error {
+func (d *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) error {
 	if !d.on.Load() {
-		return d.next.Copy(ctx, dst, src)
+		return d.next.Copy(ctx, dst, src, exclusive)
 	}
 	ctx, c := d.begin(ctx, opCopy, dst)
-	err := d.next.Copy(ctx, dst, src)
-	d.end(ctx, c, err, 0)
-	return err
-}
-
-// CopyExclusive implements storage.ExclusiveCopier when the driver under it
-// does (and returns an error matching storage.ErrUnsupported otherwise).
-func (d *Driver) CopyExclusive(ctx context.Context, dst, src string) error {
-	ec, ok := d.next.(storage.ExclusiveCopier)
-	if !ok {
-		return storage.ErrUnsupported
-	}
-	if !d.on.Load() {
-		return ec.CopyExclusive(ctx, dst, src)
-	}
-	ctx, c := d.begin(ctx, opCopy, dst)
-	err := ec.CopyExclusive(ctx, dst, src)
+	err := d.next.Copy(ctx, dst, src, exclusive)
 	d.end(ctx, c, err, 0)
 	return err
 }

@@ -64,7 +64,7 @@ func (d *Driver) List(ctx context.Context, prefix string, opts storage.ListOptio
 
 // Copy implements storage.Driver: it fails (and the portable layer does not
 // fall back to streaming, since the error is not ErrUnsupported).
-func (d *Driver) Copy(context.Context, string, string) error { return refuse("copy") }
+func (d *Driver) Copy(context.Context, string, string, bool) error { return refuse("copy") }
 
 // SignedURL implements storage.Driver: GET only.
 func (d *Driver) SignedURL(ctx context.Context, name string, opts storage.SignOptions) (string, error) {
