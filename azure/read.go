@@ -3,14 +3,13 @@ package azure
 import (
 	"context"
 	"io"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/httprange"
 )
 
 // Read implements storage.Driver: one GET (ranged unless the whole object is
@@ -49,11 +48,8 @@ func downloadAttrs(r *blob.DownloadResponse) *storage.Attributes {
 		a.Size = *r.ContentLength
 	}
 	if r.ContentRange != nil {
-		// "bytes 0-99/1000": the whole size is after the slash.
-		if i := strings.LastIndexByte(*r.ContentRange, '/'); i >= 0 {
-			if n, err := strconv.ParseInt((*r.ContentRange)[i+1:], 10, 64); err == nil {
-				a.Size = n
-			}
+		if n, ok := httprange.Total(*r.ContentRange); ok {
+			a.Size = n
 		}
 		if len(r.BlobContentMD5) == 16 {
 			a.Checksums.MD5 = r.BlobContentMD5

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"sync"
@@ -17,7 +18,7 @@ import (
 // response, and the attributes carry the generation (Attributes.Version)
 // that the portable reader pins its later reads to (seeks, ReadAt, parallel
 // parts, resumes) through req.Version: such a read opens that generation,
-// and fails with a changedError (storage.ErrChanged) once it is gone.
+// and fails with storage.ErrChanged once it is gone.
 //
 // Reading a whole object (offset 0, length < 0, as Storage.Open does) sends
 // the metadata request (for the full attributes) and the download request
@@ -49,7 +50,7 @@ func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest)
 
 // body is the SDK's reader of one generation. The SDK reopens a broken
 // stream itself, pinned to that generation: an object that is missing
-// then was replaced or deleted meanwhile, which is a changedError.
+// then was replaced or deleted meanwhile, which is storage.ErrChanged.
 type body struct{ r *gcs.Reader }
 
 func (b body) Read(p []byte) (int, error) {
@@ -68,7 +69,7 @@ func (b body) Close() error { return b.r.Close() }
 // object means that generation is gone.
 func pinnedError(err error) error {
 	if errors.Is(err, gcs.ErrObjectNotExist) {
-		return &changedError{err}
+		return fmt.Errorf("%w: %w", storage.ErrChanged, err)
 	}
 	return err
 }
@@ -102,7 +103,7 @@ func (d *Driver) readObject(ctx context.Context, name string) (io.ReadCloser, *s
 					}
 					// Replaced again and again while opening: it exists,
 					// so this is not ErrNotExist.
-					return nil, nil, &changedError{aerr}
+					return nil, nil, fmt.Errorf("%w: %w", storage.ErrChanged, aerr)
 				}
 				return nil, nil, aerr
 			}
@@ -133,13 +134,3 @@ func generation(g int64) string {
 	}
 	return strconv.FormatInt(g, 10)
 }
-
-// changedError: the generation a reader opened is gone. It matches
-// storage.ErrChanged.
-type changedError struct{ err error }
-
-func (e *changedError) Error() string {
-	return "gcs: object changed since it was opened: " + e.err.Error()
-}
-func (e *changedError) Unwrap() error        { return e.err }
-func (e *changedError) Is(target error) bool { return target == storage.ErrChanged }

@@ -68,17 +68,6 @@ func (e *aclRefusedError) Is(target error) bool {
 	return target == storage.ErrUnsupported
 }
 
-// changedError: the object was replaced while a reader, a parallel
-// download or a multipart copy read it (a request conditional on its ETag
-// failed). It matches storage.ErrChanged.
-type changedError struct{ err error }
-
-func (e *changedError) Error() string {
-	return "s3: object changed since it was opened: " + e.err.Error()
-}
-func (e *changedError) Unwrap() error        { return e.err }
-func (e *changedError) Is(target error) bool { return target == storage.ErrChanged }
-
 func (d *Driver) mapACLError(err error) error {
 	code, _ := apiCode(err)
 	if code == "AccessControlListNotSupported" {
@@ -89,10 +78,6 @@ func (d *Driver) mapACLError(err error) error {
 
 // ErrorKind implements storage.Driver.
 func (d *Driver) ErrorKind(err error) error {
-	var ce *changedError
-	if errors.As(err, &ce) {
-		return storage.ErrChanged
-	}
 	code, status := apiCode(err)
 	switch code {
 	case "NoSuchKey", "NotFound", "NoSuchUpload":

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"iter"
 	"net/url"
@@ -167,7 +168,7 @@ func (d *Driver) multipartCopy(ctx context.Context, dst, source string, etag *st
 				return storage.ErrExist
 			}
 		}
-		return &changedError{err}
+		return fmt.Errorf("%w: %w", storage.ErrChanged, err)
 	}
 	return err
 }

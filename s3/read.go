@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/httprange"
 )
 
 // Read implements storage.Driver with one GetObject (ranged unless the whole
@@ -42,7 +43,7 @@ func (d *Driver) Read(ctx context.Context, name string, req storage.ReadRequest)
 		ETag:               aws.ToString(out.ETag),
 		Metadata:           decodeMetadata(out.Metadata),
 	}
-	if total, ok := rangeTotal(aws.ToString(out.ContentRange)); ok {
+	if total, ok := httprange.Total(aws.ToString(out.ContentRange)); ok {
 		a.Size = total
 	}
 	a.Checksums.MD5 = etagMD5(a.ETag, out.ServerSideEncryption, out.SSECustomerAlgorithm)
@@ -57,16 +58,6 @@ func httpRange(offset, length int64) string {
 		return "bytes=" + strconv.FormatInt(offset, 10) + "-"
 	}
 	return "bytes=" + strconv.FormatInt(offset, 10) + "-" + strconv.FormatInt(offset+length-1, 10)
-}
-
-// rangeTotal parses the total of a Content-Range "bytes a-b/total".
-func rangeTotal(cr string) (int64, bool) {
-	i := strings.LastIndexByte(cr, '/')
-	if i < 0 {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(cr[i+1:], 10, 64)
-	return n, err == nil
 }
 
 // etagMD5 returns the MD5 an ETag carries: S3's ETag is the MD5 of the bytes
