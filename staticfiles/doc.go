@@ -58,7 +58,7 @@
 // nothing is compressed for a content whose names are all in place. An
 // unchanged tree writes nothing, not even the manifest. Writes run on
 // Options.Concurrency workers (32 for object stores, 2×GOMAXPROCS for the
-// memory driver, GOMAXPROCS for the filesystem), compression on one worker per core,
+// memory and filesystem drivers), compression on one worker per core,
 // largest contents first, every distinct content once.
 //
 // Sources are streamed: plain files are hashed as streams and files over

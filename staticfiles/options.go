@@ -78,8 +78,8 @@ type Options struct {
 	Compress *Compression
 
 	// Concurrency is the number of simultaneous storage requests. Zero
-	// means 32 for object stores, twice GOMAXPROCS for the memory driver
-	// and GOMAXPROCS for the filesystem driver.
+	// means 32 for object stores, and twice GOMAXPROCS for the memory and
+	// filesystem drivers.
 	Concurrency int
 
 	// DryRun does everything but write or delete: the result says what
@@ -169,13 +169,9 @@ func (o *Options) defaults(st *storage.Storage) Options {
 	return c
 }
 
-// defaultConcurrency is 32 for object stores, where each request mostly
-// waits on the network, and for the local drivers a few per core: more only
-// adds contention. A write into a directory is kernel work on the CPU
-// (creating the inode takes the directory's lock), so the filesystem gets
-// one writer per core: with two, the writes of the Fast preset into a
-// directory cost 5.8-10.8 s of CPU against 7.8-13.7 s with four, lower or
-// equal in each of five paired runs (filesystem/BENCHMARKS.md).
+// defaultConcurrency is 2×GOMAXPROCS for local drivers (memory,
+// filesystem: more only adds contention) and 32 for object stores, where
+// each request mostly waits on the network.
 func defaultConcurrency(st *storage.Storage) int {
 	var t reflect.Type
 	st.Wrap(func(d storage.Driver) storage.Driver { t = reflect.TypeOf(d); return d }) // its type only
@@ -185,10 +181,8 @@ func defaultConcurrency(st *storage.Storage) int {
 	}
 	if t != nil {
 		switch path.Base(t.PkgPath()) {
-		case "memory":
+		case "memory", "filesystem":
 			return 2 * runtime.GOMAXPROCS(0)
-		case "filesystem":
-			return runtime.GOMAXPROCS(0)
 		}
 	}
 	return 32
