@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -75,7 +74,7 @@ func (d *Driver) removeUselessMeta(p string) bool {
 	mu := d.lock(name)
 	mu.Lock()
 	defer mu.Unlock()
-	sf, err := d.root.Open(p)
+	sf, err := d.openRead(p)
 	if err != nil {
 		return false
 	}
@@ -100,7 +99,7 @@ func (d *Driver) uselessMeta(name string, data []byte) bool {
 	if json.Unmarshal(data, &m) != nil {
 		return true
 	}
-	f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := d.openRead(name)
 	if err != nil {
 		return isNotExist(err)
 	}

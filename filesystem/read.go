@@ -47,7 +47,7 @@ func (d *Driver) openObject(ctx context.Context, name string) (*os.File, *storag
 	if err := checkName(name); err != nil {
 		return nil, nil, err
 	}
-	f, err := d.root.Open(name)
+	f, err := d.openRead(name)
 	if err != nil {
 		return nil, nil, err
 	}
