@@ -20,13 +20,16 @@ import (
 func TestOpenFileURL(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "media")
-	st, err := storage.Open(ctx, "file://"+dir+"?fsync=true&dir_file_mode=0750&file_perm=0600&create_dir=1&base_url=https://cdn.example.com/&location=up")
+	st, err := storage.Open(ctx, "file://"+dir+"?fsync=true&dir_file_mode=0750&file_perm=0600&create_dir=1&base_url=https://cdn.example.com/&location=up&sidecars=true")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.Save(ctx, "a/b.txt", strings.NewReader("hi"), storage.SaveOptions{}); err != nil {
+	if _, err := st.Save(ctx, "a/b.txt", strings.NewReader("hi"), storage.SaveOptions{Metadata: map[string]string{"k": "v"}}); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".storage-meta", "up", "a", "b.txt", ".storage-meta.json")); err != nil {
+		t.Errorf("sidecars=true wrote no sidecar: %v", err)
 	}
 	fi, err := os.Stat(filepath.Join(dir, "up", "a", "b.txt"))
 	if err != nil {
@@ -99,21 +102,5 @@ func TestOpenFileURLRelative(t *testing.T) {
 	st.Save(context.Background(), "x.txt", strings.NewReader("x"), storage.SaveOptions{})
 	if _, err := os.Stat(filepath.Join("media", "x.txt")); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestOpenFileURLSidecars(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := storage.Open(ctx, "file://"+dir+"?sidecars=true")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Save(ctx, "a.txt", strings.NewReader("hi"), storage.SaveOptions{Metadata: map[string]string{"k": "v"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, ".storage-meta", "a.txt", ".storage-meta.json")); err != nil {
-		t.Errorf("sidecars=true wrote no sidecar: %v", err)
 	}
 }
