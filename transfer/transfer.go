@@ -60,7 +60,8 @@ type Options struct {
 	// Plain saves only the bytes, with the content type the destination
 	// name's extension gives (application/octet-stream without one) and no
 	// other header or metadata: for a destination that is a plain directory
-	// of files, where a filesystem storage then keeps no sidecar.
+	// of files, where a filesystem storage then stores nothing beside the
+	// bytes (no extended attribute, no sidecar).
 	Plain bool
 }
 
