@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"path"
-	"syscall"
 
 	"github.com/go-storages/storage"
 )
@@ -267,7 +266,7 @@ func (d *Driver) attributes(name string, f *os.File, fi fs.FileInfo) (*storage.A
 // os.File otherwise makes around its attempt to register a new file with
 // the poller.
 func (d *Driver) openRead(name string) (*os.File, error) {
-	return d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	return d.root.OpenFile(name, os.O_RDONLY|oNonblock, 0)
 }
 
 // statFile returns the attributes of the regular file name, following

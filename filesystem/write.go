@@ -137,7 +137,7 @@ func (d *Driver) createTemp(dir string, perm fs.FileMode) (*tempFile, error) {
 			return nil, d.dirErr(dir, err)
 		}
 		w := &tempFile{dir: dir, dr: dr, tmp: tmpName()}
-		w.f, err = dr.OpenFile(w.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NONBLOCK, perm)
+		w.f, err = dr.OpenFile(w.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNonblock, perm)
 		if err == nil {
 			return w, nil
 		}
