@@ -125,7 +125,9 @@ func shouldRetry(err error) bool {
 func attemptBound(max int, retried *atomic.Bool) func(error) bool {
 	var failed atomic.Int32
 	return func(err error) bool {
-		if int(failed.Add(1)) >= max || !shouldRetry(err) {
+		// The SDK asks after every request of a resumable upload, also
+		// with a nil error after a chunk went through: only failures count.
+		if err == nil || int(failed.Add(1)) >= max || !shouldRetry(err) {
 			return false
 		}
 		retried.Store(true)
