@@ -181,6 +181,20 @@ func (u *upload) putSingle(ctx context.Context, name string, body func() io.Read
 	return err
 }
 
+// finish runs the caller's check before the commit (the checksum verifier),
+// commits the staged blocks, and turns blocks lost to a concurrent writer
+// into the lost race's error.
+func (u *upload) finish(ctx context.Context, name string, ids []string, crc hash.Hash) error {
+	if err := u.beforeCommit(); err != nil {
+		return err
+	}
+	err := u.commit(ctx, name, ids, crc)
+	if isLostBlocks(err) {
+		return u.lostRace(name, err)
+	}
+	return err
+}
+
 // commit commits the staged blocks under name, with the CRC32C of the whole
 // body (nil: unknown) in the blob's metadata.
 func (u *upload) commit(ctx context.Context, name string, ids []string, crc hash.Hash) error {
@@ -275,14 +289,7 @@ func (u *upload) fromInput(ctx context.Context, name string, ra io.ReaderAt, off
 	if sumErr != nil {
 		return sumErr
 	}
-	if err := u.beforeCommit(); err != nil {
-		return err
-	}
-	err = u.commit(ctx, name, ids, sum)
-	if isLostBlocks(err) {
-		return u.lostRace(name, err)
-	}
-	return err
+	return u.finish(ctx, name, ids, sum)
 }
 
 func (u *upload) stageFile(ctx context.Context, name string, ra io.ReaderAt, off, size, bs int64) ([]string, error) {
@@ -553,14 +560,7 @@ loop:
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := u.beforeCommit(); err != nil {
-		return err
-	}
-	err = u.commit(ctx, name, ids, h)
-	if isLostBlocks(err) {
-		return u.lostRace(name, err)
-	}
-	return err
+	return u.finish(ctx, name, ids, h)
 }
 
 // ctxReader stops reading once ctx is done, so a cancelled upload stops
