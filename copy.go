@@ -44,7 +44,7 @@ func (s *Storage) Copy(ctx context.Context, dst, src string, opts CopyOptions) (
 		if err == nil {
 			return dst, nil
 		}
-		err = s.wrap(op, src, err)
+		err = s.wrap(ctx, op, src, err)
 		switch {
 		case errors.Is(err, ErrUnsupported):
 		case policy == Overwrite || !errors.Is(err, ErrExist):
@@ -57,7 +57,7 @@ func (s *Storage) Copy(ctx context.Context, dst, src string, opts CopyOptions) (
 			}
 			continue
 		default:
-			return "", s.wrap(op, dst, err)
+			return "", s.wrap(ctx, op, dst, err)
 		}
 		break
 	}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -155,8 +156,9 @@ func KindOf(err error) error {
 var kinds = []error{ErrBucketNotExist, ErrNotExist, ErrExist, ErrInvalidName, ErrPermission, ErrUnsupported, ErrChecksum, ErrInvalidArgument, ErrChanged}
 
 // wrap turns a driver's error into an *Error. Errors that already carry a
-// kind keep it; otherwise the driver classifies them.
-func (s *Storage) wrap(op, name string, err error) error {
+// kind keep it; otherwise the driver classifies them. A context error
+// gains the cause ctx was cancelled with (see [withCause]).
+func (s *Storage) wrap(ctx context.Context, op, name string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -164,6 +166,7 @@ func (s *Storage) wrap(op, name string, err error) error {
 	if errors.As(err, &se) && se.Op == op {
 		return err
 	}
+	err = withCause(ctx, err)
 	k := KindOf(err)
 	if k == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		k = s.drv.ErrorKind(err)
@@ -183,6 +186,25 @@ func (s *Storage) wrap(op, name string, err error) error {
 // forward it.
 type ErrorTexter interface {
 	ErrorText(err error) string
+}
+
+// withCause returns err, a context error, with the cause ctx was cancelled
+// with appended ("context canceled: interrupt signal received", or the
+// cause given to [context.WithCancelCause] or [context.WithTimeoutCause]),
+// unless ctx is not done, the cause is the bare context error, or err
+// already carries it. errors.Is(err, context.Canceled) and errors.Is(err,
+// cause) both hold on the result. Whether a driver noticed the
+// cancellation first (plain ctx.Err()) or the input or the SDK did (an
+// error wrapping it) the caller then reads the same reason.
+func withCause(ctx context.Context, err error) error {
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	cause := context.Cause(ctx)
+	if cause == nil || cause == ctx.Err() || errors.Is(err, cause) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", err, cause)
 }
 
 func errorf(op, name string, k error, detail string) error {

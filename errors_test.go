@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/filesystem"
 	"github.com/go-storages/storage/memory"
 )
 
@@ -233,4 +234,96 @@ func TestErrorTexter(t *testing.T) {
 	if !errors.As(err, &q) || !errors.Is(err, fs.ErrPermission) {
 		t.Fatalf("the driver's error or the kind is lost: %v", err)
 	}
+}
+
+// A context cancelled with a cause reports that cause, whichever layer
+// noticed the cancellation first (the portable layer's check, a driver
+// between chunks, or the caller's input), and still matches
+// context.Canceled (the CLI's "interrupt signal received" hung on which
+// of them won the race).
+func TestContextCauseReported(t *testing.T) {
+	cause := errors.New("shutting down")
+	for _, drv := range []string{"memory", "filesystem"} {
+		t.Run(drv, func(t *testing.T) {
+			st := newTestStorage(t, drv)
+			check := func(what string, err error) {
+				t.Helper()
+				if err == nil || !errors.Is(err, cause) || !strings.Contains(err.Error(), "shutting down") || !errors.Is(err, context.Canceled) && !strings.HasPrefix(what, "input") {
+					t.Errorf("%s: %v: want context.Canceled with the cause", what, err)
+				}
+				if strings.Count(err.Error(), "shutting down") > 1 {
+					t.Errorf("%s: %v: the cause said more than once", what, err)
+				}
+			}
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(cause)
+			_, err := st.Save(ctx, "a.txt", strings.NewReader("x"), storage.SaveOptions{})
+			check("save, cancelled before", err)
+			_, err = st.Open(ctx, "a.txt")
+			check("open", err)
+			for _, err := range st.List(ctx, "", storage.ListOptions{}) {
+				check("list", err)
+				break
+			}
+
+			// Cancelled while the driver copies: the input goes on giving
+			// bytes, so the driver (not the input) sees the cancellation.
+			ctx, cancel = context.WithCancelCause(context.Background())
+			in := &cancelAfter{n: 3 << 20, cancel: func() { cancel(cause) }}
+			_, err = st.Save(ctx, "b.txt", in, storage.SaveOptions{})
+			check("save, cancelled during", err)
+			if _, serr := st.Stat(context.Background(), "b.txt"); !errors.Is(serr, fs.ErrNotExist) {
+				t.Errorf("b.txt after the cancelled save: %v, want not found", serr)
+			}
+
+			// The input itself fails with the cause (which does not wrap
+			// context.Canceled): said once.
+			ctx, cancel = context.WithCancelCause(context.Background())
+			_, err = st.Save(ctx, "c.txt", readerFunc(func([]byte) (int, error) {
+				cancel(cause)
+				return 0, context.Cause(ctx)
+			}), storage.SaveOptions{})
+			check("input failed with the cause", err)
+		})
+	}
+}
+
+// cancelAfter yields zero bytes forever, calling cancel once n were read.
+type cancelAfter struct {
+	n, read int
+	cancel  func()
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	if c.read >= c.n && c.cancel != nil {
+		c.cancel()
+		c.cancel = nil
+	}
+	if c.read > 4*c.n {
+		return 0, fmt.Errorf("read past the cancellation: the driver never checked its context")
+	}
+	clear(p)
+	c.read += len(p)
+	return len(p), nil
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+func newTestStorage(t *testing.T, drv string) *storage.Storage {
+	t.Helper()
+	var st *storage.Storage
+	var err error
+	switch drv {
+	case "memory":
+		st, err = memory.New()
+	case "filesystem":
+		st, err = filesystem.New(t.TempDir())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -301,7 +301,7 @@ func (r *Reader) brokenStream(err error) bool {
 	if errors.Is(err, ErrStalled) {
 		return true
 	}
-	return KindOf(r.s.wrap("read", r.name, err)) == nil
+	return KindOf(r.s.wrap(r.ctx, "read", r.name, err)) == nil
 }
 
 // verify feeds the whole-object check with p, read at off; it returns
@@ -363,7 +363,7 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 	n := 0
 	if r.random != nil {
 		m, err := r.random.ReadAt(p, off)
-		if err == nil || err == io.EOF || r.s.resumes == 0 || r.ctx.Err() != nil || KindOf(r.s.wrap("readat", r.name, err)) != nil {
+		if err == nil || err == io.EOF || r.s.resumes == 0 || r.ctx.Err() != nil || KindOf(r.s.wrap(r.ctx, "readat", r.name, err)) != nil {
 			return m, r.err("readat", err)
 		}
 		// The body's own read broke: read the rest with pinned ranged
@@ -508,7 +508,7 @@ func (s *Storage) read(ctx context.Context, op, name string, req ReadRequest) (i
 	if req.Length == 0 {
 		a, err := s.drv.Stat(ctx, s.location+name)
 		if err != nil {
-			return nil, nil, s.wrap(op, name, err)
+			return nil, nil, s.wrap(ctx, op, name, err)
 		}
 		return http.NoBody, a, nil
 	}
@@ -516,7 +516,7 @@ func (s *Storage) read(ctx context.Context, op, name string, req ReadRequest) (i
 	if err == nil {
 		return body, a, nil
 	}
-	err = s.wrap(op, name, err)
+	err = s.wrap(ctx, op, name, err)
 	switch KindOf(err) {
 	case ErrInvalidArgument:
 		if a, serr := s.drv.Stat(ctx, s.location+name); serr == nil && req.Offset >= a.Size {
@@ -595,7 +595,7 @@ func (r *Reader) err(op string, err error) error {
 	if errors.As(err, &ce) {
 		err = r.s.changedOrCorrupt(r.ctx, r.name, ce)
 	}
-	return r.s.wrap(op, r.name, err)
+	return r.s.wrap(r.ctx, op, r.name, err)
 }
 
 // ctxReader stops a driver's stream when ctx is done and maps its errors.
@@ -612,7 +612,7 @@ type ctxReader struct {
 
 func (c *ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
-		return 0, c.s.wrap("read", c.name, err)
+		return 0, c.s.wrap(c.ctx, "read", c.name, err)
 	}
 	n, err := c.rc.Read(p)
 	if c.check != nil && (err == nil || err == io.EOF) {
@@ -622,7 +622,7 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	}
 	c.off += int64(n)
 	if err != nil && err != io.EOF {
-		err = c.s.wrap("read", c.name, err)
+		err = c.s.wrap(c.ctx, "read", c.name, err)
 	}
 	return n, err
 }

@@ -109,7 +109,7 @@ func (s *Storage) write(ctx context.Context, op, name string, in *input, wo *Wri
 		if err == nil {
 			return name, nil
 		}
-		err = s.wrap(op, name, err)
+		err = s.wrap(ctx, op, name, err)
 		// Taken at commit: Rename sends the body to a new name. Undone by
 		// a concurrent commit (ErrChanged): send it again, after a random
 		// pause that lets the other writers through.

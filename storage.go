@@ -263,7 +263,7 @@ func (s *Storage) As(target any) bool {
 func (s *Storage) Location() string { return s.location }
 
 // Close releases the driver's resources.
-func (s *Storage) Close() error { return s.wrap("close", "", s.drv.Close()) }
+func (s *Storage) Close() error { return s.wrap(context.Background(), "close", "", s.drv.Close()) }
 
 // invalidName is invalidName for names that the location prefix makes
 // longer: the stored key must fit in MaxNameLength too.
@@ -279,7 +279,7 @@ func (s *Storage) check(ctx context.Context, op, name string) error {
 		return errorf(op, name, ErrInvalidName, reason)
 	}
 	if err := ctx.Err(); err != nil {
-		return &Error{Op: op, Name: name, Err: err}
+		return &Error{Op: op, Name: name, Err: withCause(ctx, err)}
 	}
 	return nil
 }
@@ -336,12 +336,12 @@ func (s *Storage) Save(ctx context.Context, name string, r io.Reader, opts SaveO
 	}
 	in, verify, err := newInput(name, r, opts.Size, &wo.ContentType, opts.Checksums)
 	if err != nil {
-		return "", s.wrap(op, name, err)
+		return "", s.wrap(ctx, op, name, err)
 	}
 	wo.Size, wo.BeforeCommit = in.size, verify
 	final, err := s.write(ctx, op, name, in, wo, policy)
 	if err != nil {
-		return "", s.wrap(op, name, err)
+		return "", s.wrap(ctx, op, name, err)
 	}
 	return final, nil
 }
@@ -481,7 +481,7 @@ func (s *Storage) Stat(ctx context.Context, name string) (*Attributes, error) {
 	}
 	a, err := s.drv.Stat(ctx, s.location+name)
 	if err != nil {
-		return nil, s.wrap(op, name, err)
+		return nil, s.wrap(ctx, op, name, err)
 	}
 	a.ETag = ValidETag(a.ETag)
 	return a, nil
@@ -511,7 +511,7 @@ func (s *Storage) Delete(ctx context.Context, name string) error {
 	if err := s.check(ctx, op, name); err != nil {
 		return err
 	}
-	err := s.wrap(op, name, s.drv.Delete(ctx, s.location+name))
+	err := s.wrap(ctx, op, name, s.drv.Delete(ctx, s.location+name))
 	if errors.Is(err, ErrNotExist) {
 		return nil
 	}
@@ -537,7 +537,7 @@ func (s *Storage) List(ctx context.Context, prefix string, opts ListOptions) ite
 			return
 		}
 		if err := ctx.Err(); err != nil {
-			yield(Entry{}, &Error{Op: op, Name: prefix, Err: err})
+			yield(Entry{}, &Error{Op: op, Name: prefix, Err: withCause(ctx, err)})
 			return
 		}
 		if opts.PageSize < 0 {
@@ -550,7 +550,7 @@ func (s *Storage) List(ctx context.Context, prefix string, opts ListOptions) ite
 		}
 		for e, err := range s.drv.List(ctx, s.location+prefix, opts) {
 			if err != nil {
-				yield(Entry{}, s.wrap(op, prefix, err))
+				yield(Entry{}, s.wrap(ctx, op, prefix, err))
 				return
 			}
 			e.Name = strings.TrimPrefix(e.Name, s.location)

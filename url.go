@@ -100,13 +100,13 @@ func (s *Storage) SignedURL(ctx context.Context, name string, opts SignOptions) 
 		// wrapper (read-only, instrumentation) sees the call and can refuse
 		// it; only a driver's lack of native signing is ignored.
 		if _, err := s.drv.SignedURL(ctx, s.location+name, opts); err != nil && !errors.Is(err, ErrUnsupported) {
-			return "", s.wrap(op, name, err)
+			return "", s.wrap(ctx, op, name, err)
 		}
 		u, err := s.signer.SignURL(ctx, name, opts)
-		return u, s.wrap(op, name, err)
+		return u, s.wrap(ctx, op, name, err)
 	}
 	u, err := s.drv.SignedURL(ctx, s.location+name, opts)
-	return u, s.wrap(op, name, err)
+	return u, s.wrap(ctx, op, name, err)
 }
 
 // EscapePath percent-encodes a name for use in a URL path with the rule
