@@ -154,12 +154,10 @@ type Capabilities struct {
 	ConditionalCreate bool
 	// ServerSideCopy: Copy runs inside the backend.
 	ServerSideCopy bool
-	// Metadata: user metadata and the HTTP headers (Cache-Control,
-	// Content-Disposition, Content-Encoding, Content-Language) are stored
-	// and returned by Stat and Read.
+	// Metadata: the content type, the other HTTP headers (Cache-Control,
+	// Content-Disposition, Content-Encoding, Content-Language) and user
+	// metadata given to Write are stored and returned by Stat and Read.
 	Metadata bool
-	// ContentType: the content type given to Write is stored and returned.
-	ContentType bool
 	// SignedURL: SignedURL works for GET.
 	SignedURL bool
 	// SignedPutURL: SignedURL works for PUT.

@@ -408,7 +408,6 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		ConditionalCreate: true,
 		ServerSideCopy:    true,
 		Metadata:          true,
-		ContentType:       true,
 		SignedURL:         canSign,
 		SignedPutURL:      canSign,
 		SignTime:          canSign,

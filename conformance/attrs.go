@@ -217,7 +217,7 @@ func metadataCases() []testCase {
 func contentTypeCases() []testCase {
 	detect := func(name string, data []byte, given, want string) func(T, *suite) {
 		return func(t T, s *suite) {
-			need(t, s.caps.ContentType, "ContentType")
+			need(t, s.caps.Metadata, "Metadata")
 			st, ctx := s.fresh(t)
 			put(t, st, name, data, storage.SaveOptions{ContentType: given})
 			a, err := st.Stat(ctx, name)

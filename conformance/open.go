@@ -263,7 +263,7 @@ func openCases() []testCase {
 				if a == nil || a.Size != int64(len(data)) {
 					t.Fatalf("ReadRange(%d, %d) attributes %+v, want the size of the whole object %d", c.off, c.n, a, len(data))
 				}
-				if s.caps.ContentType && a.ContentType != opts.ContentType {
+				if s.caps.Metadata && a.ContentType != opts.ContentType {
 					t.Fatalf("ReadRange(%d, %d) content type %q, want %q", c.off, c.n, a.ContentType, opts.ContentType)
 				}
 				// The rest of the attributes where the ranged response

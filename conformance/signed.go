@@ -148,7 +148,7 @@ func signedCases() []testCase {
 				t.Fatalf("PUT %s: %d %s", u, code, show(resp))
 			}
 			expectBytes(t, st, name, body)
-			if s.caps.ContentType {
+			if s.caps.Metadata {
 				a, err := st.Stat(ctx, name)
 				if err != nil {
 					t.Fatal(err)

@@ -124,7 +124,7 @@ func urlCases() []testCase {
 			}
 		}},
 		{"fetch-headers-content-type", func(t T, s *suite) {
-			need(t, s.caps.ContentType, "ContentType")
+			need(t, s.caps.Metadata, "Metadata")
 			st, _ := s.fresh(t)
 			put(t, st, "page.html", []byte("<!doctype html><p>hi"), storage.SaveOptions{ContentType: "text/html; charset=utf-8"})
 			u, err := st.URL("page.html")

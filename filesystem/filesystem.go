@@ -137,7 +137,6 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		ConditionalCreate: true,
 		ServerSideCopy:    true,
 		Metadata:          true,
-		ContentType:       true,
 	}
 }
 

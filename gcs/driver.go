@@ -50,7 +50,6 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		ConditionalCreate: true,
 		ServerSideCopy:    true,
 		Metadata:          true,
-		ContentType:       true,
 		SignedURL:         d.s.canSign,
 		SignedPutURL:      d.s.canSign,
 		// V4 signs the content-type header of a PUT.

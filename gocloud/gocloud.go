@@ -173,7 +173,7 @@ func (*SaveOptions) DriverName() string { return "gocloud" }
 // driver registered for scheme (as of gocloud.dev v0.47). Unknown schemes
 // get the portable minimum (see the package documentation).
 func CapabilitiesFor(scheme string) storage.Capabilities {
-	c := storage.Capabilities{ServerSideCopy: true, Metadata: true, ContentType: true}
+	c := storage.Capabilities{ServerSideCopy: true, Metadata: true}
 	switch scheme {
 	case "mem":
 		c.ConditionalCreate, c.Checksums = true, true

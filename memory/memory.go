@@ -99,7 +99,6 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		ConditionalCreate: true,
 		ServerSideCopy:    true,
 		Metadata:          true,
-		ContentType:       true,
 		Checksums:         true,
 	}
 }

@@ -373,7 +373,6 @@ func (d *Driver) Capabilities() storage.Capabilities {
 		ConditionalCreate: true,
 		ServerSideCopy:    true,
 		Metadata:          true,
-		ContentType:       true,
 		SignedURL:         true,
 		SignedPutURL:      true,
 		SignTime:          true,
