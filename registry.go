@@ -22,8 +22,8 @@ type URLOpener interface {
 	// location, prefix, conflict, max_name_length) are already taken out.
 	// u carries no query and no userinfo: read those through q too. A
 	// driver configured by a struct declares its parameters in the url
-	// tags of the struct's fields and reads them all with
-	// [URLQuery.Decode], then returns [OpenConfig].
+	// tags of the struct's fields and registers with [RegisterConfig],
+	// which reads them all with [URLQuery.Decode] and returns [OpenConfig].
 	ParseURL(u *url.URL, q *URLQuery) (OpenFunc, error)
 }
 
@@ -213,10 +213,10 @@ func ParseURL(rawURL string) (*ParsedURL, error) {
 	if err != nil {
 		return nil, urlError(&URLParamError{Scheme: u.Scheme, Reason: "malformed query (not shown: it may hold secrets)"})
 	}
-	q := &URLQuery{scheme: u.Scheme, vals: vals, used: map[string]bool{}, secret: map[string]bool{}, user: u.User}
-	opts := q.common()
 	bare := *u
 	bare.RawQuery, bare.ForceQuery, bare.User = "", false, nil
+	q := &URLQuery{scheme: u.Scheme, vals: vals, used: map[string]bool{}, secret: map[string]bool{}, user: u.User, url: &bare}
+	opts := q.common()
 	open, perr := opener.ParseURL(&bare, q)
 	if perr != nil {
 		q.errs = append(q.errs, perr)
@@ -316,6 +316,7 @@ type URLQuery struct {
 	user          *url.Userinfo
 	userRead      bool
 	errs          []error
+	url           *url.URL // the URL without query and userinfo, for Decode
 	location      string
 	locationParam bool
 	pathLocation  string
@@ -517,7 +518,8 @@ func (q *URLQuery) User() *url.Userinfo {
 // every object-store scheme: it returns the host (the bucket, "" with a
 // failure recorded when there is none) and makes the path the location
 // prefix (see SetLocation). what names the bucket in the failure
-// ("bucket", "container").
+// ("bucket", "container"). A Config field tagged `url:",host=bucket"` is
+// read this way by [URLQuery.Decode].
 func (q *URLQuery) Bucket(u *url.URL, what string) string {
 	if u.Opaque != "" || u.Host == "" {
 		q.Fail("", "want "+q.scheme+"://"+what+"[/prefix]")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -20,6 +21,7 @@ import (
 //	AccessKeyID  string `url:"access_key_id,secret"`
 //	Tier         string `url:"access_tier,enum=Hot|Cool|Archive"`
 //	PrivateKey   []byte `url:"private_key_path,file"`
+//	Bucket       string `url:",host=bucket"` // the URL's host, not a parameter
 //
 // The names are separated by "|" (the first is the project's name, the
 // others aliases such as gocloud.dev's), the options by ",". The field's
@@ -35,6 +37,11 @@ import (
 //   - []byte with the file option: the path of a key file, read when the
 //     storage opens ([OpenConfig] reads it with [ReadKeyFile]), never while
 //     the URL is parsed.
+//
+// The field tagged with host=WORD (a string, with no parameter name) takes
+// the URL's host: the URL must read scheme://host[/prefix], and its path is
+// the location prefix; WORD names the host in the failure ("want
+// s3://bucket[/prefix]"), as with [URLQuery.Bucket].
 //
 // A field whose parameter is absent keeps its value; untagged fields are
 // left alone. Problems are recorded like those of the accessors, so every
@@ -63,9 +70,18 @@ func (q *URLQuery) Decode(cfg any) KeyFiles {
 				p.file = true
 			case strings.HasPrefix(o, "enum="):
 				p.enum = strings.Split(strings.TrimPrefix(o, "enum="), "|")
+			case strings.HasPrefix(o, "host="):
+				p.host = strings.TrimPrefix(o, "host=")
 			case o != "":
 				panic("storage: URLQuery.Decode: field " + f.Name + ": unknown tag option " + strconv.Quote(o))
 			}
+		}
+		if p.host != "" {
+			if names != "" || f.Type.Kind() != reflect.String {
+				panic("storage: URLQuery.Decode: field " + f.Name + ": the host takes a string field without a parameter name")
+			}
+			v.Field(i).SetString(q.Bucket(q.url, p.host))
+			continue
 		}
 		read := q.reader(f, p)
 		if p.secret {
@@ -88,6 +104,7 @@ type urlParam struct {
 	names        []string
 	secret, file bool
 	enum         []string
+	host         string
 }
 
 var (
@@ -197,6 +214,46 @@ func OpenConfig[C any](cfg C, keys KeyFiles, open func(context.Context, C, ...Op
 		}
 		return open(ctx, c, opts...)
 	}
+}
+
+// URLConfig is a storage URL that [RegisterConfig] decoded into a driver's
+// Config C, as the driver's check function sees it. Its URLQuery reads the
+// parameters that are no field of C and records the problems the check
+// finds ([URLQuery.Fail]).
+type URLConfig[C any] struct {
+	*URLQuery
+	// URL is the storage URL without its query and userinfo (read those
+	// through the URLQuery).
+	URL *url.URL
+	// Config is decoded from the URL by [URLQuery.Decode]; the check
+	// completes it.
+	Config C
+	// Keys are the key files the URL names, read when the storage opens.
+	Keys KeyFiles
+	// Open opens the storage: the function given to RegisterConfig, unless
+	// the check replaces it (to do, when the storage opens, what a
+	// parameter asks beyond the Config, such as making a credential).
+	Open func(context.Context, C, ...Option) (*Storage, error)
+}
+
+// RegisterConfig is [Register] for a driver configured by a struct C,
+// opened by open (the driver's New), whose URL parameters are the url tags
+// of C's fields (see [URLQuery.Decode]). For each URL it decodes a zero C
+// (the field tagged host=... takes the URL's host, and the path is then
+// the location prefix), calls check, if not nil, for what the tags cannot
+// say (parameters that go together, settings that are no field of C, a
+// URL that is not scheme://bucket/prefix), and returns [OpenConfig] of the
+// result, so the key files are read and the storage made when it opens,
+// never while the URL is parsed.
+func RegisterConfig[C any](scheme string, open func(context.Context, C, ...Option) (*Storage, error), check func(*URLConfig[C])) {
+	Register(scheme, URLOpenerFunc(func(u *url.URL, q *URLQuery) (OpenFunc, error) {
+		p := &URLConfig[C]{URLQuery: q, URL: u, Open: open}
+		p.Keys = q.Decode(&p.Config)
+		if check != nil {
+			check(p)
+		}
+		return OpenConfig(p.Config, p.Keys, p.Open), nil
+	}))
 }
 
 // NewWithBucketURL is [New] for a driver over a bucket whose own address

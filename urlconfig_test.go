@@ -148,6 +148,12 @@ func TestDecodeBadTagsPanic(t *testing.T) {
 		"enum on a bool": &struct {
 			A bool `url:"a,enum=x|y"`
 		}{},
+		"host with a parameter name": &struct {
+			A string `url:"a,host=bucket"`
+		}{},
+		"host on an int": &struct {
+			A int `url:",host=bucket"`
+		}{},
 	} {
 		func() {
 			defer func() {
@@ -158,5 +164,70 @@ func TestDecodeBadTagsPanic(t *testing.T) {
 			panicConfig = cfg
 			_, _ = storage.ParseURL("decodepanic://b")
 		}()
+	}
+}
+
+// bucketConfig is a Config as a cloud driver declares it to RegisterConfig.
+type bucketConfig struct {
+	Bucket   string `url:",host=bucket"`
+	Endpoint string `url:"endpoint"`
+	Token    string `url:"token,secret"`
+	PEM      []byte `url:"pem_path,file"`
+}
+
+var registered struct {
+	opened bucketConfig
+	signed bool // opened through the Open the check put in place
+}
+
+func init() {
+	open := func(_ context.Context, c bucketConfig, opts ...storage.Option) (*storage.Storage, error) {
+		registered.opened = c
+		return storage.New(memory.NewDriver(), opts...)
+	}
+	storage.RegisterConfig("regconfig", open, func(p *storage.URLConfig[bucketConfig]) {
+		p.CheckHTTPURL("endpoint", p.Config.Endpoint, "https://example.com")
+		if p.Keys.Has("pem_path") && p.Config.Token == "" {
+			p.Fail("pem_path", "needs token")
+		}
+		if p.Bool("signed") {
+			p.Open = func(ctx context.Context, c bucketConfig, opts ...storage.Option) (*storage.Storage, error) {
+				registered.signed = true
+				return open(ctx, c, opts...)
+			}
+		}
+	})
+}
+
+func TestRegisterConfig(t *testing.T) {
+	pem := filepath.Join(t.TempDir(), "key.pem")
+	if err := os.WriteFile(pem, []byte("PEM"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := storage.Open(ctx, "regconfig://media/up/loads?endpoint=https://e.example.com&token=t&signed=true&pem_path="+pem+"&base_url=https://cdn.example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if c := registered.opened; c.Bucket != "media" || c.Endpoint != "https://e.example.com" || c.Token != "t" || string(c.PEM) != "PEM" || !registered.signed {
+		t.Fatalf("opened with %+v (signed %v)", c, registered.signed)
+	}
+	// The path is the location prefix.
+	if u, err := st.URL("a.txt"); u != "https://cdn.example.com/up/loads/a.txt" {
+		t.Fatalf("URL = %q, %v", u, err)
+	}
+
+	for raw, want := range map[string]string{
+		"regconfig:///prefix":                  "want regconfig://bucket[/prefix]",
+		"regconfig:opaque":                     "want regconfig://bucket[/prefix]",
+		"regconfig://b/p?location=q":           `"location"`,
+		"regconfig://b?endpoint=nohost":        `"endpoint"`,
+		"regconfig://b?pem_path=/not/read/yet": `"pem_path"`,
+		"regconfig://b?bucket=x":               `"bucket": unknown`,
+	} {
+		if _, err := storage.ParseURL(raw); !errors.Is(err, storage.ErrInvalidArgument) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error mentioning %s", raw, err, want)
+		}
 	}
 }

@@ -74,6 +74,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
@@ -102,8 +103,8 @@ const EnvConnectionString = "AZURE_STORAGE_CONNECTION_STRING"
 // AZURE_STORAGE_CONNECTION_STRING environment variable.
 type Config struct {
 	// Container is the name of the container that holds the objects. It
-	// must exist. Required.
-	Container string
+	// must exist. Required. In a URL, the host: azblob://container/prefix.
+	Container string `url:",host=container"`
 
 	// ConnectionString is an Azure Storage connection string
 	// ("DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...",
@@ -230,6 +231,18 @@ func New(ctx context.Context, cfg Config, opts ...storage.Option) (*storage.Stor
 		return nil, err
 	}
 	return storage.NewWithBucketURL(d, cfg.PublicBucket, d.contURL, opts...)
+}
+
+// newDefaultCredential is New with azidentity's DefaultAzureCredential, as
+// a URL's credential=default asks: azidentity reads the environment when
+// the storage opens, not while the URL is parsed.
+func newDefaultCredential(ctx context.Context, c Config, opts ...storage.Option) (*storage.Storage, error) {
+	cred, err := azidentity.NewDefaultAzureCredential(nil)
+	if err != nil {
+		return nil, fmt.Errorf("azure: credential=default: %w", err)
+	}
+	c.Credential = cred
+	return New(ctx, c, opts...)
 }
 
 // NewDriver returns the bare driver. It does no I/O: a missing container or

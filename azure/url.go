@@ -1,16 +1,8 @@
 package azure
 
-import (
-	"context"
-	"fmt"
-	"net/url"
+import "github.com/go-storages/storage"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-
-	"github.com/go-storages/storage"
-)
-
-// Scheme is the URL scheme this package registers with storage.Register:
+// Scheme is the URL scheme this package registers with storage.RegisterConfig:
 // importing the package makes storage.Open understand
 //
 //	azblob://container/prefix?storage_account=acct&base_url=https://cdn.example.com/
@@ -38,19 +30,19 @@ import (
 //     Azure CLI), as gocloud.dev's azureblob does without a key.
 const Scheme = "azblob"
 
-func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
+func init() { storage.RegisterConfig(Scheme, New, checkURL) }
 
-func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
-	cfg := Config{Container: q.Bucket(u, "container")}
-	keys := q.Decode(&cfg)
-	domain := q.String("domain")
-	protocol := q.Enum([]string{"https", "http"}, "protocol")
-	localemu := q.Bool("localemu")
-	cdn := q.Bool("cdn")
-	if cfg.ServiceURL != "" {
-		q.CheckHTTPURL("service_url", cfg.ServiceURL, "https://acct.blob.core.windows.net/")
+// checkURL completes a Config decoded from a URL with what its url tags
+// cannot say.
+func checkURL(p *storage.URLConfig[Config]) {
+	domain := p.String("domain")
+	protocol := p.Enum([]string{"https", "http"}, "protocol")
+	localemu := p.Bool("localemu")
+	cdn := p.Bool("cdn")
+	if p.Config.ServiceURL != "" {
+		p.CheckHTTPURL("service_url", p.Config.ServiceURL, "https://acct.blob.core.windows.net/")
 		if domain != "" || protocol != "" || localemu || cdn {
-			q.Fail("service_url", "give service_url or domain/protocol/localemu/cdn, not both")
+			p.Fail("service_url", "give service_url or domain/protocol/localemu/cdn, not both")
 		}
 	} else if domain != "" || protocol != "" || localemu || cdn {
 		if protocol == "" {
@@ -61,32 +53,22 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		}
 		switch {
 		case localemu && cdn:
-			q.Fail("cdn", "cdn and localemu exclude each other")
+			p.Fail("cdn", "cdn and localemu exclude each other")
 		case localemu:
-			if cfg.AccountName == "" {
-				q.Fail("localemu", "needs storage_account")
+			if p.Config.AccountName == "" {
+				p.Fail("localemu", "needs storage_account")
 			}
-			cfg.ServiceURL = protocol + "://" + domain + "/" + cfg.AccountName
+			p.Config.ServiceURL = protocol + "://" + domain + "/" + p.Config.AccountName
 		case cdn:
-			cfg.ServiceURL = protocol + "://" + domain
+			p.Config.ServiceURL = protocol + "://" + domain
 		default:
-			if cfg.AccountName == "" {
-				q.Fail("domain", "needs storage_account")
+			if p.Config.AccountName == "" {
+				p.Fail("domain", "needs storage_account")
 			}
-			cfg.ServiceURL = protocol + "://" + cfg.AccountName + "." + domain
+			p.Config.ServiceURL = protocol + "://" + p.Config.AccountName + "." + domain
 		}
 	}
-	if q.Enum([]string{"default"}, "credential") == "" {
-		return storage.OpenConfig(cfg, keys, New), nil
+	if p.Enum([]string{"default"}, "credential") != "" {
+		p.Open = newDefaultCredential
 	}
-	// credential=default: azidentity reads the environment when the
-	// storage opens, not while the URL is parsed.
-	return storage.OpenConfig(cfg, keys, func(ctx context.Context, c Config, opts ...storage.Option) (*storage.Storage, error) {
-		cred, err := azidentity.NewDefaultAzureCredential(nil)
-		if err != nil {
-			return nil, fmt.Errorf("azure: credential=default: %w", err)
-		}
-		c.Credential = cred
-		return New(ctx, c, opts...)
-	}), nil
 }

@@ -3,13 +3,12 @@ package filesystem
 import (
 	"context"
 	"fmt"
-	"net/url"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/hmacurl"
 )
 
-// Scheme is the URL scheme this package registers with storage.Register:
+// Scheme is the URL scheme this package registers with storage.RegisterConfig:
 // importing the package makes storage.Open understand
 //
 //	file:///var/media?base_url=https://cdn.example.com/media/
@@ -36,45 +35,53 @@ import (
 // when there is something to keep) and is refused.
 const Scheme = "file"
 
-func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
+func init() { storage.RegisterConfig(Scheme, newConfig, checkURL) }
 
-func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
-	cfg := Config{Root: u.Path}
+// newConfig is NewWithConfig in the form RegisterConfig takes.
+func newConfig(_ context.Context, cfg Config, opts ...storage.Option) (*storage.Storage, error) {
+	return NewWithConfig(cfg, opts...)
+}
+
+// checkURL takes Config.Root from a file URL's path and reads the
+// parameters that are no Config field.
+func checkURL(p *storage.URLConfig[Config]) {
+	u := p.URL
+	p.Config.Root = u.Path
 	if u.Opaque != "" {
-		cfg.Root = u.Opaque
+		p.Config.Root = u.Opaque
 	} else if u.Host != "" && u.Host != "localhost" {
-		q.Fail("", "a file URL's host must be empty or localhost (write file:///abs/path or file:rel/path)")
+		p.Fail("", "a file URL's host must be empty or localhost (write file:///abs/path or file:rel/path)")
 	}
-	if cfg.Root == "" {
-		q.Fail("", "no directory: write file:///abs/path or file:rel/path")
+	if p.Config.Root == "" {
+		p.Fail("", "no directory: write file:///abs/path or file:rel/path")
 	}
-	q.Decode(&cfg)
-	q.Has("create_dir", "no_tmp_dir")
-	if q.Has("metadata") {
-		q.Fail("metadata", "not supported: the filesystem driver stores metadata only when there are headers or metadata to keep")
+	p.Has("create_dir", "no_tmp_dir")
+	if p.Has("metadata") {
+		p.Fail("metadata", "not supported: the filesystem driver stores metadata only when there are headers or metadata to keep")
 	}
-	keyPath := q.String("secret_key_path")
-	signBase := q.String("sign_base_url")
+	keyPath := p.String("secret_key_path")
+	signBase := p.String("sign_base_url")
 	if (keyPath == "") != (signBase == "") {
-		q.Fail("secret_key_path", "secret_key_path and sign_base_url go together (base_url is the public base)")
+		p.Fail("secret_key_path", "secret_key_path and sign_base_url go together (base_url is the public base)")
 	}
 	if signBase != "" {
 		if _, err := hmacurl.New(signBase, make([]byte, hmacurl.MinKeySize)); err != nil {
-			q.Fail("sign_base_url", "must be an absolute URL without query or fragment")
+			p.Fail("sign_base_url", "must be an absolute URL without query or fragment")
 		}
 	}
-	return func(_ context.Context, opts ...storage.Option) (*storage.Storage, error) {
-		if keyPath != "" {
-			key, err := storage.ReadKeyFile("filesystem: secret_key_path", keyPath)
-			if err != nil {
-				return nil, err
-			}
-			sg, err := hmacurl.New(signBase, key)
-			if err != nil {
-				return nil, fmt.Errorf("filesystem: secret_key_path: %w", err)
-			}
-			opts = append([]storage.Option{storage.WithSigner(sg)}, opts...)
+	if keyPath == "" {
+		return
+	}
+	// The key is read when the storage opens, never while the URL is parsed.
+	p.Open = func(_ context.Context, cfg Config, opts ...storage.Option) (*storage.Storage, error) {
+		key, err := storage.ReadKeyFile("filesystem: secret_key_path", keyPath)
+		if err != nil {
+			return nil, err
 		}
-		return NewWithConfig(cfg, opts...)
-	}, nil
+		sg, err := hmacurl.New(signBase, key)
+		if err != nil {
+			return nil, fmt.Errorf("filesystem: secret_key_path: %w", err)
+		}
+		return NewWithConfig(cfg, append([]storage.Option{storage.WithSigner(sg)}, opts...)...)
+	}
 }

@@ -41,8 +41,9 @@ const (
 // Config configures a [Driver]. Only Bucket is required: the zero value of
 // every other field picks the documented default.
 type Config struct {
-	// Bucket is the name of an existing bucket. Required.
-	Bucket string
+	// Bucket is the name of an existing bucket. Required. In a URL, the
+	// host: gs://bucket/prefix.
+	Bucket string `url:",host=bucket"`
 
 	// ServiceAccountJSON is the content of a service-account key file, and
 	// ServiceAccountFile its path. Either one authenticates the client and

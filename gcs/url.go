@@ -1,12 +1,8 @@
 package gcs
 
-import (
-	"net/url"
+import "github.com/go-storages/storage"
 
-	"github.com/go-storages/storage"
-)
-
-// Scheme is the URL scheme this package registers with storage.Register:
+// Scheme is the URL scheme this package registers with storage.RegisterConfig:
 // importing the package makes storage.Open understand
 //
 //	gs://bucket/prefix?base_url=https://cdn.example.com/
@@ -24,11 +20,8 @@ import (
 // anonymous has no equivalent and is refused as unknown.
 const Scheme = "gs"
 
-func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
-
-func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
-	cfg := Config{Bucket: q.Bucket(u, "bucket")}
-	keys := q.Decode(&cfg)
-	q.CheckHTTPURL("endpoint", cfg.Endpoint, "http://127.0.0.1:4443")
-	return storage.OpenConfig(cfg, keys, New), nil
+func init() {
+	storage.RegisterConfig(Scheme, New, func(p *storage.URLConfig[Config]) {
+		p.CheckHTTPURL("endpoint", p.Config.Endpoint, "http://127.0.0.1:4443")
+	})
 }

@@ -40,8 +40,9 @@ const (
 
 // Config configures the driver. Only Bucket is required.
 type Config struct {
-	// Bucket is the bucket name. Required.
-	Bucket string
+	// Bucket is the bucket name. Required. In a URL, the host:
+	// s3://bucket/prefix.
+	Bucket string `url:",host=bucket"`
 
 	// Region of the bucket. Empty: the SDK's default chain (AWS_REGION,
 	// AWS_DEFAULT_REGION, shared config), else "us-east-1" (what MinIO and

@@ -1,13 +1,12 @@
 package s3
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/go-storages/storage"
 )
 
-// Scheme is the URL scheme this package registers with storage.Register:
+// Scheme is the URL scheme this package registers with storage.RegisterConfig:
 // importing the package makes storage.Open understand
 //
 //	s3://bucket/prefix?region=eu-west-1&base_url=https://cdn.example.com/
@@ -35,12 +34,13 @@ import (
 // hostname_immutable have no equivalent and are refused as unknown.
 const Scheme = "s3"
 
-func init() { storage.Register(Scheme, storage.URLOpenerFunc(parseURL)) }
+func init() { storage.RegisterConfig(Scheme, New, checkURL) }
 
-func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
-	cfg := Config{Bucket: q.Bucket(u, "bucket")}
-	keys := q.Decode(&cfg)
-	insecure := q.Bool("disable_https")
+// checkURL completes a Config decoded from a URL with what its url tags
+// cannot say.
+func checkURL(p *storage.URLConfig[Config]) {
+	cfg := &p.Config
+	insecure := p.Bool("disable_https")
 	if cfg.Endpoint != "" && !strings.Contains(cfg.Endpoint, "://") {
 		if insecure {
 			cfg.Endpoint = "http://" + cfg.Endpoint
@@ -48,15 +48,14 @@ func parseURL(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 			cfg.Endpoint = "https://" + cfg.Endpoint
 		}
 	}
-	q.CheckHTTPURL("endpoint", cfg.Endpoint, "https://s3.example.com or a host name")
+	p.CheckHTTPURL("endpoint", cfg.Endpoint, "https://s3.example.com or a host name")
 	if (cfg.AccessKeyID == "") != (cfg.SecretAccessKey == "") {
-		q.Fail("access_key_id", "access_key_id and secret_access_key go together")
+		p.Fail("access_key_id", "access_key_id and secret_access_key go together")
 	}
-	if (cfg.CloudFrontKeyID == "") != !keys.Has("cloudfront_private_key_path") {
-		q.Fail("cloudfront_key_id", "cloudfront_key_id and cloudfront_private_key_path go together")
+	if (cfg.CloudFrontKeyID == "") != !p.Keys.Has("cloudfront_private_key_path") {
+		p.Fail("cloudfront_key_id", "cloudfront_key_id and cloudfront_private_key_path go together")
 	}
-	if v := q.String("awssdk"); v != "" && v != "v2" {
-		q.Fail("awssdk", "this driver uses the AWS SDK v2 only")
+	if v := p.String("awssdk"); v != "" && v != "v2" {
+		p.Fail("awssdk", "this driver uses the AWS SDK v2 only")
 	}
-	return storage.OpenConfig(cfg, keys, New), nil
 }
