@@ -14,14 +14,12 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
+
+	"github.com/go-storages/storage/internal/commitcheck"
 )
 
-// A commit (Put Blob, Put Block List) can take effect while its response is
-// lost (a broken connection, a 5xx after the commit), and the SDK's retry of
-// a conditional create can find the blob its own first attempt made (412).
-// Reporting that as a failure would leave the bytes of a failed Save
-// visible (and, with the Rename policy, send them again under a second
-// name), so when the outcome is unknown the driver looks: a block list
+// A commit (Put Blob, Put Block List) whose answer was lost may have taken
+// effect (see package commitcheck): the driver then looks. A block list
 // commit is this upload's when the blob's committed blocks are exactly its
 // blocks (their IDs carry a random per-upload prefix); a single Put Blob is
 // when the blob has its size and MD5 and was modified since the request
@@ -48,26 +46,19 @@ func withAttempts(ctx context.Context) (context.Context, *atomic.Int32) {
 	return context.WithValue(ctx, attemptsKey{}, n), n
 }
 
-// outcomeUnknown reports whether a commit that returned err after the given
-// number of attempts may have taken effect anyway. A conflict (the
-// does-not-exist condition failed) is ambiguous only after a retry: the
-// first attempt may have created the blob.
+// outcomeUnknown is commitcheck.Unknown for a commit that returned err
+// after the given number of attempts.
 func outcomeUnknown(ctx context.Context, err error, attempts *atomic.Int32) bool {
-	if err == nil || ctx.Err() != nil {
-		return false
-	}
+	status := 0
 	var re *azcore.ResponseError
-	if !errors.As(err, &re) {
-		return true // no response: the connection broke
+	if errors.As(err, &re) {
+		status = re.StatusCode
 	}
-	if re.StatusCode == http.StatusPreconditionFailed || re.StatusCode == http.StatusConflict {
-		return attempts.Load() > 1
-	}
-	return re.StatusCode >= 500
+	return commitcheck.Unknown(ctx, err, status, attempts.Load() > 1)
 }
 
 // putCommitted reports whether name holds body (MD5 md5sum, computed from
-// body when nil), modified at or after start less a second of clock skew.
+// body when nil), modified since start (commitcheck.Since).
 func (d *Driver) putCommitted(ctx context.Context, name string, body func() io.ReadSeeker, md5sum []byte, start time.Time) bool {
 	if md5sum == nil {
 		h := md5.New()
@@ -82,7 +73,7 @@ func (d *Driver) putCommitted(ctx context.Context, name string, body func() io.R
 	}
 	p, err := d.cont.NewBlobClient(name).GetProperties(ctx, nil)
 	return err == nil && p.ContentLength != nil && *p.ContentLength == size && bytes.Equal(p.ContentMD5, md5sum) &&
-		p.LastModified != nil && !p.LastModified.Before(start.Add(-time.Second).Truncate(time.Second))
+		p.LastModified != nil && commitcheck.Since(*p.LastModified, start)
 }
 
 // blocksCommitted reports whether name's committed blocks are exactly ids.

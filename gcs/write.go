@@ -16,6 +16,7 @@ import (
 	"google.golang.org/api/googleapi"
 
 	"github.com/go-storages/storage"
+	"github.com/go-storages/storage/internal/commitcheck"
 )
 
 // SaveOptions are the GCS-specific options of one Save. Pass a *SaveOptions
@@ -222,32 +223,26 @@ func (d *Driver) upload(ctx context.Context, name string, body io.Reader, chunk 
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// The final request of an upload can take effect while its response is
-// lost (a broken connection, a 5xx after the commit), and the SDK's retry
-// of a conditional create can find the object its own first attempt made
-// (412). Reporting that as a failure would leave the bytes of a failed Save
-// visible (and, with the Rename policy, send them again under a second
-// name), so when the outcome is unknown the driver looks: an object of the
+// The final request of an upload whose answer was lost may have committed
+// it (see package commitcheck): the driver then looks, and an object of the
 // same size and CRC32C created since the upload began is this upload's.
 
-// outcomeUnknown reports whether an upload that returned err may have been
-// committed anyway; retried says whether the SDK retried a request of it.
+// outcomeUnknown is commitcheck.Unknown for an upload that returned err;
+// retried says whether the SDK retried a request of it.
 func outcomeUnknown(ctx context.Context, err error, retried bool) bool {
-	if err == nil || ctx.Err() != nil {
-		return false
-	}
+	status := 0
 	var ge *googleapi.Error
-	if !errors.As(err, &ge) {
-		return true // no response: the connection broke
+	if errors.As(err, &ge) {
+		status = ge.Code
 	}
-	return (ge.Code == http.StatusPreconditionFailed && retried) || ge.Code >= 500 || ge.Code/100 == 2
+	return commitcheck.Unknown(ctx, err, status, retried)
 }
 
 // committed reports whether name holds an object of size bytes with the
-// given CRC32C, created at or after start (less a second of clock skew).
+// given CRC32C, created since start (commitcheck.Since).
 func (d *Driver) committed(ctx context.Context, name string, crc uint32, size int64, start time.Time) bool {
 	a, err := d.bucket.Object(name).Attrs(ctx)
-	return err == nil && a.Size == size && a.CRC32C == crc && !a.Created.Before(start.Add(-time.Second))
+	return err == nil && a.Size == size && a.CRC32C == crc && commitcheck.Since(a.Created, start)
 }
 
 // uploadError explains the service's refusal of a public object on a bucket
