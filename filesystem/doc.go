@@ -14,7 +14,12 @@
 // existing directory "a" as a taken name when saving "a".
 //
 // Every access goes through an [os.Root], so no name can reach outside the
-// root: not with "..", and not through symlinks. Symlinks inside the root
+// root: not with "..", and not through symlinks. On Linux 5.6 and later a
+// write opens its object's directory with openat2 and RESOLVE_BENEATH
+// instead, the same confinement checked by the kernel in one syscall (os.Root
+// walks the path one segment at a time in user space); where openat2 is
+// missing or refused by a seccomp filter, writes go through os.Root as
+// elsewhere. Symlinks inside the root
 // that point inside the root are followed; a symlink that leads out of the
 // root is refused for reading, writing, stat and delete (an error matching
 // storage.ErrPermission) and skipped by List. List does not descend into

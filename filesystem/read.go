@@ -132,7 +132,7 @@ func (d *Driver) Copy(ctx context.Context, dst, src string, exclusive bool) erro
 	if err != nil {
 		return err
 	}
-	defer w.close(d)
+	defer w.close()
 	m := metaFrom(dst, a)
 	err = d.fill(ctx, w, in, d.cfg.Fsync, m)
 	if err == nil && exclusive {

@@ -61,7 +61,7 @@ func (d *Driver) write(ctx context.Context, name string, r io.Reader, opts *stor
 	if err != nil {
 		return "", err
 	}
-	defer w.close(d)
+	defer w.close()
 	m := newMeta(name, opts)
 	err = d.fill(ctx, w, r, fsync, m)
 	if err == nil && opts.BeforeCommit != nil {
@@ -85,38 +85,21 @@ func (d *Driver) write(ctx context.Context, name string, r io.Reader, opts *stor
 // filled and committed through one handle on dir, so that no step after
 // opening dir resolves a path through the root again.
 type tempFile struct {
-	dir     string   // the directory, "." for the root
-	dr      *os.Root // a handle on dir (d.root for ".")
-	tmp     string   // the temporary file's name in dir
-	f       *os.File // open until fill returns
+	dir     string    // the directory, "." for the root
+	dr      dirHandle // a handle on dir
+	tmp     string    // the temporary file's name in dir
+	f       *os.File  // open until fill returns
 	fi      fs.FileInfo
 	inXattr bool // the metadata went to the file's extended attribute
 }
 
-func (w *tempFile) close(d *Driver) {
-	if w.dr != d.root {
-		w.dr.Close()
-	}
-}
-
-// dirRoot opens dir as a root of its own (dir "." is the root itself).
-func (d *Driver) dirRoot(dir string) (*os.Root, error) {
-	if dir == "." {
-		return d.root, nil
-	}
-	return d.subRoot(dir)
-}
+func (w *tempFile) close() { w.dr.close() }
 
 // createTemp opens dir and creates an empty temporary file in it. It tries
 // first and walks dir with MkdirAll only when dir is missing: most writes go
 // to a directory that exists, and MkdirAll costs a syscall or two per path
 // segment. A directory pruned by a concurrent Delete in between (after
 // MkdirAll, or after it was opened) is created again.
-//
-// The file is opened with O_NONBLOCK, which means nothing for a regular
-// file (it is created here, so it is one) but spares the four fcntl calls
-// os.File otherwise makes around its attempt to register a new file with
-// the poller.
 func (d *Driver) createTemp(dir string, perm fs.FileMode) (*tempFile, error) {
 	var err error
 	for i := range mkdirRetries {
@@ -128,8 +111,8 @@ func (d *Driver) createTemp(dir string, perm fs.FileMode) (*tempFile, error) {
 				return nil, err
 			}
 		}
-		var dr *os.Root
-		dr, err = d.dirRoot(dir)
+		var dr dirHandle
+		dr, err = d.writeDir(dir)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
@@ -137,11 +120,11 @@ func (d *Driver) createTemp(dir string, perm fs.FileMode) (*tempFile, error) {
 			return nil, d.dirErr(dir, err)
 		}
 		w := &tempFile{dir: dir, dr: dr, tmp: tmpName()}
-		w.f, err = dr.OpenFile(w.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNonblock, perm)
+		w.f, err = dr.create(w.tmp, perm)
 		if err == nil {
 			return w, nil
 		}
-		w.close(d)
+		w.close()
 		if !errors.Is(err, fs.ErrNotExist) { // ENOENT: dir was removed after it was opened
 			return nil, d.dirErr(dir, err)
 		}
@@ -182,7 +165,7 @@ func tmpName() string {
 // fill copies r into w's file, checking ctx between writes, stores m (when
 // not nil) in the file's extended attribute where the filesystem allows,
 // optionally syncs, and closes the file. It records the file's final
-// FileInfo in w.
+// FileInfo in w when m goes to a sidecar.
 func (d *Driver) fill(ctx context.Context, w *tempFile, r io.Reader, fsync bool, m *meta) error {
 	f := w.f
 	w.f = nil
@@ -200,11 +183,11 @@ func (d *Driver) fill(ctx context.Context, w *tempFile, r io.Reader, fsync bool,
 	if err == nil {
 		err = ctx.Err()
 	}
-	if err == nil {
-		w.fi, err = f.Stat()
-	}
 	if err == nil && m != nil {
 		w.inXattr, err = d.storeXattr(f, m)
+	}
+	if err == nil && m != nil && !w.inXattr {
+		w.fi, err = f.Stat() // the sidecar is stamped with it
 	}
 	if err == nil && fsync {
 		err = f.Sync() // the data and the extended attribute
@@ -265,29 +248,35 @@ func copyFile(ctx context.Context, dst, src *os.File) error {
 
 // discard removes a temporary file and the directories left empty.
 func (d *Driver) discard(w *tempFile) {
-	_ = w.dr.Remove(w.tmp)
+	_ = w.dr.remove(w.tmp)
 	d.prune(w.dir, ".")
 }
 
 // commitReplace renames w's file over name (in w.dir), then writes the
-// sidecar or removes a previous one.
+// sidecar or removes a previous one. A name that does not exist yet (the
+// common case) is taken with a rename that refuses to replace, which needs
+// no look at the name first.
 func (d *Driver) commitReplace(w *tempFile, name string, m *meta, fsync bool) error {
 	base := path.Base(name)
-	if fi, err := w.dr.Lstat(base); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		// Replacing a symlink would not follow it, but a symlink out of the
-		// root is refused for every operation alike.
-		if _, err := d.root.Stat(name); err != nil && !isNotExist(err) {
-			return err
-		}
-	}
 	mu := d.lock(name)
 	mu.Lock()
 	defer mu.Unlock()
-	if err := w.dr.Rename(w.tmp, base); err != nil {
+	err := w.dr.renameNew(w.tmp, base)
+	if errors.Is(err, fs.ErrExist) {
+		if w.dr.isSymlink(base) {
+			// Replacing a symlink would not follow it, but a symlink out of
+			// the root is refused for every operation alike.
+			if _, err := d.root.Stat(name); err != nil && !isNotExist(err) {
+				return err
+			}
+		}
+		err = w.dr.rename(w.tmp, base)
+	}
+	if err != nil {
 		return err
 	}
 	if fsync {
-		if err := syncDir(w.dr, "."); err != nil {
+		if err := w.dr.sync(); err != nil {
 			return err
 		}
 	}
@@ -315,7 +304,7 @@ func (d *Driver) commitExclusive(w *tempFile, name string, m *meta, fsync bool, 
 		mu.Lock()
 		var err error
 		if dir == w.dir {
-			err = w.dr.Link(w.tmp, path.Base(name))
+			err = w.dr.link(w.tmp, path.Base(name))
 		} else {
 			err = d.root.Link(path.Join(w.dir, w.tmp), name)
 		}
@@ -347,11 +336,11 @@ func (d *Driver) commitExclusive(w *tempFile, name string, m *meta, fsync bool, 
 // afterLink finishes an exclusive commit. When the sidecar cannot be written
 // the new object is removed again, so a failed Save leaves nothing.
 func (d *Driver) afterLink(w *tempFile, name string, m *meta, fsync bool) error {
-	_ = w.dr.Remove(w.tmp)
+	_ = w.dr.remove(w.tmp)
 	if fsync {
 		var err error
 		if dir := path.Dir(name); dir == w.dir {
-			err = syncDir(w.dr, ".")
+			err = w.dr.sync()
 		} else {
 			err = d.syncDir(dir)
 		}
