@@ -187,18 +187,7 @@ func TestLargeStreamStaged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := st.Open(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var got bytes.Buffer
-	if _, err := io.Copy(&got, r); err != nil { // WriteTo: parallel ranges
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), data) {
-		t.Fatalf("parallel download differs: %d bytes", got.Len())
-	}
+	checkContent(t, st, name, data)
 	// Ranged reads.
 	rr, err := st.ReadRange(ctx, name, 300<<10, 1000)
 	if err != nil {
@@ -243,19 +232,28 @@ func checkSums(t *testing.T, st *storage.Storage, name string, data []byte) {
 	}
 }
 
+// checkContent checks that name holds want, read both ways: through Read
+// (one stream) and through WriteTo (the parallel download, in ranges).
 func checkContent(t *testing.T, st *storage.Storage, name string, want []byte) {
 	t.Helper()
-	r, err := st.Open(t.Context(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(onlyReader{r})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sha256.Sum256(got) != sha256.Sum256(want) {
-		t.Fatalf("%s: content differs (%d bytes, want %d)", name, len(got), len(want))
+	for _, way := range []string{"Read", "WriteTo"} {
+		r, err := st.Open(t.Context(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		if way == "Read" {
+			_, err = io.Copy(h, onlyReader{r})
+		} else {
+			_, err = r.WriteTo(h)
+		}
+		r.Close()
+		if err != nil {
+			t.Fatalf("%s through %s: %v", name, way, err)
+		}
+		if sum := sha256.Sum256(want); !bytes.Equal(h.Sum(nil), sum[:]) {
+			t.Fatalf("%s: content read through %s differs from the %d bytes saved", name, way, len(want))
+		}
 	}
 }
 

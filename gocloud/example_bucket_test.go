@@ -3,18 +3,24 @@ package gocloud_test
 import (
 	"context"
 	"fmt"
+	"log"
 
 	"gocloud.dev/blob"
 
 	"github.com/go-storages/storage"
 	"github.com/go-storages/storage/gocloud"
-	"github.com/go-storages/storage/memory"
+	_ "github.com/go-storages/storage/memory"
 )
 
-// Code written against gocloud.dev/blob runs on any go-storages driver.
+// Code written against gocloud.dev/blob runs on any go-storages driver: the
+// storage's URL picks it (here mem://; s3://, gs://, azblob://, file://
+// alike).
 func ExampleOpenBucket() {
 	ctx := context.Background()
-	st, _ := memory.New()
+	st, err := storage.Open(ctx, "mem://")
+	if err != nil {
+		log.Fatal(err)
+	}
 	b := gocloud.OpenBucket(st)
 	defer b.Close()
 
