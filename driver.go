@@ -113,7 +113,9 @@ type Driver interface {
 	// ErrorKind maps an error returned by this driver to one of the sentinel
 	// errors (ErrNotExist, ErrExist, ErrPermission, ...), or nil when none
 	// fits. Errors that already match a sentinel with errors.Is need no
-	// mapping.
+	// mapping, and neither do the io/fs errors (fs.ErrNotExist,
+	// fs.ErrExist, fs.ErrPermission, and the syscall errors matching them):
+	// the portable layer maps those itself when ErrorKind returns nil.
 	ErrorKind(err error) error
 
 	// Close releases the driver's resources.

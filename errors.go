@@ -153,6 +153,30 @@ func KindOf(err error) error {
 	return nil
 }
 
+// DriverKind is the sentinel a [Storage] gives err, an error of driver
+// d: the sentinel err already matches ([KindOf]), else d.ErrorKind(err),
+// else the io/fs equivalent (fs.ErrNotExist is ErrNotExist, fs.ErrExist
+// ErrExist, fs.ErrPermission ErrPermission, and so the syscall errors that
+// match them), else nil. Wrappers classifying a driver's errors (metrics,
+// logs) use it to agree with Storage.
+func DriverKind(d Driver, err error) error {
+	if k := KindOf(err); k != nil {
+		return k
+	}
+	if k := d.ErrorKind(err); k != nil {
+		return k
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ErrNotExist
+	case errors.Is(err, fs.ErrExist):
+		return ErrExist
+	case errors.Is(err, fs.ErrPermission):
+		return ErrPermission
+	}
+	return nil
+}
+
 var kinds = []error{ErrBucketNotExist, ErrNotExist, ErrExist, ErrInvalidName, ErrPermission, ErrUnsupported, ErrChecksum, ErrInvalidArgument, ErrChanged}
 
 // wrap turns a driver's error into an *Error. Errors that already carry a
@@ -167,9 +191,11 @@ func (s *Storage) wrap(ctx context.Context, op, name string, err error) error {
 		return err
 	}
 	err = withCause(ctx, err)
-	k := KindOf(err)
-	if k == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		k = s.drv.ErrorKind(err)
+	var k error
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		k = DriverKind(s.drv, err)
+	} else {
+		k = KindOf(err)
 	}
 	e := &Error{Op: op, Name: name, Kind: k, Err: err}
 	if t, ok := s.drv.(ErrorTexter); ok {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/go-storages/storage"
@@ -326,4 +327,43 @@ func newTestStorage(t *testing.T, drv string) *storage.Storage {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// fsErrDriver answers Stat with an operating-system error and maps nothing
+// itself: the portable layer maps the io/fs errors for every driver.
+type fsErrDriver struct {
+	*memory.Driver
+	err error
+}
+
+func (d *fsErrDriver) Stat(context.Context, string) (*storage.Attributes, error) {
+	return nil, d.err
+}
+
+func (d *fsErrDriver) ErrorKind(error) error { return nil }
+
+func TestFSErrorsMappedForEveryDriver(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want error
+	}{
+		{&fs.PathError{Op: "open", Path: "/srv/a.txt", Err: syscall.ENOENT}, storage.ErrNotExist},
+		{&fs.PathError{Op: "open", Path: "/srv/a.txt", Err: syscall.EACCES}, storage.ErrPermission},
+		{fmt.Errorf("sftp: %w", fs.ErrExist), storage.ErrExist},
+		{errors.New("something else"), nil},
+	} {
+		d := &fsErrDriver{Driver: memory.NewDriver(), err: c.err}
+		st, err := storage.New(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.Stat(t.Context(), "a.txt")
+		var se *storage.Error
+		if !errors.As(err, &se) || se.Kind != c.want || !errors.Is(err, c.err) {
+			t.Errorf("%v: Stat gave %v (kind %v), want kind %v with the driver's error reachable", c.err, err, se.Kind, c.want)
+		}
+		if got := storage.DriverKind(d, c.err); got != c.want {
+			t.Errorf("DriverKind(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
 }

@@ -123,7 +123,7 @@ func (s *Storage) changedOrCorrupt(ctx context.Context, name string, ce *checksu
 	}
 	a, err := s.drv.Stat(ctx, s.location+name)
 	if err != nil {
-		if KindOf(err) == ErrNotExist || s.drv.ErrorKind(err) == ErrNotExist {
+		if DriverKind(s.drv, err) == ErrNotExist {
 			return changed("was deleted")
 		}
 		return ce

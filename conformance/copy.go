@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"sync/atomic"
 
@@ -222,7 +221,7 @@ type exclusiveSpy struct {
 
 func (s exclusiveSpy) Copy(ctx context.Context, dst, src string, exclusive bool) error {
 	err := s.spy.Copy(ctx, dst, src, exclusive)
-	if exclusive && err != nil && (errors.Is(err, storage.ErrUnsupported) || s.ErrorKind(err) == storage.ErrUnsupported) {
+	if exclusive && err != nil && storage.DriverKind(s, err) == storage.ErrUnsupported {
 		s.refused.Store(true)
 	}
 	return err

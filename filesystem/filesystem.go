@@ -187,15 +187,7 @@ func (d *Driver) ErrorKind(err error) error {
 	if errors.As(err, &pe) && pe.Err != nil && pe.Err.Error() == errEscapesText {
 		return storage.ErrPermission
 	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return storage.ErrNotExist
-	case errors.Is(err, fs.ErrExist):
-		return storage.ErrExist
-	case errors.Is(err, fs.ErrPermission):
-		return storage.ErrPermission
-	}
-	return nil
+	return nil // fs.ErrNotExist and the like: the portable layer maps them
 }
 
 // Reserved names. Every segment starting with reservedPrefix belongs to the

@@ -137,7 +137,7 @@ func (d *Driver) readDir(dir, filter string) ([]child, error) {
 			if err == nil && !fi.Mode().IsRegular() {
 				continue
 			}
-			if err != nil && !isNotExist(err) && d.ErrorKind(err) == storage.ErrPermission {
+			if err != nil && !isNotExist(err) && storage.DriverKind(d, err) == storage.ErrPermission {
 				continue // leaves the root: not an object of this storage
 			}
 		default:

@@ -224,11 +224,7 @@ func (d *Driver) errorType(err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "deadline_exceeded"
 	}
-	k := storage.KindOf(err)
-	if k == nil {
-		k = d.next.ErrorKind(err)
-	}
-	if n, ok := kindNames[k]; ok {
+	if n, ok := kindNames[storage.DriverKind(d.next, err)]; ok {
 		return n
 	}
 	return "other"
