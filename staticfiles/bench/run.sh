@@ -19,6 +19,12 @@
 #           compression without the local directory's writes).
 #           STATIC_CONCURRENCY sets Options.Concurrency (default: the storage kind's).
 #           compress-cgo: the same with libbrotli (cbrotli build tag, libbrotli-dev).
+#           STATIC_OUT is the directory under which the local-directory runs write
+#           (default $TMPDIR). On an ext4 without a journal (this VM's root) a create
+#           costs several times more in block groups holding inodes freed in the last
+#           1-6 minutes, such as those of the previous run's output, deleted when it
+#           ended (see filesystem/BENCHMARKS.md round 5): for the write cost of a
+#           deploy, give a new directory and leave 6 minutes after any large deletion.
 # django:   Django 3.2 + WhiteNoise 6 collectstatic (CompressedManifestStaticFilesStorage)
 #           on the same tree to a local directory, for comparison (python3-django
 #           python3-whitenoise python3-brotli, installed when missing).
@@ -58,7 +64,8 @@ breakdown() {
 
 compress() {
   local prof; prof=$(mktemp -d "${TMPDIR:-/tmp}/staticbench-prof.XXXXXX")
-  STATIC_PROFILE_DIR=$prof go test -tags "staticbench $1" -count=1 -timeout 60m -run 'TestCompress$' -v ./staticfiles/bench/ | grep -v -E '^(=== RUN|--- PASS|PASS$)'
+  GOTMPDIR=${GOTMPDIR:-${TMPDIR:-/tmp}} TMPDIR=${STATIC_OUT:-${TMPDIR:-/tmp}} STATIC_PROFILE_DIR=$prof \
+    go test -tags "staticbench $1" -count=1 -timeout 60m -run 'TestCompress$' -v ./staticfiles/bench/ | grep -v -E '^(=== RUN|--- PASS|PASS$)'
   for p in "$prof"/*.prof; do
     [ -f "$p" ] || continue
     echo "$(basename "$p" .prof):"
