@@ -25,6 +25,8 @@
 #           1-6 minutes, such as those of the previous run's output, deleted when it
 #           ended (see filesystem/BENCHMARKS.md round 5): for the write cost of a
 #           deploy, give a new directory and leave 6 minutes after any large deletion.
+#           STATIC_KEEP=1 keeps each run's output (printed) instead of deleting it
+#           when the run ends, so back-to-back runs do not pay for each other's cleanup.
 # django:   Django 3.2 + WhiteNoise 6 collectstatic (CompressedManifestStaticFilesStorage)
 #           on the same tree to a local directory, for comparison (python3-django
 #           python3-whitenoise python3-brotli, installed when missing).
