@@ -164,9 +164,9 @@ func TestCompress(t *testing.T) {
 		}
 		// A local directory, as WhiteNoise writes; memory, to show the
 		// compression alone (the stored bytes are then in the heap measured).
-		u := "file://" + outDir(t)
-		if p.dest == "mem" {
-			u = "mem://"
+		u := "mem://"
+		if p.dest != "mem" {
+			u = "file://" + outDir(t)
 		}
 		st, err := storage.Open(context.Background(), u)
 		if err != nil {
