@@ -250,8 +250,9 @@ func ExampleOpen() {
 	// mem URL: parameter "colour": unknown parameter
 }
 
-// Count and CheckHTTPURL, the checks every cloud driver's URL opener shares.
-func TestCountAndCheckHTTPURL(t *testing.T) {
+// Registered once per process (in init, as a driver does), so that the
+// test also passes with -count=N.
+func init() {
 	storage.Register("regcheck", storage.URLOpenerFunc(func(u *url.URL, q *storage.URLQuery) (storage.OpenFunc, error) {
 		q.Count("part_size")
 		q.CheckHTTPURL("endpoint", q.String("endpoint"), "http://127.0.0.1:9000")
@@ -259,6 +260,10 @@ func TestCountAndCheckHTTPURL(t *testing.T) {
 			return storage.New(memory.NewDriver(), opts...)
 		}, nil
 	}))
+}
+
+// Count and CheckHTTPURL, the checks every cloud driver's URL opener shares.
+func TestCountAndCheckHTTPURL(t *testing.T) {
 	ctx := context.Background()
 	if st, err := storage.Open(ctx, "regcheck://x?part_size=5&endpoint=http://127.0.0.1:9000"); err != nil {
 		t.Fatalf("valid parameters: %v", err)
