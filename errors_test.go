@@ -359,7 +359,10 @@ func TestFSErrorsMappedForEveryDriver(t *testing.T) {
 		}
 		_, err = st.Stat(t.Context(), "a.txt")
 		var se *storage.Error
-		if !errors.As(err, &se) || se.Kind != c.want || !errors.Is(err, c.err) {
+		if !errors.As(err, &se) {
+			t.Fatalf("%v: Stat gave %v, want a *storage.Error", c.err, err)
+		}
+		if se.Kind != c.want || !errors.Is(err, c.err) {
 			t.Errorf("%v: Stat gave %v (kind %v), want kind %v with the driver's error reachable", c.err, err, se.Kind, c.want)
 		}
 		if got := storage.DriverKind(d, c.err); got != c.want {
